@@ -1,0 +1,55 @@
+// The proxy's errors, in one place. Every error has a stable code (NYLON_E_...), and where it reaches a
+// client, the HTTP status or WebSocket close code it maps to. Messages say what a person can do.
+
+export interface ErrorSpec {
+  /** HTTP status sent to the client when this error ends a request. */
+  status?: number;
+  /** WebSocket close code when this error ends a connection. */
+  closeCode?: number;
+  summary: string;
+}
+
+export const ERRORS = {
+  NYLON_E_CONFIG: { summary: "the configuration is invalid" },
+  NYLON_E_CONFIG_READ: { summary: "the configuration file cannot be read" },
+  NYLON_E_PLUGIN_LOAD: { summary: "a plugin cannot be loaded" },
+  NYLON_E_PLUGIN_CONTRACT: { summary: "a plugin was built for another contract version" },
+  NYLON_E_PLUGIN_FAILED: { status: 500, closeCode: 1011, summary: "a plugin failed while handling an event" },
+  NYLON_E_PLUGIN_UNAVAILABLE: { status: 503, closeCode: 1013, summary: "a plugin is being restarted" },
+  NYLON_E_BUILD: { summary: "a plugin cannot be built" },
+  NYLON_E_ROUTE_NOT_FOUND: { status: 404, summary: "no route matches the request" },
+  NYLON_E_METHOD_NOT_ALLOWED: { status: 405, summary: "the route does not accept this method" },
+  NYLON_E_NO_UPSTREAM: { status: 502, summary: "no upstream is available" },
+  NYLON_E_UPSTREAM: { status: 502, summary: "the upstream failed" },
+  NYLON_E_UPSTREAM_TIMEOUT: { status: 504, summary: "the upstream did not answer in time" },
+  NYLON_E_BODY_TOO_LARGE: { status: 413, summary: "the request body is over the configured cap" },
+  NYLON_E_BAD_REQUEST: { status: 400, summary: "the request is malformed" },
+  NYLON_E_INVALID_HEADER: { summary: "a header name or value is invalid" },
+  NYLON_E_INVALID_ARGUMENT: { summary: "a host function got an invalid argument" },
+  NYLON_E_NOT_UPGRADE: { summary: "the request is not a valid WebSocket upgrade" },
+  NYLON_E_UNKNOWN_CONNECTION: { summary: "the connection is unknown, closed, or not owned by this plugin" },
+  NYLON_E_WRONG_PHASE: { summary: "the function cannot be used in this phase" },
+  NYLON_E_ADAPTER: { summary: "the room adapter failed" },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class NylonError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "NylonError";
+    this.code = code;
+  }
+  get status(): number {
+    return (ERRORS[this.code] as ErrorSpec).status ?? 500;
+  }
+  get closeCode(): number {
+    return (ERRORS[this.code] as ErrorSpec).closeCode ?? 1011;
+  }
+}
+
+/** The JSON body of an error response: Nylon's shape, with a stable code. */
+export function errorBody(status: number, code: ErrorCode, message: string): string {
+  return JSON.stringify({ status, error: code, message });
+}

@@ -1,0 +1,147 @@
+// The `guest` interface of the WIT world, implemented once for every plugin. `nylon build` makes a
+// plugin's entry module import the plugin source and then re-export `guest` from here.
+import { host, type Phase, type PhaseResult, type WsEvent } from "./host.js";
+import { installClockAndRandom, installConsole } from "./console.js";
+import {
+  PhaseHandler,
+  PhaseLogging,
+  PhaseRequestFilter,
+  PhaseResponseBodyFilter,
+  PhaseResponseFilter,
+  type PhaseContext,
+} from "./phase.js";
+import { registry } from "./plugin.js";
+import type { OpenConnection } from "./websocket.js";
+
+installConsole();
+installClockAndRandom();
+
+/** Per-request handlers, keyed by "<req>\u0000<entry>", dropped at on-request-end. */
+const requests = new Map<number, Map<string, PhaseHandler>>();
+/** Open connections and their callbacks, keyed by the connection handle. */
+const connections = new Map<number, OpenConnection>();
+
+function describe(thrown: unknown): string {
+  return thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
+}
+
+function handlerFor(req: number, entry: string): PhaseHandler | undefined {
+  let perEntry = requests.get(req);
+  let handler = perEntry?.get(entry);
+  if (handler) return handler;
+  const register = registry.entries.get(entry);
+  if (!register) return undefined;
+  handler = new PhaseHandler(req);
+  register(handler);
+  if (!perEntry) requests.set(req, (perEntry = new Map()));
+  perEntry.set(entry, handler);
+  return handler;
+}
+
+function runPhase(req: number, entry: string, phase: Phase): PhaseResult {
+  const handler = handlerFor(req, entry);
+  if (!handler) {
+    host.log("error", `no handler registered for entry "${entry}"`);
+    return "failed";
+  }
+  const h = handler.handlers;
+  let ctx: PhaseContext;
+  let run: ((ctx: never) => void) | undefined;
+  switch (phase) {
+    case "request-filter":
+      ctx = new PhaseRequestFilter(req, (conn) => connections.set(conn.ws.handle, conn));
+      run = h.requestFilter;
+      break;
+    case "response-filter":
+      ctx = new PhaseResponseFilter(req);
+      run = h.responseFilter;
+      break;
+    case "response-body-filter":
+      ctx = new PhaseResponseBodyFilter(req);
+      run = h.responseBodyFilter;
+      break;
+    default:
+      ctx = new PhaseLogging(req);
+      run = h.logging;
+  }
+  // A phase the entry does not handle continues, as in Nylon's Go SDK.
+  if (!run) return "next";
+  (run as (ctx: PhaseContext) => void)(ctx);
+  return ctx.decision;
+}
+
+/** Runs a connection callback; a throw is logged and closes that connection with 1011. */
+function dispatch(conn: number, call: (open: OpenConnection) => void): void {
+  const open = connections.get(conn);
+  if (!open) return;
+  try {
+    call(open);
+  } catch (thrown) {
+    host.log("error", `WebSocket callback failed: ${describe(thrown)}`);
+    try {
+      host.wsClose(conn, 1011, "plugin error");
+    } catch {
+      // already closing
+    }
+  }
+}
+
+function onOpen(conn: number): void {
+  dispatch(conn, (o) => o.callbacks.onOpen?.(o.ws));
+}
+function onText(conn: number, message: string): void {
+  dispatch(conn, (o) => o.callbacks.onMessageText?.(o.ws, message));
+}
+function onBinary(conn: number, data: Uint8Array): void {
+  dispatch(conn, (o) => o.callbacks.onMessageBinary?.(o.ws, data));
+}
+function onClose(conn: number, code: number, reason: string): void {
+  dispatch(conn, (o) => o.callbacks.onClose?.(o.ws, code, reason));
+  connections.delete(conn);
+}
+function onError(conn: number, error: string): void {
+  dispatch(conn, (o) => o.callbacks.onError?.(o.ws, error));
+}
+
+export const guest = {
+  init(config: string): void {
+    const parsed: unknown = config === "" ? {} : JSON.parse(config);
+    for (const fn of registry.initializers) fn(parsed);
+  },
+  onPhase(req: number, entry: string, phase: Phase): PhaseResult {
+    try {
+      return runPhase(req, entry, phase);
+    } catch (thrown) {
+      host.log("error", `entry "${entry}" ${phase} failed: ${describe(thrown)}`);
+      return "failed";
+    }
+  },
+  onRequestEnd(req: number): void {
+    requests.delete(req);
+  },
+  wsOnOpen: onOpen,
+  wsOnMessageText: onText,
+  wsOnMessageBinary: onBinary,
+  wsOnClose: onClose,
+  wsOnError: onError,
+  wsOnEvents(events: WsEvent[]): void {
+    for (const e of events) {
+      switch (e.tag) {
+        case "open":
+          onOpen(e.val);
+          break;
+        case "text":
+          onText(e.val[0], e.val[1]);
+          break;
+        case "binary":
+          onBinary(e.val[0], e.val[1]);
+          break;
+        case "close":
+          onClose(e.val[0], e.val[1], e.val[2]);
+          break;
+        case "error":
+          onError(e.val[0], e.val[1]);
+      }
+    }
+  },
+};

@@ -1,0 +1,27 @@
+/// <reference path="./nylon-plugin-types.d.ts" />
+declare module 'nylon:plugin/guest@0.1.0' {
+  /**
+   * Once per instance, before any other call, with the plugin's `config` from YAML as JSON text.
+   */
+  export function init(config: string): void;
+  /**
+   * Runs one phase of middleware entry `entry` for request `req`.
+   */
+  export function onPhase(req: number, entry: string, phase: Phase): PhaseResult;
+  /**
+   * The request is finished (after logging): per-request state may be dropped.
+   */
+  export function onRequestEnd(req: number): void;
+  export function wsOnOpen(conn: number): void;
+  export function wsOnMessageText(conn: number, message: string): void;
+  export function wsOnMessageBinary(conn: number, data: Uint8Array): void;
+  export function wsOnClose(conn: number, code: number, reason: string): void;
+  export function wsOnError(conn: number, error: string): void;
+  /**
+   * The same callbacks, several at once, in order (the host batches busy connections).
+   */
+  export function wsOnEvents(events: Array<WsEvent>): void;
+  export type Phase = import('nylon:plugin/types@0.1.0').Phase;
+  export type PhaseResult = import('nylon:plugin/types@0.1.0').PhaseResult;
+  export type WsEvent = import('nylon:plugin/types@0.1.0').WsEvent;
+}

@@ -1,0 +1,74 @@
+/// <reference path="./nylon-plugin-types.d.ts" />
+declare module 'nylon:plugin/host@0.1.0' {
+  /**
+   * ---- plugin-wide ----
+   */
+  export function log(level: LogLevel, message: string): void;
+  /**
+   * Milliseconds since the Unix epoch (the only clock a plugin has).
+   */
+  export function nowMs(): bigint;
+  /**
+   * Cryptographically strong random bytes (at most 4096 per call).
+   */
+  export function randomBytes(len: number): Uint8Array;
+  /**
+   * ---- request (valid while the request's phases run) ----
+   */
+  export function getPayload(req: number): string | undefined;
+  export function requestMethod(req: number): string;
+  export function requestUrl(req: number): string;
+  export function requestPath(req: number): string;
+  export function requestQuery(req: number): string;
+  export function requestHeader(req: number, name: string): string | undefined;
+  export function requestHeaders(req: number): Array<Header>;
+  export function requestHost(req: number): string;
+  export function requestClientIp(req: number): string;
+  export function requestParams(req: number): Array<Header>;
+  export function requestBody(req: number): Uint8Array;
+  export function requestBytes(req: number): bigint;
+  export function requestTimestampMs(req: number): bigint;
+  export function requestSetHeader(req: number, name: string, value: string): void;
+  export function requestRemoveHeader(req: number, name: string): void;
+  /**
+   * ---- response ----
+   */
+  export function responseSetStatus(req: number, status: number): void;
+  export function responseStatus(req: number): number;
+  export function responseSetHeader(req: number, name: string, value: string): void;
+  export function responseRemoveHeader(req: number, name: string): void;
+  export function responseHeaders(req: number): Array<Header>;
+  export function responseSetBody(req: number, body: Uint8Array): void;
+  export function responseBody(req: number): Uint8Array;
+  export function responseBytes(req: number): bigint;
+  export function responseDurationMs(req: number): bigint;
+  export function responseError(req: number): string | undefined;
+  export function responseStreamStart(req: number): void;
+  export function responseStreamWrite(req: number, chunk: Uint8Array): void;
+  export function responseStreamEnd(req: number): void;
+  /**
+   * ---- WebSocket ----
+   * Accepts the request as a WebSocket upgrade. Returns the new connection's handle; the handshake
+   * is completed after the request filter returns, then `ws-on-open` runs. On a request that is not a
+   * valid upgrade it returns an error and sends nothing.
+   */
+  export function websocketUpgrade(req: number, protocol: string | undefined): number;
+  export function wsSendText(conn: number, message: string): void;
+  export function wsSendBinary(conn: number, data: Uint8Array): void;
+  export function wsClose(conn: number, code: number | undefined, reason: string | undefined): void;
+  export function wsJoinRoom(conn: number, room: string): void;
+  export function wsLeaveRoom(conn: number, room: string): void;
+  export function wsBroadcastText(conn: number, room: string, message: string, excludeSelf: boolean): void;
+  export function wsBroadcastBinary(conn: number, room: string, data: Uint8Array, excludeSelf: boolean): void;
+  /**
+   * The cluster-wide id of a connection ("<node>:<n>"), usable with ws-send-text-to.
+   */
+  export function wsConnectionId(conn: number): string;
+  export function wsSendTextTo(connectionId: string, message: string): void;
+  export function wsSendBinaryTo(connectionId: string, data: Uint8Array): void;
+  export function wsRooms(conn: number): Array<string>;
+  export function wsRoomSize(room: string): number;
+  export type Header = import('nylon:plugin/types@0.1.0').Header;
+  export type LogLevel = import('nylon:plugin/types@0.1.0').LogLevel;
+  export type HostError = import('nylon:plugin/types@0.1.0').HostError;
+}
