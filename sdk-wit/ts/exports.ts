@@ -1,6 +1,6 @@
 // The `guest` interface of the WIT world, implemented once for every plugin. `nylon build` makes a
 // plugin's entry module import the plugin source and then re-export `guest` from here.
-import { host, type Phase, type PhaseResult, type WsEvent } from "./host.js";
+import { host, type EntryInfo, type Phase, type PhaseResult, type WsEvent } from "./host.js";
 import { installClockAndRandom, installConsole } from "./console.js";
 import {
   PhaseHandler,
@@ -11,15 +11,37 @@ import {
   type PhaseContext,
 } from "./phase.js";
 import { registry } from "./plugin.js";
+import { fireTimer, installTimers } from "./timers.js";
 import type { OpenConnection } from "./websocket.js";
 
 installConsole();
 installClockAndRandom();
+installTimers();
 
 /** Per-request handlers, keyed by "<req>\u0000<entry>", dropped at on-request-end. */
 const requests = new Map<number, Map<string, PhaseHandler>>();
 /** Open connections and their callbacks, keyed by the connection handle. */
 const connections = new Map<number, OpenConnection>();
+
+/**
+ * Which phases each entry handles, found by running its registration function once with a probe
+ * handler (registration functions only register handlers, as in every Nylon example).
+ */
+function describeEntries(): EntryInfo[] {
+  const out: EntryInfo[] = [];
+  for (const [name, register] of registry.entries) {
+    const probe = new PhaseHandler(0);
+    register(probe);
+    const h = probe.handlers;
+    const phases: Phase[] = [];
+    if (h.requestFilter) phases.push("request-filter");
+    if (h.responseFilter) phases.push("response-filter");
+    if (h.responseBodyFilter) phases.push("response-body-filter");
+    if (h.logging) phases.push("logging");
+    out.push({ name, phases });
+  }
+  return out;
+}
 
 function describe(thrown: unknown): string {
   return thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
@@ -108,6 +130,7 @@ export const guest = {
     const parsed: unknown = config === "" ? {} : JSON.parse(config);
     for (const fn of registry.initializers) fn(parsed);
   },
+  entries: describeEntries,
   onPhase(req: number, entry: string, phase: Phase): PhaseResult {
     try {
       return runPhase(req, entry, phase);
@@ -124,6 +147,13 @@ export const guest = {
   wsOnMessageBinary: onBinary,
   wsOnClose: onClose,
   wsOnError: onError,
+  onTimer(id: number): void {
+    try {
+      fireTimer(id);
+    } catch (thrown) {
+      host.log("error", `timer callback failed: ${describe(thrown)}`);
+    }
+  },
   wsOnEvents(events: WsEvent[]): void {
     for (const e of events) {
       switch (e.tag) {

@@ -5,6 +5,10 @@ declare module 'nylon:plugin/guest@0.1.0' {
    */
   export function init(config: string): void;
   /**
+   * The entries this plugin registered and the phases each handles (asked once, after init).
+   */
+  export function entries(): Array<EntryInfo>;
+  /**
    * Runs one phase of middleware entry `entry` for request `req`.
    */
   export function onPhase(req: number, entry: string, phase: Phase): PhaseResult;
@@ -18,10 +22,15 @@ declare module 'nylon:plugin/guest@0.1.0' {
   export function wsOnClose(conn: number, code: number, reason: string): void;
   export function wsOnError(conn: number, error: string): void;
   /**
+   * A timer set with `set-timer` is due.
+   */
+  export function onTimer(id: number): void;
+  /**
    * The same callbacks, several at once, in order (the host batches busy connections).
    */
   export function wsOnEvents(events: Array<WsEvent>): void;
   export type Phase = import('nylon:plugin/types@0.1.0').Phase;
   export type PhaseResult = import('nylon:plugin/types@0.1.0').PhaseResult;
   export type WsEvent = import('nylon:plugin/types@0.1.0').WsEvent;
+  export type EntryInfo = import('nylon:plugin/types@0.1.0').EntryInfo;
 }

@@ -13,6 +13,12 @@ declare module 'nylon:plugin/host@0.1.0' {
    */
   export function randomBytes(len: number): Uint8Array;
   /**
+   * Asks the host to call `on-timer(id)` once, `delay-ms` from now (a plugin has no event loop of its
+   * own). Setting an id again replaces its timer. There is a per-plugin cap on pending timers.
+   */
+  export function setTimer(id: number, delayMs: number): void;
+  export function clearTimer(id: number): void;
+  /**
    * ---- request (valid while the request's phases run) ----
    */
   export function getPayload(req: number): string | undefined;

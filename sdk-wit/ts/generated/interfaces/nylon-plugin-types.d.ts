@@ -56,6 +56,14 @@ declare module 'nylon:plugin/types@0.1.0' {
     message: string,
   }
   /**
+   * What an entry handles: the host calls only these phases, and buffers a response body only
+   * for entries that have a response body filter.
+   */
+  export interface EntryInfo {
+    name: string,
+    phases: Array<Phase>,
+  }
+  /**
    * One WebSocket event, for the batched entry point `ws-on-events`.
    */
   export type WsEvent = WsEventOpen | WsEventText | WsEventBinary | WsEventClose | WsEventError;

@@ -1,0 +1,60 @@
+import type { IncomingHttpHeaders } from "node:http";
+
+/** The response a plugin builds (or the upstream's, as filters see and change it). */
+export interface ResponseState {
+  status: number;
+  /** Lower-case name -> value(s). */
+  headers: Map<string, string | string[]>;
+  body: Buffer | null;
+  /** Body bytes sent to the client so far (for logging). */
+  bytesSent: number;
+  /** The failure text, when the request failed (logging phase). */
+  error: string | null;
+  /** A plugin is streaming the body (server-sent events). */
+  streaming: "no" | "open" | "ended";
+}
+
+/** One request as the pipeline and the plugins' host functions see it. */
+export interface RequestContext {
+  /** The host's handle, passed to plugins. */
+  readonly id: number;
+  readonly method: string;
+  /** Path and query as received. */
+  readonly rawUrl: string;
+  readonly path: string;
+  /** Raw query string without "?". */
+  readonly query: string;
+  readonly host: string;
+  readonly tls: boolean;
+  readonly clientIp: string;
+  readonly startedAt: number;
+  readonly startedHr: bigint;
+  /** The request headers that go upstream (plugins and RequestHeaderModifier change them). */
+  headers: IncomingHttpHeaders;
+  params: Record<string, string>;
+  /** The whole request body once read (a plugin asked for it). */
+  body: Buffer | null;
+  bodyTooLarge: boolean;
+  response: ResponseState;
+  /** The payload of the middleware currently running, rendered JSON text. */
+  currentPayload: string | undefined;
+  /** Set by `websocket-upgrade`: the connection handle and the chosen subprotocol. */
+  upgrade: { handle: number; protocol: string | undefined } | null;
+  /** True while this is an HTTP Upgrade request (only those can become WebSockets). */
+  readonly isUpgradeRequest: boolean;
+  /** Chunks written by a streaming plugin, taken by the pipeline after each call. */
+  streamChunks: Buffer[];
+}
+
+let nextRequestId = 1;
+
+/** Request handles are u32 in the contract; they wrap long after any request using an old one ended. */
+export function allocateRequestId(): number {
+  const id = nextRequestId;
+  nextRequestId = nextRequestId >= 0xfffffff0 ? 1 : nextRequestId + 1;
+  return id;
+}
+
+export function newResponseState(): ResponseState {
+  return { status: 200, headers: new Map(), body: null, bytesSent: 0, error: null, streaming: "no" };
+}

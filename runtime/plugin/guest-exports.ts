@@ -1,0 +1,30 @@
+// The plugin's exports as the jco glue presents them (the `guest` interface of sdk-wit/wit/plugin.wit).
+
+export type Phase = "request-filter" | "response-filter" | "response-body-filter" | "logging";
+export type PhaseResult = "unset" | "next" | "end" | "failed";
+
+export interface EntryInfo {
+  name: string;
+  phases: Phase[];
+}
+
+export type WsEvent =
+  | { tag: "open"; val: number }
+  | { tag: "text"; val: [number, string] }
+  | { tag: "binary"; val: [number, Uint8Array] }
+  | { tag: "close"; val: [number, number, string] }
+  | { tag: "error"; val: [number, string] };
+
+export interface GuestExports {
+  init(config: string): void;
+  entries(): EntryInfo[];
+  onPhase(req: number, entry: string, phase: Phase): PhaseResult;
+  onRequestEnd(req: number): void;
+  wsOnOpen(conn: number): void;
+  wsOnMessageText(conn: number, message: string): void;
+  wsOnMessageBinary(conn: number, data: Uint8Array): void;
+  wsOnClose(conn: number, code: number, reason: string): void;
+  wsOnError(conn: number, error: string): void;
+  onTimer(id: number): void;
+  wsOnEvents(events: WsEvent[]): void;
+}
