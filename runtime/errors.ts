@@ -22,6 +22,8 @@ export const ERRORS = {
   NYLON_E_NO_UPSTREAM: { status: 502, summary: "no upstream is available" },
   NYLON_E_UPSTREAM: { status: 502, summary: "the upstream failed" },
   NYLON_E_UPSTREAM_TIMEOUT: { status: 504, summary: "the upstream did not answer in time" },
+  NYLON_E_FILE_NOT_FOUND: { status: 404, summary: "no file under the static root answers this path" },
+  NYLON_E_RANGE_NOT_SATISFIABLE: { status: 416, summary: "the requested byte range is outside the file" },
   NYLON_E_BODY_TOO_LARGE: { status: 413, summary: "the request body is over the configured cap" },
   NYLON_E_BAD_REQUEST: { status: 400, summary: "the request is malformed" },
   NYLON_E_INVALID_HEADER: { summary: "a header name or value is invalid" },
