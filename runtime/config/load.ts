@@ -1,0 +1,113 @@
+// Loads the configuration: the main file, then every YAML file of config_dir, validated, merged and cross-checked.
+// Every problem is collected and reported at once, each with file:line:column and key path.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { z } from "zod";
+import { ConfigError, type ConfigIssue } from "./config-error.js";
+import { mergeProxyParts, type ConfigPart, type ProxyKeys } from "./merge.js";
+import { checkReferences } from "./references.js";
+import { resolveMainPaths, resolveProxyPaths } from "./resolve-paths.js";
+import { configDirFileSchema, configSchema, DEFAULT_HEADER_SELECTOR, type NylonConfig } from "./schema.js";
+import { describeSchemaIssue, schemaIssues } from "./schema-issues.js";
+import { issueAt, parseYamlSource, type YamlSource } from "./yaml-source.js";
+
+export interface LoadedConfig {
+  config: NylonConfig;
+  /** Every file read, main file first, absolute. */
+  files: string[];
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Parses and validates one file; `value` is undefined when the file has problems. */
+function validateFile<Schema extends z.ZodType>(file: string, text: string, schema: Schema) {
+  const { source, issues } = parseYamlSource(file, text);
+  if (issues.length > 0) return { source, value: undefined, issues };
+  const result = schema.safeParse(source.data, { error: describeSchemaIssue });
+  return result.success
+    ? { source, value: result.data as z.output<Schema>, issues: [] as ConfigIssue[] }
+    : { source, value: undefined, issues: schemaIssues(source, result.error) };
+}
+
+/** config_dir as written, even when other keys of the main file are invalid, so its files are checked too. */
+function configDirOf(source: YamlSource, value: NylonConfig | undefined): string | undefined {
+  const written = value?.config_dir ?? (source.data as { config_dir?: unknown } | null)?.config_dir;
+  return typeof written === "string" && written !== "" ? path.resolve(path.dirname(source.file), written) : undefined;
+}
+
+/** The *.yaml / *.yml files of a directory in file-name order; dotfiles (editor leftovers) are skipped. */
+async function listConfigDir(directory: string, mainFile: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name) && !entry.name.startsWith("."))
+    .map((entry) => path.join(directory, entry.name))
+    .filter((file) => file !== mainFile)
+    .sort();
+}
+
+/** Stable order for the report: by file (as read), then by position. */
+function sortIssues(issues: ConfigIssue[], files: readonly string[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column);
+}
+
+/**
+ * Reads, validates and merges the configuration.
+ * @throws ConfigError (NYLON_E_CONFIG_READ when the main file cannot be read, NYLON_E_CONFIG otherwise)
+ */
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  const mainFile = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(mainFile, "utf8");
+  } catch (error) {
+    throw new ConfigError([{ file: mainFile, line: 0, column: 0, path: "", message: `cannot read the configuration file: ${reason(error)}` }], "NYLON_E_CONFIG_READ");
+  }
+
+  const files = [mainFile];
+  const main = validateFile(mainFile, text, configSchema);
+  const issues = [...main.issues];
+  const dirParts: ConfigPart<ProxyKeys>[] = [];
+
+  const configDir = configDirOf(main.source, main.value);
+  if (configDir !== undefined) {
+    let dirFiles: string[] = [];
+    try {
+      dirFiles = await listConfigDir(configDir, mainFile);
+    } catch (error) {
+      issues.push(issueAt(main.source, ["config_dir"], `cannot read the directory ${configDir}: ${reason(error)}`));
+    }
+    for (const dirFile of dirFiles) {
+      files.push(dirFile);
+      let dirText: string;
+      try {
+        dirText = await readFile(dirFile, "utf8");
+      } catch (error) {
+        issues.push({ file: dirFile, line: 0, column: 0, path: "", message: `cannot read the file: ${reason(error)}` });
+        continue;
+      }
+      const part = validateFile(dirFile, dirText, configDirFileSchema);
+      issues.push(...part.issues);
+      if (part.value !== undefined) dirParts.push({ source: part.source, value: resolveProxyPaths(part.value, path.dirname(dirFile)) });
+    }
+  }
+  // Names cannot be cross-checked reliably while some file is invalid.
+  if (issues.length > 0 || main.value === undefined) throw new ConfigError(sortIssues(issues, files));
+
+  const mainConfig = resolveMainPaths(main.value, path.dirname(mainFile));
+  const { merged, issues: mergeIssues } = mergeProxyParts([{ source: main.source, value: mainConfig }, ...dirParts]);
+  const referenceIssues = checkReferences(merged);
+  if (mergeIssues.length + referenceIssues.length > 0) throw new ConfigError(sortIssues([...mergeIssues, ...referenceIssues], files));
+
+  const config: NylonConfig = {
+    ...mainConfig,
+    header_selector: merged.headerSelector ?? DEFAULT_HEADER_SELECTOR,
+    plugins: merged.plugins.map((plugin) => plugin.value),
+    services: merged.services.map((service) => service.value),
+    routes: merged.routes.map((route) => route.value),
+    tls: merged.tls.map((certificate) => certificate.value),
+    middleware_groups: Object.fromEntries([...merged.middlewareGroups].map(([name, group]) => [name, group.value])),
+  };
+  return { config, files };
+}
