@@ -1,0 +1,251 @@
+// How a request finds its route: by header (header_selector), else by host, then by path and method
+// inside that route (path-trie.ts). Built once per configuration; lookups do no allocation beyond
+// the params object.
+//
+// - Header: the header named by `header_selector` (default x-nylon-proxy) whose value equals a
+//   `type: header` route's value (exact, case-sensitive). Present but unknown -> fall back to host.
+// - Host: the Host header, port stripped, case-insensitive, IPv6 literals in brackets handled; a
+//   route's value is a '|'-separated list; "*" makes the route the default for unknown hosts.
+// - No route -> 404 NYLON_E_ROUTE_NOT_FOUND; path matches but not the method -> 405 with `allow`.
+// - Route-level middleware comes first, then path-level; `group:` items are expanded in place.
+// - Two routes claiming the same host or header value, and colliding paths inside a route, are build
+//   errors (Nylon silently let the last one win).
+import type { IncomingHttpHeaders } from "node:http";
+import { NylonError } from "../errors.js";
+import { PathTrie } from "./path-trie.js";
+import { pathRewriteFor, type PathRewrite } from "./path-rewrite.js";
+
+export interface MiddlewareItemInput {
+  group?: string | undefined;
+  plugin?: string | undefined;
+  entry?: string | undefined;
+  payload?: unknown;
+}
+
+export interface RoutePathInput {
+  path: string | string[];
+  methods?: string[] | undefined;
+  middleware?: MiddlewareItemInput[] | undefined;
+  service: { name: string; rewrite?: string | undefined };
+}
+
+export interface RouteInput {
+  name: string;
+  route: { type: "host" | "header"; value: string };
+  middleware?: MiddlewareItemInput[] | undefined;
+  paths: RoutePathInput[];
+}
+
+export interface RouterInput<R extends RouteInput = RouteInput> {
+  routes: R[];
+  header_selector?: string | undefined;
+  middleware_groups?: Record<string, MiddlewareItemInput[]> | undefined;
+}
+
+export interface RouteRequest {
+  method: string;
+  /** Path with optional query string, as received. */
+  path: string;
+  /** The Host header (or HTTP/2 :authority); undefined when absent. */
+  host: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+export interface RouteMatch<R extends RouteInput = RouteInput> {
+  kind: "match";
+  route: R;
+  pathEntry: R["paths"][number];
+  /** The pattern that matched, as written in the config. */
+  pattern: string;
+  /** Percent-decoded. */
+  params: Record<string, string>;
+  /** Route-level then path-level items, groups expanded; no item has `group`. */
+  middleware: readonly MiddlewareItemInput[];
+  /** Set when the path entry has `service.rewrite` (upstream services; see path-rewrite.ts). */
+  rewrite: PathRewrite | null;
+}
+
+export interface RouteMiss {
+  kind: "miss";
+  /** NYLON_E_ROUTE_NOT_FOUND (404), NYLON_E_METHOD_NOT_ALLOWED (405) or NYLON_E_BAD_REQUEST (400). */
+  error: NylonError;
+  /** For a 405: the methods the path accepts, for the Allow header. */
+  allow: readonly string[];
+}
+
+export const DEFAULT_HEADER_SELECTOR = "x-nylon-proxy";
+
+interface PathTarget<R extends RouteInput> {
+  pathEntry: R["paths"][number];
+  pattern: string;
+  middleware: readonly MiddlewareItemInput[];
+  rewrite: PathRewrite | null;
+}
+
+interface CompiledRoute<R extends RouteInput> {
+  route: R;
+  paths: PathTrie<PathTarget<R>>;
+}
+
+const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export class Router<R extends RouteInput = RouteInput> {
+  private readonly byHost = new Map<string, CompiledRoute<R>>();
+  private readonly byHeader = new Map<string, CompiledRoute<R>>();
+  private defaultRoute: CompiledRoute<R> | null = null;
+  private readonly headerSelector: string;
+
+  /** Throws NylonError NYLON_E_CONFIG naming the route when the routes collide or are malformed. */
+  constructor(config: RouterInput<R>) {
+    this.headerSelector = (config.header_selector ?? DEFAULT_HEADER_SELECTOR).toLowerCase();
+    try {
+      this.addRoutes(config);
+    } catch (error) {
+      throw new NylonError("NYLON_E_CONFIG", (error as Error).message, { cause: error });
+    }
+  }
+
+  private addRoutes(config: RouterInput<R>): void {
+    const groups = config.middleware_groups ?? {};
+    const names = new Set<string>();
+    for (const route of config.routes) {
+      if (names.has(route.name)) throw new Error(`route name ${route.name} is not unique`);
+      names.add(route.name);
+      const compiled = compileRoute(route, groups);
+      if (route.route.type === "header") {
+        claim(this.byHeader, route.route.value, compiled, `header value ${JSON.stringify(route.route.value)}`);
+        continue;
+      }
+      for (const piece of route.route.value.split("|")) {
+        const host = piece.trim();
+        if (host === "*") {
+          if (this.defaultRoute !== null) {
+            throw new Error(`routes ${this.defaultRoute.route.name} and ${route.name} both claim the default host "*"`);
+          }
+          this.defaultRoute = compiled;
+        } else if (host !== "") {
+          claim(this.byHost, normalizeHost(host), compiled, `host ${host}`);
+        }
+      }
+    }
+  }
+
+  match(request: RouteRequest): RouteMatch<R> | RouteMiss {
+    const compiled = this.selectRoute(request);
+    if (compiled === null) {
+      const host = request.host ?? "(none)";
+      return miss(new NylonError("NYLON_E_ROUTE_NOT_FOUND", `no route for host ${JSON.stringify(host)}`));
+    }
+    const queryAt = request.path.indexOf("?");
+    const path = queryAt === -1 ? request.path : request.path.slice(0, queryAt);
+    const result = compiled.paths.match(request.method, path);
+    switch (result.kind) {
+      case "match": {
+        const { pathEntry, pattern, middleware, rewrite } = result.target;
+        return { kind: "match", route: compiled.route, pathEntry, pattern, params: result.params, middleware, rewrite };
+      }
+      case "method-not-allowed":
+        return {
+          kind: "miss",
+          error: new NylonError("NYLON_E_METHOD_NOT_ALLOWED", `${request.method} is not allowed on ${path}; allowed: ${result.allow.join(", ")}`),
+          allow: result.allow,
+        };
+      case "bad-path":
+        return miss(new NylonError("NYLON_E_BAD_REQUEST", `the path ${JSON.stringify(path)} has malformed percent-encoding`));
+      case "not-found":
+        return miss(new NylonError("NYLON_E_ROUTE_NOT_FOUND", `route ${compiled.route.name} has no path matching ${path}`));
+    }
+  }
+
+  private selectRoute(request: RouteRequest): CompiledRoute<R> | null {
+    const selector = request.headers[this.headerSelector];
+    if (selector !== undefined) {
+      const byHeader = this.byHeader.get(Array.isArray(selector) ? selector[0] ?? "" : selector);
+      if (byHeader !== undefined) return byHeader;
+    }
+    if (request.host !== undefined) {
+      const byHost = this.byHost.get(normalizeHost(request.host));
+      if (byHost !== undefined) return byHost;
+    }
+    return this.defaultRoute;
+  }
+}
+
+/** Lower-cases, strips the port and IPv6 brackets, drops a trailing dot: "[::1]:8080" -> "::1". */
+export function normalizeHost(host: string): string {
+  let h = host.trim().toLowerCase();
+  if (h.startsWith("[")) {
+    const end = h.indexOf("]");
+    return end === -1 ? h : h.slice(1, end);
+  }
+  const colon = h.indexOf(":");
+  // Exactly one colon is host:port; more is a bare IPv6 literal (only possible in config values).
+  if (colon !== -1 && h.indexOf(":", colon + 1) === -1) h = h.slice(0, colon);
+  return h.endsWith(".") ? h.slice(0, -1) : h;
+}
+
+function miss(error: NylonError): RouteMiss {
+  return { kind: "miss", error, allow: [] };
+}
+
+function claim<R extends RouteInput>(map: Map<string, CompiledRoute<R>>, key: string, compiled: CompiledRoute<R>, what: string): void {
+  const other = map.get(key);
+  if (other !== undefined && other !== compiled) {
+    throw new Error(`routes ${other.route.name} and ${compiled.route.name} both claim ${what}`);
+  }
+  map.set(key, compiled);
+}
+
+function compileRoute<R extends RouteInput>(route: R, groups: Record<string, MiddlewareItemInput[]>): CompiledRoute<R> {
+  const paths = new PathTrie<PathTarget<R>>();
+  const routeMiddleware = expandGroups(route.middleware ?? [], groups, `route ${route.name}`);
+  for (const pathEntry of route.paths) {
+    const methods = pathEntry.methods === undefined ? null : normalizeMethods(pathEntry.methods, route.name);
+    const middleware = [...routeMiddleware, ...expandGroups(pathEntry.middleware ?? [], groups, `route ${route.name}`)];
+    const rewrite = pathEntry.service.rewrite;
+    for (const pattern of typeof pathEntry.path === "string" ? [pathEntry.path] : pathEntry.path) {
+      const target: PathTarget<R> = {
+        pathEntry,
+        pattern,
+        middleware,
+        rewrite: rewrite === undefined ? null : pathRewriteFor(pattern, rewrite),
+      };
+      try {
+        paths.add(pattern, methods, target);
+      } catch (error) {
+        throw new Error(`route ${route.name}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return { route, paths };
+}
+
+function normalizeMethods(methods: string[], routeName: string): string[] {
+  if (methods.length === 0) throw new Error(`route ${routeName}: methods is empty; omit it to accept every method`);
+  return methods.map((method) => {
+    if (!METHOD.test(method)) throw new Error(`route ${routeName}: invalid method ${JSON.stringify(method)}`);
+    // Nylon compared case-sensitively against the upper-cased request method, so lower-case entries never matched.
+    return method.toUpperCase();
+  });
+}
+
+/** Replaces `group: X` items by the items of group X, recursively; unknown groups and cycles are errors. */
+function expandGroups(
+  items: readonly MiddlewareItemInput[],
+  groups: Record<string, MiddlewareItemInput[]>,
+  where: string,
+  trail: readonly string[] = [],
+): MiddlewareItemInput[] {
+  const out: MiddlewareItemInput[] = [];
+  for (const item of items) {
+    if (item.group === undefined) {
+      out.push(item);
+      continue;
+    }
+    const group = Object.hasOwn(groups, item.group) ? groups[item.group] : undefined;
+    if (group === undefined) throw new Error(`${where}: unknown middleware group ${item.group}`);
+    if (trail.includes(item.group)) throw new Error(`${where}: middleware group cycle ${[...trail, item.group].join(" -> ")}`);
+    out.push(...expandGroups(group, groups, where, [...trail, item.group]));
+  }
+  return out;
+}

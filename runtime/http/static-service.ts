@@ -1,0 +1,188 @@
+// `service_type: static`: files under `root`, streamed, with the caching and range support Nylon lacked
+// (it read whole files into memory, no ETag, no Range, section 5.1).
+//
+// - Path: the request path without query; `rewrite` (if the path starts with it at a segment
+//   boundary) is stripped first - Nylon's prefix strip, kept so existing configs work.
+// - Directory, or a path ending in "/": serve its `index` (default index.html).
+// - Unknown path: with `spa: true` serve root/index with 200, otherwise 404.
+// - Escapes answer 404 (Nylon: 403) and never a file outside root: `..` segments (also encoded),
+//   encoded "/" or "\" (%2f, %5c), backslashes, NUL, and symlinks whose real path leaves root.
+// - Content-Type from the extension (mime-types), ETag (weak, size+mtime) and Last-Modified with 304
+//   (fresh), a single Range -> 206 (range-parser; several ranges get the whole file), unsatisfiable
+//   -> 416, If-Range honoured, HEAD without body. GET and HEAD only (405 otherwise).
+import { open, realpath, stat, type FileHandle } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import type { IncomingHttpHeaders } from "node:http";
+import { extname, join, resolve, sep } from "node:path";
+import etag from "etag";
+import fresh from "fresh";
+import { contentType } from "mime-types";
+import parseRange from "range-parser";
+import { NylonError } from "../errors.js";
+import { errorResponse, type ServiceResponse } from "./service-response.js";
+
+/** The `static:` block of a static service. */
+export interface StaticSiteInput {
+  root: string;
+  index?: string | undefined;
+  spa?: boolean | undefined;
+}
+
+export interface StaticRequest {
+  method: string;
+  /** Path with optional query, as received (still percent-encoded). */
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+const ENCODED_SEPARATOR_OR_NUL = /%(2f|5c|00)/i;
+
+export class StaticSite {
+  private readonly root: string;
+  private readonly index: string;
+  private readonly spa: boolean;
+  private realRoot: Promise<string | null> | null = null;
+
+  /** `baseDir` resolves a relative root (the config file's directory). */
+  constructor(config: StaticSiteInput, baseDir = process.cwd()) {
+    this.root = resolve(baseDir, config.root);
+    this.index = config.index ?? "index.html";
+    this.spa = config.spa ?? false;
+  }
+
+  /** Always answers (errors become JSON error responses); a file body is a stream. */
+  async serve(request: StaticRequest, rewrite?: string): Promise<ServiceResponse> {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      const error = new NylonError("NYLON_E_METHOD_NOT_ALLOWED", `static files answer GET and HEAD, not ${request.method}`);
+      return errorResponse(error, { allow: "GET, HEAD" });
+    }
+    const root = await this.resolveRoot();
+    const segments = safeSegments(stripPrefix(withoutQuery(request.path), rewrite));
+    if (root === null || segments === null) return notFound(request.path);
+    let file = await this.find(root, segments);
+    if (file === null && this.spa) file = await this.find(root, [this.index]);
+    if (file === null) return notFound(request.path);
+    return respondWithFile(request, file.handle, file.stats, file.path);
+  }
+
+  /** The real path of root, or null while it does not exist (it is looked up again next time). */
+  private resolveRoot(): Promise<string | null> {
+    this.realRoot ??= realpath(this.root).catch(() => {
+      this.realRoot = null;
+      return null;
+    });
+    return this.realRoot;
+  }
+
+  /** Opens root/segments (or its index), refusing anything whose real path is outside root. */
+  private async find(root: string, segments: string[]): Promise<{ handle: FileHandle; stats: Stats; path: string } | null> {
+    let candidate = join(root, ...segments);
+    let real = await realInside(root, candidate);
+    if (real === null) return null;
+    const stats = await stat(real).catch(() => null);
+    if (stats === null) return null;
+    if (stats.isDirectory() || segments.at(-1) === "") {
+      if (!stats.isDirectory()) return null;
+      candidate = join(real, this.index);
+      real = await realInside(root, candidate);
+      if (real === null) return null;
+    }
+    const handle = await open(real, "r").catch(() => null);
+    if (handle === null) return null;
+    const opened = await handle.stat();
+    if (!opened.isFile()) {
+      await handle.close();
+      return null;
+    }
+    return { handle, stats: opened, path: real };
+  }
+}
+
+async function realInside(root: string, candidate: string): Promise<string | null> {
+  const real = await realpath(candidate).catch(() => null);
+  if (real === null) return null;
+  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep) ? real : null;
+}
+
+function withoutQuery(path: string): string {
+  const queryAt = path.indexOf("?");
+  return queryAt === -1 ? path : path.slice(0, queryAt);
+}
+
+function stripPrefix(path: string, prefix: string | undefined): string {
+  if (prefix === undefined || prefix === "" || prefix === "/") return path;
+  const bare = prefix.endsWith("/") ? prefix.slice(0, -1) : prefix;
+  if (path === bare) return "/";
+  return path.startsWith(bare + "/") ? path.slice(bare.length) : path;
+}
+
+/**
+ * Decoded path segments relative to root, or null for anything that tries to leave root or is
+ * malformed. A trailing "" segment means the path ended in "/".
+ */
+function safeSegments(path: string): string[] | null {
+  if (ENCODED_SEPARATOR_OR_NUL.test(path)) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+  if (decoded.includes("\\") || decoded.includes("\0")) return null;
+  const segments = decoded.split("/").slice(1);
+  if (segments.includes("..")) return null;
+  const last = segments.at(-1);
+  const kept = segments.filter((s) => s !== "" && s !== ".");
+  if (last === "" || kept.length === 0) kept.push("");
+  return kept;
+}
+
+function notFound(path: string): ServiceResponse {
+  return errorResponse(new NylonError("NYLON_E_FILE_NOT_FOUND", `no file for ${withoutQuery(path)}`));
+}
+
+async function respondWithFile(request: StaticRequest, handle: FileHandle, stats: Stats, path: string): Promise<ServiceResponse> {
+  const validators = { etag: etag(stats), "last-modified": stats.mtime.toUTCString() };
+  if (fresh(request.headers, validators)) {
+    await handle.close();
+    return { status: 304, headers: validators, body: null };
+  }
+  const headers: Record<string, string> = {
+    ...validators,
+    "content-type": contentType(extname(path)) || "application/octet-stream",
+    "accept-ranges": "bytes",
+  };
+  let start = 0;
+  let end = stats.size - 1;
+  let status = 200;
+  const range = request.headers.range;
+  if (range !== undefined && stats.size > 0 && ifRangeHolds(request.headers, validators)) {
+    const ranges = parseRange(stats.size, range, { combine: true });
+    if (ranges === -1) {
+      await handle.close();
+      const error = new NylonError("NYLON_E_RANGE_NOT_SATISFIABLE", `range ${range} is outside the ${stats.size} bytes of the file`);
+      return errorResponse(error, { "content-range": `bytes */${stats.size}` });
+    }
+    if (ranges !== -2 && ranges.type === "bytes" && ranges.length === 1) {
+      start = ranges[0]!.start;
+      end = ranges[0]!.end;
+      status = 206;
+      headers["content-range"] = `bytes ${start}-${end}/${stats.size}`;
+    }
+  }
+  headers["content-length"] = String(end - start + 1);
+  if (request.method === "HEAD" || stats.size === 0) {
+    await handle.close();
+    return { status, headers, body: null };
+  }
+  return { status, headers, body: handle.createReadStream({ start, end }) };
+}
+
+/** If-Range: the range applies only while the file is still the one the client has. */
+function ifRangeHolds(headers: IncomingHttpHeaders, validators: { etag: string; "last-modified": string }): boolean {
+  const raw = headers["if-range"];
+  if (raw === undefined) return true;
+  const ifRange = Array.isArray(raw) ? raw.join(", ") : raw;
+  if (ifRange.includes('"')) return ifRange === validators.etag;
+  return Date.parse(ifRange) >= Date.parse(validators["last-modified"]);
+}

@@ -1,0 +1,135 @@
+// An Upgrade request (WebSocket or other) on a route whose service is an http upstream is tunnelled
+// the way nginx does it: the upgrade request goes to the selected endpoint with X-Forwarded-*, the
+// upstream's answer comes back as it is - its 101 and headers (Sec-WebSocket-Accept, subprotocol), or
+// its refusal with body - and after a 101 bytes are piped both ways until either side closes, which
+// closes the other. Frames are not parsed: plugins do not see tunnelled traffic.
+//
+// Failures before the upstream answers get a JSON error written on the raw socket: no healthy
+// endpoint or connection error -> 502, no answer within the service's timeout_ms -> 504. A refused
+// connection counts against the endpoint's health. There is no retry on another endpoint.
+import { request, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { STATUS_CODES } from "node:http";
+import { errorBody, NylonError } from "../errors.js";
+import { addForwardedHeaders } from "./forwarded-headers.js";
+import { withoutHopByHop } from "./hop-by-hop.js";
+import { applyPathRewrite, type PathRewrite } from "./path-rewrite.js";
+import type { UpstreamPool } from "./upstream-pool.js";
+
+export interface TunnelOptions {
+  /** The client connection is TLS (X-Forwarded-Proto). */
+  tls?: boolean | undefined;
+  /** From RouteMatch.rewrite. */
+  rewrite?: PathRewrite | null | undefined;
+}
+
+export function tunnelUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  service: UpstreamPool,
+  clientIp: string,
+  options: TunnelOptions = {},
+): void {
+  let endpoint;
+  try {
+    endpoint = service.select(clientIp);
+  } catch (error) {
+    refuse(socket, error as NylonError);
+    return;
+  }
+  const headers = addForwardedHeaders(withoutHopByHop(req.headers), { clientIp, tls: options.tls ?? false, host: req.headers.host });
+  headers["connection"] = "upgrade";
+  if (req.headers.upgrade !== undefined) headers["upgrade"] = req.headers.upgrade;
+  const path = options.rewrite ? applyPathRewrite(req.url ?? "/", options.rewrite) : (req.url ?? "/");
+
+  const upstreamRequest = request({ host: endpoint.ip, port: endpoint.port, method: req.method, path, headers, agent: false, setHost: false });
+  const where = `service ${service.name}, endpoint ${endpoint.id}`;
+  let settled = false;
+  const timer = setTimeout(() => {
+    fail(new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${where} did not answer the upgrade within ${service.timeoutMs} ms`));
+  }, service.timeoutMs);
+  const fail = (error: NylonError): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    upstreamRequest.destroy();
+    refuse(socket, error);
+  };
+  const abandon = (): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    upstreamRequest.destroy();
+  };
+  socket.once("close", abandon);
+  socket.on("error", abandon);
+
+  upstreamRequest.on("upgrade", (response: IncomingMessage, upstream: Duplex, upstreamHead: Buffer) => {
+    if (settled) return upstream.destroy();
+    settled = true;
+    clearTimeout(timer);
+    socket.off("close", abandon);
+    socket.write(statusLine(response) + rawHeaderLines(response.rawHeaders) + "\r\n");
+    if (upstreamHead.length > 0) socket.write(upstreamHead);
+    if (head.length > 0) upstream.write(head);
+    splice(socket, upstream);
+  });
+  upstreamRequest.on("response", (response: IncomingMessage) => {
+    if (settled) return response.destroy();
+    settled = true;
+    clearTimeout(timer);
+    // The upstream refused the upgrade: relay its answer, then close (the body is delimited by close).
+    const relayed = withoutHopByHop(response.headers);
+    relayed["connection"] = "close";
+    socket.write(statusLine(response) + headerLines(relayed) + "\r\n");
+    response.pipe(socket);
+    response.on("error", () => socket.destroy());
+  });
+  upstreamRequest.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "ECONNREFUSED") endpoint.health.recordFailure();
+    fail(new NylonError("NYLON_E_UPSTREAM", `${where} failed: ${error.code ?? error.message}`, { cause: error }));
+  });
+  upstreamRequest.end();
+}
+
+/** After the 101: bytes both ways; either side ending or failing tears down both. */
+function splice(client: Duplex, upstream: Duplex): void {
+  const close = (): void => {
+    client.destroy();
+    upstream.destroy();
+  };
+  for (const side of [client, upstream]) {
+    side.once("close", close);
+    side.on("error", close);
+    (side as Duplex & { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
+  }
+  client.pipe(upstream);
+  upstream.pipe(client);
+}
+
+function statusLine(response: IncomingMessage): string {
+  const status = response.statusCode ?? 502;
+  return `HTTP/1.1 ${status} ${response.statusMessage || STATUS_CODES[status] || ""}\r\n`;
+}
+
+function rawHeaderLines(raw: string[]): string {
+  let lines = "";
+  for (let i = 0; i + 1 < raw.length; i += 2) lines += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  return lines;
+}
+
+function headerLines(headers: Record<string, string | string[]>): string {
+  let lines = "";
+  for (const [name, value] of Object.entries(headers)) for (const one of Array.isArray(value) ? value : [value]) lines += `${name}: ${one}\r\n`;
+  return lines;
+}
+
+function refuse(socket: Duplex, error: NylonError): void {
+  if (socket.destroyed) return;
+  const body = errorBody(error.status, error.code, error.message);
+  socket.end(
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ""}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
