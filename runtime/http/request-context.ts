@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { WsConnection } from "../websocket/connection.js";
+import type { WebSocketSettings } from "../websocket/websocket-settings.js";
 
 /** The response a plugin builds (or the upstream's, as filters see and change it). */
 export interface ResponseState {
@@ -38,12 +40,22 @@ export interface RequestContext {
   response: ResponseState;
   /** The payload of the middleware currently running, rendered JSON text. */
   currentPayload: string | undefined;
-  /** Set by `websocket-upgrade`: the connection handle and the chosen subprotocol. */
-  upgrade: { handle: number; protocol: string | undefined } | null;
-  /** True while this is an HTTP Upgrade request (only those can become WebSockets). */
-  readonly isUpgradeRequest: boolean;
-  /** Chunks written by a streaming plugin, taken by the pipeline after each call. */
-  streamChunks: Buffer[];
+  /** Set by `websocket-upgrade`: the pending connection and the chosen subprotocol. */
+  upgrade: { conn: WsConnection; protocol: string | undefined } | null;
+  /** Why this request cannot become a WebSocket, or null when it is a valid upgrade. */
+  readonly upgradeError: string | null;
+  readonly offeredProtocols: string[];
+  /** Protocol limits for a WebSocket opened on this route. */
+  readonly wsSettings: WebSocketSettings;
+  /** Where a streaming plugin's response goes; set by the pipeline when streaming is possible. */
+  stream: ResponseStreamSink | null;
+}
+
+/** The client side of a streamed (chunked) response. */
+export interface ResponseStreamSink {
+  start(): void;
+  write(chunk: Buffer): void;
+  end(): void;
 }
 
 let nextRequestId = 1;

@@ -40,9 +40,7 @@ export async function loadComponent(file: string): Promise<CompiledComponent> {
     ({ files } = await transpile(bytes, {
       name: "plugin",
       instantiation: "sync",
-      typescript: false,
       base64Cutoff: 0,
-      quiet: true,
     }));
   } catch (cause) {
     throw new NylonError("NYLON_E_PLUGIN_LOAD", `cannot generate bindings for ${file}: ${(cause as Error).message}`, {

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { createRequire } from "node:module";
+import { Command } from "commander";
+import { buildCommand } from "./build-command.js";
+import { runCommand } from "./run-command.js";
+import { validateCommand } from "./validate.js";
+
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+const program = new Command()
+  .name("nylon")
+  .description("A reverse proxy whose plugins are sandboxed WebAssembly components")
+  .version(version);
+
+program
+  .command("run")
+  .description("serve with a configuration")
+  .option("-c, --config <file>", "the configuration file", "/etc/nylon/config.yaml")
+  .action(async (opts: { config: string }) => runCommand(opts.config));
+
+program
+  .command("build")
+  .description("compile a TypeScript plugin (a file, or a folder with plugin.ts) to a WebAssembly component")
+  .argument("<plugin>", "plugin source file or folder (with --all: a folder of plugin folders)")
+  .option("-o, --output <file>", "where to write the .wasm (default: <folder>/<name>.wasm)")
+  .option("--all", "build every plugin folder under <plugin>")
+  .action(async (input: string, opts: { output?: string; all?: boolean }) => {
+    process.exitCode = await buildCommand(input, opts);
+  });
+
+program
+  .command("validate")
+  .description("check a configuration without starting anything")
+  .option("-c, --config <file>", "the configuration file", "/etc/nylon/config.yaml")
+  .action(async (opts: { config: string }) => {
+    process.exitCode = await validateCommand(opts.config);
+  });
+
+await program.parseAsync();

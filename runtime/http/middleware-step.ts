@@ -1,0 +1,50 @@
+import { compilePayload, renderPayload, type CompiledPayload } from "../config/template.js";
+import { NylonError } from "../errors.js";
+import type { Phase } from "../plugin/guest-exports.js";
+import type { PluginHost } from "../plugin/plugin-host.js";
+import type { RequestContext } from "./request-context.js";
+import { templateContextFor } from "./template-context-for.js";
+
+/** One resolved middleware item: a plugin entry or a built-in header modifier, with its payload compiled. */
+export type MiddlewareStep =
+  | { kind: "plugin"; plugin: PluginHost; entry: string; payload: CompiledPayload | null }
+  | { kind: "request-header-modifier" | "response-header-modifier"; payload: CompiledPayload | null };
+
+export interface MiddlewareItemLike {
+  plugin?: string | undefined;
+  entry?: string | undefined;
+  payload?: unknown;
+}
+
+export function resolveStep(item: MiddlewareItemLike, plugins: Map<string, PluginHost>): MiddlewareStep {
+  const payload = item.payload === undefined ? null : compilePayload(item.payload);
+  if (item.plugin === "RequestHeaderModifier") return { kind: "request-header-modifier", payload };
+  if (item.plugin === "ResponseHeaderModifier") return { kind: "response-header-modifier", payload };
+  const plugin = plugins.get(item.plugin ?? "");
+  if (!plugin) throw new NylonError("NYLON_E_CONFIG", `middleware names plugin ${JSON.stringify(item.plugin)}, which is not loaded`);
+  const entry = item.entry ?? "";
+  if (!plugin.hasEntry(entry)) {
+    throw new NylonError(
+      "NYLON_E_CONFIG",
+      `plugin ${plugin.name} has no entry ${JSON.stringify(entry)} (it registers: ${plugin.entryNames().join(", ") || "none"})`,
+    );
+  }
+  return { kind: "plugin", plugin, entry, payload };
+}
+
+export function renderStepPayload(payload: CompiledPayload | null, ctx: RequestContext): unknown {
+  return payload === null ? undefined : renderPayload(payload, templateContextFor(ctx));
+}
+
+/** Runs a plugin step's phase with its payload made available to `get-payload`. */
+export function runPluginPhase(
+  step: Extract<MiddlewareStep, { kind: "plugin" }>,
+  ctx: RequestContext,
+  phase: Phase,
+): "next" | "end" {
+  if (!step.plugin.handles(step.entry, phase)) return "next";
+  const rendered = renderStepPayload(step.payload, ctx);
+  ctx.currentPayload = rendered === undefined ? undefined : JSON.stringify(rendered);
+  const result = step.plugin.runPhase(ctx, step.entry, phase);
+  return result === "end" ? "end" : "next";
+}

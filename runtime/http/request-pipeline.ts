@@ -1,0 +1,343 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable, type Duplex } from "node:stream";
+import { NylonError } from "../errors.js";
+import type { Phase } from "../plugin/guest-exports.js";
+import { upgradeRequestError, offeredProtocols } from "../websocket/upgrade-request.js";
+import { applyHeaderModifier, applyHeaderModifierToMap, parseHeaderModifierPayload } from "./header-modifier.js";
+import { runPluginPhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
+import { forward } from "./proxy-service.js";
+import type { ProxyState } from "./proxy-state.js";
+import { allocateRequestId, newResponseState, type RequestContext } from "./request-context.js";
+import { httpResponseWriter, socketResponseWriter, type ResponseWriter } from "./response-writer.js";
+import type { RouteMatch } from "./router.js";
+import { errorResponse, type ServiceResponse } from "./service-response.js";
+import { tunnelUpgrade } from "./ws-tunnel.js";
+import type { Route } from "../config/schema.js";
+
+type PluginStep = Extract<MiddlewareStep, { kind: "plugin" }>;
+
+interface Flow {
+  ctx: RequestContext;
+  req: IncomingMessage;
+  writer: ResponseWriter;
+  steps: MiddlewareStep[];
+  /** Plugin steps that took part, for logging and end-of-request. */
+  plugins: Set<PluginStep>;
+  upgrade: { socket: Duplex; head: Buffer } | null;
+}
+
+/**
+ * The way a request walks: route -> request filters -> service -> response filters -> body filters
+ * -> client -> logging. Reads the current ProxyState once per request, so a reload never mixes two
+ * configurations in one request.
+ */
+export class RequestPipeline {
+  constructor(private readonly current: () => ProxyState) {}
+
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const state = this.current();
+    this.run(state, req, httpResponseWriter(res), null).catch((err) => this.crash(state, err, res));
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const state = this.current();
+    socket.on("error", () => socket.destroy());
+    this.run(state, req, socketResponseWriter(socket), { socket, head }).catch((err) => {
+      state.logger.error({ err }, "upgrade failed");
+      socket.destroy();
+    });
+  }
+
+  private crash(state: ProxyState, err: unknown, res: ServerResponse): void {
+    state.logger.error({ err }, "request failed");
+    if (!res.headersSent) {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: 500, error: "NYLON_E_INTERNAL", message: "internal error" }));
+    } else res.destroy();
+  }
+
+  private async run(
+    state: ProxyState,
+    req: IncomingMessage,
+    writer: ResponseWriter,
+    upgrade: { socket: Duplex; head: Buffer } | null,
+  ): Promise<void> {
+    const match = state.router.match({ method: req.method ?? "GET", path: req.url ?? "/", host: req.headers.host, headers: req.headers });
+    const ctx = newContext(state, req, upgrade !== null, match.kind === "match" ? match : null);
+    if (match.kind === "miss") {
+      const headers: Record<string, string> = match.allow.length > 0 ? { allow: match.allow.join(", ") } : {};
+      await this.send(state, { ctx, req, writer, steps: [], plugins: new Set(), upgrade }, errorResponse(match.error, headers));
+      return;
+    }
+    const flow: Flow = {
+      ctx,
+      req,
+      writer,
+      steps: match.middleware.map((item) => state.steps.get(item)).filter((s): s is MiddlewareStep => s !== undefined),
+      plugins: new Set(),
+      upgrade,
+    };
+    try {
+      await this.serve(state, flow, match);
+    } catch (err) {
+      const error = err instanceof NylonError ? err : new NylonError("NYLON_E_UPSTREAM", (err as Error).message);
+      if (!(err instanceof NylonError)) state.logger.error({ err, route: match.route.name }, "request failed");
+      ctx.response.error = error.message;
+      const retry = (error as NylonError & { retryAfterSeconds?: number }).retryAfterSeconds;
+      await this.send(state, flow, errorResponse(error, retry ? { "retry-after": String(retry) } : {}));
+    }
+  }
+
+  private async serve(state: ProxyState, flow: Flow, match: RouteMatch<Route>): Promise<void> {
+    const { ctx } = flow;
+    const service = state.services.get(match.pathEntry.service.name)!;
+    const pluginFilters = flow.steps.filter((s): s is PluginStep => s.kind === "plugin");
+    const readsBody =
+      pluginFilters.some((s) => s.plugin.handles(s.entry, "request-filter")) ||
+      (service.kind === "plugin" && service.step.plugin.handles(service.step.entry, "request-filter"));
+    if (readsBody && hasBody(flow.req)) await readBody(flow.req, ctx, state.requestBodyLimit);
+
+    // Request filters, in order; the first end() answers.
+    for (const step of flow.steps) {
+      if (step.kind === "request-header-modifier") {
+        ctx.headers = applyHeaderModifier(ctx.headers, parseHeaderModifierPayload(renderStepPayload(step.payload, ctx), "request"));
+      }
+      if (step.kind !== "plugin") continue;
+      flow.plugins.add(step);
+      if (runPluginPhase(step, ctx, "request-filter") === "end") return this.answerFromPlugin(state, flow);
+      if (ctx.upgrade) throw new NylonError("NYLON_E_BAD_REQUEST", "a middleware upgraded the request; only a plugin service can");
+    }
+    if (ctx.bodyTooLarge) throw new NylonError("NYLON_E_BODY_TOO_LARGE", `the request body is over ${state.requestBodyLimit} bytes`);
+
+    switch (service.kind) {
+      case "plugin": {
+        const step = service.step;
+        flow.plugins.add(step);
+        if (flow.writer.raw) ctx.stream = streamSink(flow.writer.raw, ctx, () => this.finish(state, flow));
+        const result = runPluginPhase(step, ctx, "request-filter");
+        if (ctx.upgrade) return this.acceptWebSocket(state, flow, step);
+        if (ctx.response.streaming !== "no") return; // the stream ends the request (see streamSink)
+        if (result === "end") return this.answerFromPlugin(state, flow);
+        state.logger.warn(
+          { route: match.route.name, service: service.name, plugin: step.plugin.name, entry: step.entry },
+          "plugin service called next(): a plugin service has no upstream, answering 502",
+        );
+        throw new NylonError("NYLON_E_NO_UPSTREAM", `service ${service.name} is a plugin service; its plugin continued instead of answering`);
+      }
+      case "http": {
+        if (flow.upgrade) {
+          tunnelUpgrade(flow.req, flow.upgrade.socket, flow.upgrade.head, service.pool, ctx.clientIp);
+          return;
+        }
+        const response = await forward(
+          {
+            method: ctx.method,
+            path: ctx.rawUrl,
+            headers: ctx.headers,
+            body: ctx.body ? Readable.from([ctx.body]) : flow.req,
+            clientIp: ctx.clientIp,
+            tls: ctx.tls,
+            host: flow.req.headers.host,
+            rewrite: match.rewrite,
+          },
+          service.pool,
+        );
+        return this.send(state, flow, response);
+      }
+      case "static":
+        return this.send(state, flow, await service.site.serve({ method: ctx.method, path: ctx.rawUrl, headers: ctx.headers }, match.pathEntry.service.rewrite));
+    }
+  }
+
+  /** A plugin built the response (end()): run it through the response phases like any other. */
+  private answerFromPlugin(state: ProxyState, flow: Flow): Promise<void> {
+    const r = flow.ctx.response;
+    return this.send(state, flow, { status: r.status, headers: Object.fromEntries(r.headers), body: r.body ?? Buffer.alloc(0) }, true);
+  }
+
+  private acceptWebSocket(state: ProxyState, flow: Flow, step: PluginStep): void {
+    const { ctx } = flow;
+    const pending = ctx.upgrade!;
+    this.finish(state, flow);
+    if (!flow.upgrade) return; // cannot happen: websocket-upgrade refuses non-upgrade requests
+    state.hub.accept(pending.conn, flow.req, flow.upgrade.socket, flow.upgrade.head, pending.protocol, ctx.wsSettings, step.plugin);
+  }
+
+  /** Response filters, body filters, write, logging. */
+  private async send(state: ProxyState, flow: Flow, response: ServiceResponse, fromPlugin = false): Promise<void> {
+    const { ctx } = flow;
+    const r = ctx.response;
+    r.status = response.status;
+    if (!fromPlugin) r.headers = new Map(Object.entries(response.headers));
+    for (const step of flow.steps) {
+      if (step.kind === "response-header-modifier") {
+        r.headers = applyHeaderModifierToMap(r.headers, parseHeaderModifierPayload(renderStepPayload(step.payload, ctx), "response"));
+      }
+      else if (step.kind === "plugin") this.phase(flow, step, "response-filter");
+    }
+    const bodyFilters = flow.steps.filter(
+      (s): s is PluginStep => s.kind === "plugin" && s.plugin.handles(s.entry, "response-body-filter"),
+    );
+    let body = response.body;
+    if (bodyFilters.length > 0 && body !== null) {
+      r.body = Buffer.isBuffer(body) ? body : await collect(body);
+      for (const step of bodyFilters) this.phase(flow, step, "response-body-filter");
+      body = r.body;
+    }
+    const headers = Object.fromEntries(r.headers);
+    if (Buffer.isBuffer(body)) {
+      // The host computes the framing: a plugin never needs the seed's Content-Length dance.
+      delete headers["transfer-encoding"];
+      headers["content-length"] = String(body.length);
+      flow.writer.head(r.status, headers);
+      flow.writer.end(ctx.method === "HEAD" ? undefined : body);
+      r.bytesSent = body.length;
+      this.onFinished(state, flow);
+    } else if (body === null) {
+      flow.writer.head(r.status, headers);
+      flow.writer.end();
+      this.onFinished(state, flow);
+    } else {
+      flow.writer.head(r.status, headers);
+      body.on("data", (chunk: Buffer) => {
+        r.bytesSent += chunk.length;
+        flow.writer.write(chunk);
+      });
+      body.on("end", () => {
+        flow.writer.end();
+        this.onFinished(state, flow);
+      });
+      body.on("error", (err) => {
+        r.error = err.message;
+        flow.writer.raw?.destroy(err);
+        this.onFinished(state, flow);
+      });
+    }
+  }
+
+  private onFinished(state: ProxyState, flow: Flow): void {
+    const res = flow.writer.raw;
+    if (res && !res.writableFinished) {
+      res.once("close", () => this.finish(state, flow));
+    } else this.finish(state, flow);
+  }
+
+  /** Logging phase, then every plugin drops the request. */
+  private finish(state: ProxyState, flow: Flow): void {
+    const { ctx } = flow;
+    for (const step of flow.steps) if (step.kind === "plugin") this.phase(flow, step, "logging");
+    for (const step of flow.plugins) step.plugin.endRequest(ctx);
+    if (state.accessLog) {
+      state.logger.info(
+        {
+          access: "http",
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.response.status,
+          bytes: ctx.response.bytesSent,
+          ms: Number((process.hrtime.bigint() - ctx.startedHr) / 1000n) / 1000,
+          client: ctx.clientIp,
+        },
+        "request",
+      );
+    }
+  }
+
+  /** A response-side phase: a failure there is logged and does not change the response. */
+  private phase(flow: Flow, step: PluginStep, phase: Phase): void {
+    flow.plugins.add(step);
+    try {
+      runPluginPhase(step, flow.ctx, phase);
+    } catch (err) {
+      flow.ctx.response.error = (err as Error).message;
+      if (phase === "response-filter" || phase === "response-body-filter") {
+        flow.ctx.response.status = 500;
+        flow.ctx.response.body = Buffer.from(JSON.stringify({ status: 500, error: "NYLON_E_PLUGIN_FAILED", message: (err as Error).message }));
+        flow.ctx.response.headers = new Map([["content-type", "application/json"]]);
+      }
+    }
+  }
+}
+
+function newContext(state: ProxyState, req: IncomingMessage, isUpgrade: boolean, match: RouteMatch<Route> | null): RequestContext {
+  const rawUrl = req.url ?? "/";
+  const q = rawUrl.indexOf("?");
+  const hostHeader = req.headers.host ?? "";
+  return {
+    id: allocateRequestId(),
+    method: req.method ?? "GET",
+    rawUrl,
+    path: q < 0 ? rawUrl : rawUrl.slice(0, q),
+    query: q < 0 ? "" : rawUrl.slice(q + 1),
+    host: stripPort(hostHeader),
+    tls: (req.socket as { encrypted?: boolean }).encrypted === true,
+    clientIp: state.clientAddress.of(req),
+    startedAt: Date.now(),
+    startedHr: process.hrtime.bigint(),
+    headers: { ...req.headers },
+    params: match?.params ?? {},
+    body: null,
+    bodyTooLarge: false,
+    response: newResponseState(),
+    currentPayload: undefined,
+    upgrade: null,
+    upgradeError: isUpgrade ? upgradeRequestError(req) : "the request is not an HTTP Upgrade request",
+    offeredProtocols: isUpgrade ? offeredProtocols(req) : [],
+    wsSettings: state.webSocketSettings(match?.pathEntry.service.websocket),
+    stream: null,
+  };
+}
+
+function stripPort(host: string): string {
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
+  const colon = host.indexOf(":");
+  return colon < 0 ? host : host.slice(0, colon);
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
+/** Reads the whole body for plugins, up to the cap; over it, the rest is drained and dropped. */
+async function readBody(req: IncomingMessage, ctx: RequestContext, limit: number): Promise<void> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) ctx.bodyTooLarge = true;
+    else chunks.push(chunk);
+  }
+  ctx.body = ctx.bodyTooLarge ? null : Buffer.concat(chunks);
+}
+
+async function collect(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** A plugin's streamed response goes straight to the client as chunks; the request finishes with it. */
+function streamSink(res: ServerResponse, ctx: RequestContext, finish: () => void): RequestContext["stream"] {
+  res.once("close", () => {
+    if (ctx.response.streaming === "open") {
+      ctx.response.streaming = "ended";
+      ctx.response.error = "the client went away during the stream";
+      finish();
+    }
+  });
+  return {
+    start() {
+      const headers = Object.fromEntries(ctx.response.headers);
+      delete headers["content-length"];
+      res.writeHead(ctx.response.status, headers);
+      res.flushHeaders();
+    },
+    write(chunk) {
+      ctx.response.bytesSent += chunk.length;
+      res.write(chunk);
+    },
+    end() {
+      res.end(finish);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { STATUS_CODES } from "node:http";
+
+/** Where a response goes: a normal HTTP response, or the raw socket of a refused upgrade. */
+export interface ResponseWriter {
+  head(status: number, headers: Record<string, string | string[]>): void;
+  write(chunk: Buffer): void;
+  end(chunk?: Buffer): void;
+  readonly raw: ServerResponse | null;
+}
+
+export function httpResponseWriter(res: ServerResponse): ResponseWriter {
+  return {
+    raw: res,
+    head(status, headers) {
+      res.writeHead(status, headers);
+    },
+    write(chunk) {
+      res.write(chunk);
+    },
+    end(chunk) {
+      res.end(chunk);
+    },
+  };
+}
+
+/** For an upgrade request that is answered with a plain HTTP response instead of 101. */
+export function socketResponseWriter(socket: Duplex): ResponseWriter {
+  let chunked = false;
+  return {
+    raw: null,
+    head(status, headers) {
+      const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Status"}`];
+      chunked = !Object.keys(headers).some((k) => k.toLowerCase() === "content-length");
+      for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+      if (chunked) lines.push("transfer-encoding: chunked");
+      lines.push("connection: close", "", "");
+      socket.write(lines.join("\r\n"));
+    },
+    write(chunk) {
+      if (!chunked) socket.write(chunk);
+      else if (chunk.length > 0) socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
+    },
+    end(chunk) {
+      if (chunk) this.write(chunk);
+      if (chunked) socket.write("0\r\n\r\n");
+      socket.end();
+    },
+  };
+}

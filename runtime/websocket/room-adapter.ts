@@ -1,0 +1,23 @@
+import type { WsConnection } from "./connection.js";
+import type { OutboundMessage } from "./outbound-message.js";
+
+/**
+ * Rooms behind one interface, so one node (memory) and many nodes (Redis) behave the same. Calls are
+ * synchronous for the plugin: anything slow (Redis I/O) is queued by the adapter and happens after.
+ */
+export interface RoomAdapter {
+  readonly kind: "memory" | "redis";
+  readonly nodeId: string;
+  start(): Promise<void>;
+  join(conn: WsConnection, room: string): void;
+  leave(conn: WsConnection, room: string): void;
+  /** The connection closed: it leaves every room. */
+  removeConnection(conn: WsConnection): void;
+  /** To every member of the room on every node, except `exclude` when given. */
+  broadcast(room: string, message: OutboundMessage, exclude?: WsConnection): void;
+  /** To one connection anywhere in the cluster; false when it is known not to exist. */
+  sendTo(connectionId: string, message: OutboundMessage): boolean;
+  /** Members of the room on every node (best known value for remote nodes). */
+  roomSize(room: string): number;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,176 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { randomUUID } from "node:crypto";
+import { WebSocketServer, type WebSocket } from "ws";
+import { ConnectionRegistry } from "./connection-registry.js";
+import { WsConnection, type ConnectionOwner } from "./connection.js";
+import { LocalRooms } from "./local-rooms.js";
+import { MemoryAdapter } from "./adapters/memory-adapter.js";
+import type { RoomAdapter } from "./room-adapter.js";
+import type { WebSocketSettings } from "./websocket-settings.js";
+
+/** What happens on a connection, in order; the owning plugin implements it. */
+export interface ConnectionEvents {
+  open(conn: WsConnection): void;
+  text(conn: WsConnection, message: string): void;
+  binary(conn: WsConnection, data: Buffer): void;
+  error(conn: WsConnection, message: string): void;
+  /** Runs once; effects issued here are applied before the connection leaves its rooms. */
+  close(conn: WsConnection, code: number, reason: string): void;
+}
+
+interface Liveness {
+  lastSeen: number;
+  lastPing: number;
+  awaitingPong: boolean;
+  settings: WebSocketSettings;
+}
+
+/** This node's plugin-owned WebSockets: handshakes, the registry, rooms, heartbeats. */
+export class WebSocketHub {
+  readonly nodeId: string;
+  readonly registry: ConnectionRegistry;
+  readonly local = new LocalRooms();
+  adapter: RoomAdapter;
+  private readonly servers = new Map<string, WebSocketServer>();
+  private readonly liveness = new Map<WsConnection, Liveness>();
+  private readonly ticker: NodeJS.Timeout;
+  /** Counters for metrics. */
+  readonly stats = { opened: 0, closed: 0, messagesIn: 0 };
+
+  constructor(nodeId: string = randomUUID()) {
+    this.nodeId = nodeId;
+    this.registry = new ConnectionRegistry(nodeId);
+    this.adapter = new MemoryAdapter(nodeId, this.local, this.registry);
+    // One timer for every connection's ping, pong deadline and idle timeout, not one per connection.
+    this.ticker = setInterval(() => this.checkLiveness(), 250);
+    this.ticker.unref();
+  }
+
+  useAdapter(adapter: RoomAdapter): void {
+    this.adapter = adapter;
+  }
+
+  createConnection(owner: ConnectionOwner, settings: WebSocketSettings, clientIp: string): WsConnection {
+    const handle = this.registry.allocateHandle();
+    return new WsConnection(
+      handle,
+      this.registry.idFor(handle),
+      owner,
+      { sendBufferBytes: settings.sendBufferBytes, slowConsumer: settings.slowConsumer },
+      clientIp,
+    );
+  }
+
+  /** Completes the handshake (ws), then delivers the connection's events in order. */
+  accept(
+    conn: WsConnection,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    protocol: string | undefined,
+    settings: WebSocketSettings,
+    events: ConnectionEvents,
+  ): void {
+    const server = this.serverFor(settings, protocol);
+    server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      conn.ws = ws;
+      conn.state = "open";
+      this.registry.add(conn);
+      this.stats.opened++;
+      const now = Date.now();
+      this.liveness.set(conn, { lastSeen: now, lastPing: now, awaitingPong: false, settings });
+      ws.on("message", (data: Buffer, isBinary: boolean) => {
+        this.touch(conn);
+        this.stats.messagesIn++;
+        conn.bytesIn += data.length;
+        if (isBinary) events.binary(conn, data);
+        else events.text(conn, data.toString("utf8"));
+      });
+      ws.on("pong", () => {
+        const l = this.liveness.get(conn);
+        if (l) l.awaitingPong = false;
+        this.touch(conn);
+      });
+      ws.on("ping", () => this.touch(conn));
+      ws.on("error", (err: Error) => events.error(conn, err.message));
+      ws.on("close", (code: number, reason: Buffer) => {
+        conn.state = "closed";
+        this.liveness.delete(conn);
+        events.close(conn, code, reason.toString("utf8"));
+        this.adapter.removeConnection(conn);
+        this.registry.remove(conn);
+        this.stats.closed++;
+      });
+      events.open(conn);
+    });
+  }
+
+  /** Closes every connection (shutdown) and waits until their close callbacks ran. */
+  async closeAll(code: number, reason: string, timeoutMs: number): Promise<void> {
+    const open = [...this.registry.all()];
+    await Promise.race([
+      Promise.all(
+        open.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (!c.ws || c.state === "closed") return resolve();
+              c.ws.once("close", () => resolve());
+              c.close(code, reason);
+            }),
+        ),
+      ),
+      new Promise((r) => setTimeout(r, timeoutMs).unref()),
+    ]);
+    for (const c of this.registry.all()) c.ws?.terminate();
+  }
+
+  stop(): void {
+    clearInterval(this.ticker);
+    for (const s of this.servers.values()) s.close();
+  }
+
+  private touch(conn: WsConnection): void {
+    const l = this.liveness.get(conn);
+    if (l) l.lastSeen = Date.now();
+  }
+
+  private checkLiveness(): void {
+    const now = Date.now();
+    for (const [conn, l] of this.liveness) {
+      const ws = conn.ws;
+      if (!ws || conn.state !== "open") continue;
+      const s = l.settings;
+      if (l.awaitingPong && now - l.lastPing > s.pongTimeoutMs) {
+        // A dead peer: no close handshake is possible, so the socket is dropped (close code 1006).
+        ws.terminate();
+        continue;
+      }
+      if (s.idleTimeoutMs > 0 && now - l.lastSeen > s.idleTimeoutMs) {
+        conn.close(1001, "idle timeout");
+        continue;
+      }
+      if (s.pingIntervalMs > 0 && !l.awaitingPong && now - l.lastPing >= s.pingIntervalMs) {
+        l.lastPing = now;
+        l.awaitingPong = true;
+        ws.ping();
+      }
+    }
+  }
+
+  private serverFor(settings: WebSocketSettings, protocol: string | undefined): WebSocketServer {
+    const key = `${settings.maxMessageBytes}/${settings.perMessageDeflate}/${protocol ?? ""}`;
+    let server = this.servers.get(key);
+    if (!server) {
+      server = new WebSocketServer({
+        noServer: true,
+        maxPayload: settings.maxMessageBytes,
+        perMessageDeflate: settings.perMessageDeflate,
+        clientTracking: false,
+        handleProtocols: () => protocol ?? false,
+      });
+      this.servers.set(key, server);
+    }
+    return server;
+  }
+}
