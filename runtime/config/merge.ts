@@ -35,11 +35,15 @@ function concatenate<Key extends ListKey>(parts: readonly ConfigPart<ProxyKeys>[
   return parts.flatMap((part) => part.value[key].map((value, index) => ({ value, source: part.source, path: [key, index] })));
 }
 
-/** Reports every name after its first definition; `namesOf` lists the names of an item with their key paths. */
+/**
+ * Reports every name after its first definition; `namesOf` lists the names of an item with their key paths.
+ * `nameIsKey` when the name is a mapping key (middleware groups) rather than a value.
+ */
 function reportDuplicates<Value>(
   kind: string,
   items: readonly Located<Value>[],
   namesOf: (value: Value) => { name: string; path: KeyPath }[],
+  nameIsKey = false,
 ): ConfigIssue[] {
   const first = new Map<string, { source: YamlSource; path: KeyPath }>();
   const issues: ConfigIssue[] = [];
@@ -48,7 +52,10 @@ function reportDuplicates<Value>(
       const namePath = [...item.path, ...path];
       const earlier = first.get(name);
       if (earlier === undefined) first.set(name, { source: item.source, path: namePath });
-      else issues.push(issueAt(item.source, namePath, `duplicate ${kind} "${name}": already defined at ${placeOf(earlier.source, earlier.path)}`));
+      else {
+        const message = `duplicate ${kind} "${name}": already defined at ${placeOf(earlier.source, earlier.path, { atKey: nameIsKey })}`;
+        issues.push(issueAt(item.source, namePath, message, { atKey: nameIsKey }));
+      }
     }
   }
   return issues;
@@ -73,7 +80,7 @@ export function mergeProxyParts(parts: readonly ConfigPart<ProxyKeys>[]): { merg
     ...reportDuplicates("service name", merged.services, byName),
     ...reportDuplicates("route name", merged.routes, byName),
     ...reportDuplicates("TLS domain", merged.tls, (certificate) => certificate.domains.map((name, index) => ({ name, path: ["domains", index] }))),
-    ...reportDuplicates("middleware group", groups, (group) => [{ name: group.name, path: [group.name] }]),
+    ...reportDuplicates("middleware group", groups, (group) => [{ name: group.name, path: [group.name] }], true),
   ];
   for (const group of groups) {
     if (!merged.middlewareGroups.has(group.value.name)) {

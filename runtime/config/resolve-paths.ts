@@ -17,25 +17,24 @@ export function resolveProxyPaths<Part extends FileReferences>(part: Part, baseD
       ...certificate,
       cert: absolute(certificate.cert),
       key: absolute(certificate.key),
-      chain: certificate.chain?.map(absolute),
+      ...(certificate.chain === undefined ? {} : { chain: certificate.chain.map(absolute) }),
     })),
   };
 }
 
 /** config_dir and the Redis TLS files of the main file, plus its proxy keys. */
 export function resolveMainPaths(config: NylonConfig, baseDir: string): NylonConfig {
-  const absolute = (file: string | undefined) => (file === undefined ? undefined : path.resolve(baseDir, file));
+  const absolute = (file: string) => path.resolve(baseDir, file);
+  const resolved = resolveProxyPaths(config, baseDir);
+  if (config.config_dir !== undefined) resolved.config_dir = absolute(config.config_dir);
   const redis = config.websocket.redis;
-  const redisTls = redis?.tls;
-  return {
-    ...resolveProxyPaths(config, baseDir),
-    config_dir: absolute(config.config_dir),
-    websocket: {
-      ...config.websocket,
-      redis:
-        redis === undefined || typeof redisTls !== "object"
-          ? redis
-          : { ...redis, tls: { ...redisTls, ca: absolute(redisTls.ca), cert: absolute(redisTls.cert), key: absolute(redisTls.key) } },
-    },
-  };
+  if (redis !== undefined && typeof redis.tls === "object") {
+    const tls = { ...redis.tls };
+    for (const key of ["ca", "cert", "key"] as const) {
+      const file = tls[key];
+      if (file !== undefined) tls[key] = absolute(file);
+    }
+    resolved.websocket = { ...config.websocket, redis: { ...redis, tls } };
+  }
+  return resolved;
 }

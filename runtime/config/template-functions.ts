@@ -59,7 +59,7 @@ function choiceArgument(expression: TemplateExpression | undefined, choices: Rec
 function lookupWithDefault(lookup: (context: TemplateContext, name: string) => string | undefined, usage: string) {
   return (args: TemplateExpression[]): RenderString => {
     const name = nameArgument(args[0], usage);
-    const fallback = args[1] === undefined ? () => "" : compileExpression(args[1]);
+    const fallback = args[1] === undefined ? () => "" : compileArgument(args[1]);
     return (context) => lookup(context, name) || fallback(context);
   };
 }
@@ -67,16 +67,16 @@ function lookupWithDefault(lookup: (context: TemplateContext, name: string) => s
 /** eq/neq: the third argument (or the first) when the comparison holds, else "". */
 function comparison(holds: (a: string, b: string) => boolean) {
   return ([a, b, value]: TemplateExpression[]): RenderString => {
-    const left = compileExpression(a);
-    const right = compileExpression(b);
-    const result = value === undefined ? left : compileExpression(value);
+    const left = compileArgument(a);
+    const right = compileArgument(b);
+    const result = value === undefined ? left : compileArgument(value);
     return (context) => (holds(left(context), right(context)) ? result(context) : "");
   };
 }
 
 function unary(map: (value: string) => string) {
   return ([argument]: TemplateExpression[]): RenderString => {
-    const inner = compileExpression(argument);
+    const inner = compileArgument(argument);
     return (context) => map(inner(context));
   };
 }
@@ -113,7 +113,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
   or: {
     minArgs: 1, maxArgs: ANY, usage: "or(a, b, ...)",
     compile: (args) => {
-      const options = args.map(compileExpression);
+      const options = args.map(compileArgument);
       return (context) => {
         for (const option of options) {
           const value = option(context);
@@ -128,7 +128,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
   concat: {
     minArgs: 0, maxArgs: ANY, usage: "concat(a, b, ...)",
     compile: (args) => {
-      const pieces = args.map(compileExpression);
+      const pieces = args.map(compileArgument);
       return (context) => pieces.map((piece) => piece(context)).join("");
     },
   },
@@ -138,7 +138,7 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
   if_cond: {
     minArgs: 3, maxArgs: 3, usage: "if_cond(condition, then, else)",
     compile: (args) => {
-      const [condition, then, otherwise] = args.map(compileExpression) as [RenderString, RenderString, RenderString];
+      const [condition, then, otherwise] = args.map(compileArgument) as [RenderString, RenderString, RenderString];
       return (context) => (condition(context) !== "" ? then(context) : otherwise(context));
     },
   },
@@ -160,19 +160,27 @@ function compileCall(name: string, args: TemplateExpression[]): RenderString {
   return spec.compile(args);
 }
 
-function compileWord(name: string): RenderString {
+/**
+ * A bare word is client_ip, host or tls. As a function argument any other word is literal text
+ * (query(page, 1), eq(header(x-env), prod)); alone, as in "${hots}", it is almost surely a typo: an error.
+ */
+function compileWord(name: string, isArgument: boolean): RenderString {
   const variable = VARIABLES[name];
   if (variable !== undefined) return variable;
-  // Numbers need no quotes: eq(len(header(x)), 0).
-  if (/^-?\d+(\.\d+)?$/.test(name)) return () => name;
+  if (isArgument) return () => name;
   throw new TemplateSyntaxError(
     `unknown name "${name}"${didYouMean(name, [...TEMPLATE_VARIABLE_NAMES, ...TEMPLATE_FUNCTION_NAMES])}; ` +
-      `a bare name must be one of ${TEMPLATE_VARIABLE_NAMES.join(", ")} (quote literal text: '${name}')`,
+      `a bare name must be one of ${TEMPLATE_VARIABLE_NAMES.join(", ")}, or a function call such as header(${name})`,
   );
 }
 
-/** Compiles one expression to a closure; throws TemplateSyntaxError on unknown names or wrong arities. */
-export function compileExpression(expression: TemplateExpression | undefined): RenderString {
+/** Compiles a `${...}` expression to a closure; throws TemplateSyntaxError on unknown names or wrong arities. */
+export function compileTemplateExpression(expression: TemplateExpression): RenderString {
+  return expression.kind === "word" ? compileWord(expression.name, false) : compileArgument(expression);
+}
+
+/** Compiles a function argument. */
+function compileArgument(expression: TemplateExpression | undefined): RenderString {
   if (expression === undefined) return () => "";
   switch (expression.kind) {
     case "literal": {
@@ -180,7 +188,7 @@ export function compileExpression(expression: TemplateExpression | undefined): R
       return () => value;
     }
     case "word":
-      return compileWord(expression.name);
+      return compileWord(expression.name, true);
     case "call":
       return compileCall(expression.name, expression.args);
   }

@@ -1,6 +1,6 @@
 // `${...}` templates in payloads (reference §4): compiled once at load, rendered per request.
 import { NylonError } from "../errors.js";
-import { compileExpression } from "./template-functions.js";
+import { compileTemplateExpression } from "./template-functions.js";
 import type { RenderString, TemplateContext } from "./template-context.js";
 import { isTemplated, parseTemplate, TemplateSyntaxError } from "./template-syntax.js";
 
@@ -9,7 +9,7 @@ export { TEMPLATE_FUNCTION_NAMES } from "./template-functions.js";
 
 /** Compiles one string; throws TemplateSyntaxError when it does not parse or names an unknown function. */
 export function compileTemplate(text: string): RenderString {
-  const pieces = parseTemplate(text).map((part) => (typeof part === "string" ? () => part : compileExpression(part)));
+  const pieces = parseTemplate(text).map((part) => (typeof part === "string" ? () => part : compileTemplateExpression(part)));
   if (pieces.length === 1) return pieces[0] as RenderString;
   return (context) => {
     let result = "";

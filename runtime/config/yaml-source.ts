@@ -68,7 +68,7 @@ export function issueAt(source: YamlSource, path: KeyPath, message: string, opti
 }
 
 /** The line:column of a key path, for messages that point at a second place. */
-export function placeOf(source: YamlSource, path: KeyPath): string {
-  const issue = issueAt(source, path, "");
+export function placeOf(source: YamlSource, path: KeyPath, options: IssueOptions = {}): string {
+  const issue = issueAt(source, path, "", options);
   return `${displayFile(issue.file)}:${issue.line}:${issue.column}`;
 }
