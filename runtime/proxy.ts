@@ -8,6 +8,7 @@ import { RequestPipeline } from "./http/request-pipeline.js";
 import { createLogger } from "./observe/logger.js";
 import { loadPlugins } from "./plugin/plugin-loader.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
+import { createRoomAdapter } from "./websocket/adapters/create-adapter.js";
 
 /** A running nylon: listeners, the current configuration's state, plugins and WebSockets. */
 export class Proxy {
@@ -27,6 +28,8 @@ export class Proxy {
     const { config } = await loadConfig(configFile);
     const logger = createLogger(config.log.level);
     const hub = new WebSocketHub();
+    hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger));
+    await hub.adapter.start();
     const plugins = await loadPlugins(config.plugins, hub, logger);
     const state = buildProxyState(config, plugins, hub, logger);
     let proxy: Proxy | undefined;

@@ -1,4 +1,3 @@
-import type { WebSocket } from "ws";
 import type { OutboundMessage } from "./outbound-message.js";
 
 export type SlowConsumerPolicy = "close-1008" | "close-1013" | "drop";
@@ -15,9 +14,21 @@ export interface ConnectionOwner {
 
 export type DeliveryOutcome = "sent" | "dropped" | "closed" | "not-open";
 
+/**
+ * Where a connection's frames go: a real socket (ws-transport.ts) or the sandbox harness's recorder.
+ */
+export interface ConnectionTransport {
+  /** Bytes queued and not yet written to the peer. */
+  readonly bufferedAmount: number;
+  send(message: OutboundMessage): void;
+  close(code: number, reason: string): void;
+  /** Drops the connection without a close handshake. */
+  terminate(): void;
+}
+
 /** One WebSocket client connection, owned by one plugin. */
 export class WsConnection {
-  ws: WebSocket | null = null;
+  transport: ConnectionTransport | null = null;
   state: "pending" | "open" | "closing" | "closed" = "pending";
   readonly rooms = new Set<string>();
   /** Frames dropped by the slow-consumer policy. */
@@ -25,6 +36,8 @@ export class WsConnection {
   readonly openedAt = Date.now();
   bytesIn = 0;
   bytesOut = 0;
+  /** Called once the connection has closed and its onClose ran. */
+  readonly onClosed: (() => void)[] = [];
 
   constructor(
     /** The plugin-visible handle (u32). */
@@ -42,10 +55,9 @@ export class WsConnection {
    * the proxy's memory stays bounded.
    */
   deliver(message: OutboundMessage): DeliveryOutcome {
-    const ws = this.ws;
-    if (this.state !== "open" || !ws) return "not-open";
-    const socket = (ws as unknown as { _socket: import("node:net").Socket })._socket;
-    if (ws.bufferedAmount + message.data.length > this.limits.sendBufferBytes) {
+    const transport = this.transport;
+    if (this.state !== "open" || !transport) return "not-open";
+    if (transport.bufferedAmount + message.data.length > this.limits.sendBufferBytes) {
       if (this.limits.slowConsumer === "drop") {
         this.dropped++;
         return "dropped";
@@ -54,26 +66,17 @@ export class WsConnection {
       return "closed";
     }
     this.bytesOut += message.data.length;
-    if (hasCompression(ws)) {
-      ws.send(message.data, { binary: message.binary });
-    } else {
-      socket.write(message.frame());
-    }
+    transport.send(message);
     return "sent";
   }
 
   close(code: number, reason: string): void {
     if (this.state === "closed" || this.state === "closing") return;
-    if (!this.ws) {
+    if (!this.transport) {
       this.state = "closed";
       return;
     }
     this.state = "closing";
-    this.ws.close(code, reason);
+    this.transport.close(code, reason);
   }
-}
-
-/** With permessage-deflate negotiated, frames must go through ws's sender (it compresses and orders them). */
-function hasCompression(ws: WebSocket): boolean {
-  return ws.extensions !== "";
 }

@@ -8,6 +8,7 @@ import { LocalRooms } from "./local-rooms.js";
 import { MemoryAdapter } from "./adapters/memory-adapter.js";
 import type { RoomAdapter } from "./room-adapter.js";
 import type { WebSocketSettings } from "./websocket-settings.js";
+import { wsTransport } from "./ws-transport.js";
 
 /** What happens on a connection, in order; the owning plugin implements it. */
 export interface ConnectionEvents {
@@ -20,6 +21,7 @@ export interface ConnectionEvents {
 }
 
 interface Liveness {
+  ping(): void;
   lastSeen: number;
   lastPing: number;
   awaitingPong: boolean;
@@ -74,12 +76,12 @@ export class WebSocketHub {
   ): void {
     const server = this.serverFor(settings, protocol);
     server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      conn.ws = ws;
+      conn.transport = wsTransport(ws);
       conn.state = "open";
       this.registry.add(conn);
       this.stats.opened++;
       const now = Date.now();
-      this.liveness.set(conn, { lastSeen: now, lastPing: now, awaitingPong: false, settings });
+      this.liveness.set(conn, { ping: () => ws.ping(), lastSeen: now, lastPing: now, awaitingPong: false, settings });
       ws.on("message", (data: Buffer, isBinary: boolean) => {
         this.touch(conn);
         this.stats.messagesIn++;
@@ -101,6 +103,7 @@ export class WebSocketHub {
         this.adapter.removeConnection(conn);
         this.registry.remove(conn);
         this.stats.closed++;
+        for (const done of conn.onClosed.splice(0)) done();
       });
       events.open(conn);
     });
@@ -114,15 +117,15 @@ export class WebSocketHub {
         open.map(
           (c) =>
             new Promise<void>((resolve) => {
-              if (!c.ws || c.state === "closed") return resolve();
-              c.ws.once("close", () => resolve());
+              if (!c.transport || c.state === "closed") return resolve();
+              c.onClosed.push(resolve);
               c.close(code, reason);
             }),
         ),
       ),
       new Promise((r) => setTimeout(r, timeoutMs).unref()),
     ]);
-    for (const c of this.registry.all()) c.ws?.terminate();
+    for (const c of this.registry.all()) c.transport?.terminate();
   }
 
   stop(): void {
@@ -138,12 +141,12 @@ export class WebSocketHub {
   private checkLiveness(): void {
     const now = Date.now();
     for (const [conn, l] of this.liveness) {
-      const ws = conn.ws;
-      if (!ws || conn.state !== "open") continue;
+      const transport = conn.transport;
+      if (!transport || conn.state !== "open") continue;
       const s = l.settings;
       if (l.awaitingPong && now - l.lastPing > s.pongTimeoutMs) {
         // A dead peer: no close handshake is possible, so the socket is dropped (close code 1006).
-        ws.terminate();
+        transport.terminate();
         continue;
       }
       if (s.idleTimeoutMs > 0 && now - l.lastSeen > s.idleTimeoutMs) {
@@ -153,7 +156,7 @@ export class WebSocketHub {
       if (s.pingIntervalMs > 0 && !l.awaitingPong && now - l.lastPing >= s.pingIntervalMs) {
         l.lastPing = now;
         l.awaitingPong = true;
-        ws.ping();
+        l.ping();
       }
     }
   }

@@ -1,0 +1,29 @@
+import type { Socket } from "node:net";
+import type { WebSocket } from "ws";
+import type { ConnectionTransport } from "./connection.js";
+import type { OutboundMessage } from "./outbound-message.js";
+
+/**
+ * A connection's frames on a real socket. Without compression the already-built frame bytes are
+ * written straight to the socket (a broadcast is framed once for all receivers); with
+ * permessage-deflate, ws's sender must compress and order them.
+ */
+export function wsTransport(ws: WebSocket): ConnectionTransport {
+  const socket = (ws as unknown as { _socket: Socket })._socket;
+  const compressed = ws.extensions !== "";
+  return {
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    send(message: OutboundMessage) {
+      if (compressed) ws.send(message.data, { binary: message.binary });
+      else socket.write(message.frame());
+    },
+    close(code, reason) {
+      ws.close(code, reason);
+    },
+    terminate() {
+      ws.terminate();
+    },
+  };
+}
