@@ -17,7 +17,8 @@ export type EchoTargetName = "ws" | "nylon";
 /** The largest message the targets accept; one byte more must be refused with 1009. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-const echoText = (msg: string) => "Echo: " + msg;
+/** The seed's echo plugin answer to a text message, which the plain `ws` target imitates. */
+export const echoText = (msg: string) => "Echo: " + msg;
 const ECHO_ROUTE: NylonPluginRoute = { plugin: "echo", entry: "echo", path: "/ws" };
 
 export async function startWsEchoTarget(port = 0): Promise<EchoTarget> {
