@@ -13,7 +13,8 @@ export interface YamlSource {
 
 export function parseYamlSource(file: string, text: string): { source: YamlSource; issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // merge: "<<: *defaults" keys, common in hand-written YAML; uniqueKeys: a key written twice is an error.
+  const document = parseDocument(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
   const source: YamlSource = { file, document, lineCounter, data: {} };
   const issues = document.errors.map((error): ConfigIssue => {
     const position = lineCounter.linePos(error.pos[0]);

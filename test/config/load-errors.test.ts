@@ -21,6 +21,10 @@ routes:
 `) }, { line: 4, path: "", message: /YAML syntax error/ });
   });
 
+  it("refuses a key written twice in one mapping", async () => {
+    await expectIssue({ "nylon.yaml": "log:\n  level: info\n  level: debug\n" }, { line: 3, path: "", message: /YAML syntax error: Map keys must be unique/ });
+  });
+
   it("refuses an unknown key with a did-you-mean suggestion", async () => {
     await expectIssue({ "nylon.yaml": yaml(`
 services:

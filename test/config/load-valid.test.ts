@@ -137,6 +137,23 @@ describe("valid configurations", () => {
     assert.deepEqual((config.services[1] as StaticService).static, { root: directory, index: "index.html", spa: false });
   });
 
+  it("accepts YAML anchors and merge keys", async () => {
+    const directory = await writeFixture({
+      "nylon.yaml": yaml(`
+services:
+  - &http
+    name: a
+    service_type: http
+    algorithm: random
+    endpoints: [{ ip: 127.0.0.1, port: 1 }]
+  - <<: *http
+    name: b
+`),
+    });
+    const { config } = await loadConfig(path.join(directory, "nylon.yaml"));
+    assert.deepEqual(config.services.map((service) => [service.name, (service as HttpService).algorithm]), [["a", "random"], ["b", "random"]]);
+  });
+
   it("accepts an empty file", async () => {
     const directory = await writeFixture({ "nylon.yaml": "" });
     const { config } = await loadConfig(path.join(directory, "nylon.yaml"));
