@@ -69,16 +69,19 @@ export const describeSchemaIssue: z.core.$ZodErrorMap = (issue) => {
 };
 
 /**
- * A failed union is reported through the alternative that came closest (fewest problems), unless every
- * alternative failed on the value itself: then the union's own message says what shapes are accepted.
+ * A failed union is reported through the alternative that came closest: the fewest problems, then the deepest
+ * one (it matched more of the value). When every alternative refused the value's type, the union's own message
+ * says which shapes are accepted. Issues inside a union have paths relative to it, hence the prefixing.
  */
 function flattenUnions(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
-  const depth = issue.path.length;
-  const allAtValue = issue.errors.every((branch) => branch.every((inner) => inner.path.length <= depth && inner.code === "invalid_type"));
-  if (allAtValue) return [issue];
-  const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
-  return closest.flatMap(flattenUnions);
+  const wrongTypeEverywhere = issue.errors.every((branch) => branch.every((inner) => inner.path.length === 0 && inner.code === "invalid_type"));
+  if (wrongTypeEverywhere) return [issue];
+  const depth = (branch: readonly z.core.$ZodIssue[]) => Math.max(...branch.map((inner) => inner.path.length));
+  const closest = issue.errors.reduce((best, branch) =>
+    branch.length < best.length || (branch.length === best.length && depth(branch) > depth(best)) ? branch : best,
+  );
+  return closest.flatMap((inner) => flattenUnions({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 /** ConfigIssues for a zod error, positioned in the YAML source that was validated. */

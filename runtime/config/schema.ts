@@ -39,9 +39,8 @@ const shutdownSettings = strictObject({
   grace_period_seconds: z.number().nonnegative().default(10),
 });
 
-const trustedProxy = z
-  .string()
-  .refine((text) => z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]).safeParse(text).success, "expected an IP address or a CIDR range such as 10.0.0.0/8");
+const ipOrCidr = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
+const trustedProxy = z.string().refine((text) => ipOrCidr.safeParse(text).success, "expected an IP address or a CIDR range such as 10.0.0.0/8");
 
 const WEBSOCKET_LIMIT_DEFAULTS = {
   max_message_bytes: 1_048_576,

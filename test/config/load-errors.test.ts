@@ -227,6 +227,16 @@ routes:
       { line: 2, path: "websocket.redis", message: /needs a "redis" block/ });
   });
 
+  it("reports a problem inside a middleware item at its own key, not as a failed alternative", async () => {
+    await expectIssue({ "nylon.yaml": "middleware_groups:\n  a:\n    - { plugin: 5, entry: x }\n" },
+      { line: 3, column: 17, path: "middleware_groups.a[0].plugin", message: /expected string, got number 5/ });
+  });
+
+  it("refuses a middleware item that is neither a group nor a plugin", async () => {
+    await expectIssue({ "nylon.yaml": "middleware_groups:\n  a: [auth]\n" },
+      { line: 2, column: 7, path: "middleware_groups.a[0]", message: /expected a middleware item: \{group: <name>\} or \{plugin: <name>/ });
+  });
+
   it("refuses a group inside a group", async () => {
     await expectIssue({ "nylon.yaml": "middleware_groups:\n  a: [{ plugin: RequestHeaderModifier }]\n  b: [{ group: a }]\n" },
       { line: 3, path: "middleware_groups.b[0].group", message: /cannot include another group/ });
