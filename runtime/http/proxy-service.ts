@@ -46,14 +46,24 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
   const tried = new Set<UpstreamEndpoint>();
   for (;;) {
     const endpoint = service.select(input.clientIp, tried);
+    // undici's own headersTimeout ticks in ~1 s steps; a timer of our own keeps short timeouts exact.
+    const controller = new AbortController();
+    if (signal !== undefined) {
+      if (signal.aborted) controller.abort(signal.reason);
+      else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+    }
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, service.timeoutMs);
     try {
       const response = await endpoint.pool.request({
         method: input.method,
         path,
         headers,
         body,
-        signal,
-        headersTimeout: service.timeoutMs,
+        signal: controller.signal,
         bodyTimeout: service.timeoutMs,
       });
       return {
@@ -63,13 +73,15 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
       };
     } catch (error) {
       if (signal?.aborted) throw error;
-      const code = errorCode(error);
+      const code = timedOut ? "UND_ERR_HEADERS_TIMEOUT" : errorCode(error);
       if (CONNECT_FAILURES.has(code)) {
         endpoint.health.recordFailure();
         tried.add(endpoint);
         if (body === null && tried.size < service.endpoints.length) continue;
       }
       throw upstreamError(service, endpoint, code, error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -60,8 +60,9 @@ export class StaticSite {
     const segments = safeSegments(stripPrefix(withoutQuery(request.path), rewrite));
     if (root === null || segments === null) return notFound(request.path);
     let file = await this.find(root, segments);
-    if (file === null && this.spa) file = await this.find(root, [this.index]);
-    if (file === null) return notFound(request.path);
+    // A symlink out of root is refused outright, not answered with the SPA index.
+    if (file === "missing" && this.spa) file = await this.find(root, [this.index]);
+    if (typeof file === "string") return notFound(request.path);
     return respondWithFile(request, file.handle, file.stats, file.path);
   }
 
@@ -74,34 +75,38 @@ export class StaticSite {
     return this.realRoot;
   }
 
-  /** Opens root/segments (or its index), refusing anything whose real path is outside root. */
-  private async find(root: string, segments: string[]): Promise<{ handle: FileHandle; stats: Stats; path: string } | null> {
-    let candidate = join(root, ...segments);
-    let real = await realInside(root, candidate);
-    if (real === null) return null;
-    const stats = await stat(real).catch(() => null);
-    if (stats === null) return null;
+  /** Opens root/segments (or its index); "outside" when its real path (symlinks resolved) leaves root. */
+  private async find(root: string, segments: string[]): Promise<OpenFile | "missing" | "outside"> {
+    let resolved = await realInside(root, join(root, ...segments));
+    if (typeof resolved === "string") return resolved;
+    const stats = await stat(resolved.path).catch(() => null);
+    if (stats === null) return "missing";
     if (stats.isDirectory() || segments.at(-1) === "") {
-      if (!stats.isDirectory()) return null;
-      candidate = join(real, this.index);
-      real = await realInside(root, candidate);
-      if (real === null) return null;
+      if (!stats.isDirectory()) return "missing";
+      resolved = await realInside(root, join(resolved.path, this.index));
+      if (typeof resolved === "string") return resolved;
     }
-    const handle = await open(real, "r").catch(() => null);
-    if (handle === null) return null;
+    const handle = await open(resolved.path, "r").catch(() => null);
+    if (handle === null) return "missing";
     const opened = await handle.stat();
     if (!opened.isFile()) {
       await handle.close();
-      return null;
+      return "missing";
     }
-    return { handle, stats: opened, path: real };
+    return { handle, stats: opened, path: resolved.path };
   }
 }
 
-async function realInside(root: string, candidate: string): Promise<string | null> {
+interface OpenFile {
+  handle: FileHandle;
+  stats: Stats;
+  path: string;
+}
+
+async function realInside(root: string, candidate: string): Promise<{ path: string } | "missing" | "outside"> {
   const real = await realpath(candidate).catch(() => null);
-  if (real === null) return null;
-  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep) ? real : null;
+  if (real === null) return "missing";
+  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep) ? { path: real } : "outside";
 }
 
 function withoutQuery(path: string): string {

@@ -1,0 +1,92 @@
+// A test-only proxy: router + services + a plain writer, standing in for the real pipeline
+// (runtime/http/server.ts) so these tests exercise only the http/ pieces. The benchmark also uses it
+// to measure the forwarder on its own.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { NylonError } from "../../runtime/errors.js";
+import { forward } from "../../runtime/http/proxy-service.js";
+import { Router, type RouterInput } from "../../runtime/http/router.js";
+import { errorResponse, type ServiceResponse } from "../../runtime/http/service-response.js";
+import { StaticSite, type StaticSiteInput } from "../../runtime/http/static-service.js";
+import { UpstreamPool, type HttpServiceInput, type UpstreamPoolOptions } from "../../runtime/http/upstream-pool.js";
+import { tunnelUpgrade } from "../../runtime/http/ws-tunnel.js";
+
+export type HarnessService =
+  | ({ service_type: "http" } & HttpServiceInput)
+  | { service_type: "static"; name: string; static: StaticSiteInput };
+
+export interface HarnessConfig extends RouterInput {
+  services: HarnessService[];
+}
+
+export interface ProxyHarness {
+  server: Server;
+  port: number;
+  pools: Map<string, UpstreamPool>;
+  close(): Promise<void>;
+}
+
+export async function startProxyHarness(config: HarnessConfig, options: UpstreamPoolOptions = {}, port = 0): Promise<ProxyHarness> {
+  const router = new Router(config);
+  const pools = new Map<string, UpstreamPool>();
+  const sites = new Map<string, StaticSite>();
+  for (const service of config.services) {
+    if (service.service_type === "http") pools.set(service.name, new UpstreamPool(service, options));
+    else sites.set(service.name, new StaticSite(service.static));
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = req.url ?? "/";
+    const match = router.match({ method: req.method ?? "GET", path, host: req.headers.host, headers: req.headers });
+    if (match.kind === "miss") {
+      return write(res, errorResponse(match.error, match.allow.length > 0 ? { allow: match.allow.join(", ") } : {}));
+    }
+    const name = match.pathEntry.service.name;
+    const site = sites.get(name);
+    if (site !== undefined) {
+      return write(res, await site.serve({ method: req.method ?? "GET", path, headers: req.headers }, match.pathEntry.service.rewrite));
+    }
+    const aborted = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) aborted.abort();
+    });
+    const clientIp = req.socket.remoteAddress ?? "";
+    const input = { method: req.method ?? "GET", path, headers: req.headers, body: req, clientIp, tls: false, host: req.headers.host, rewrite: match.rewrite };
+    return write(res, await forward(input, pools.get(name)!, aborted.signal));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return res.destroy();
+      const known = error instanceof NylonError ? error : new NylonError("NYLON_E_UPSTREAM", String(error));
+      void write(res, errorResponse(known));
+    });
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const match = router.match({ method: req.method ?? "GET", path: req.url ?? "/", host: req.headers.host, headers: req.headers });
+    const pool = match.kind === "match" ? pools.get(match.pathEntry.service.name) : undefined;
+    if (match.kind === "miss" || pool === undefined) return socket.destroy();
+    tunnelUpgrade(req, socket, head, pool, req.socket.remoteAddress ?? "", { rewrite: match.rewrite });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    pools,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+    },
+  };
+}
+
+async function write(res: ServerResponse, response: ServiceResponse): Promise<void> {
+  res.writeHead(response.status, response.headers);
+  const body = response.body;
+  if (body === null) res.end();
+  else if (Buffer.isBuffer(body)) res.end(body);
+  else await pipeline(body, res);
+}
