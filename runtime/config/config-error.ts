@@ -28,7 +28,8 @@ export class ConfigError extends NylonError {
   readonly issues: readonly ConfigIssue[];
   constructor(issues: readonly ConfigIssue[], code: Extract<ErrorCode, "NYLON_E_CONFIG" | "NYLON_E_CONFIG_READ"> = "NYLON_E_CONFIG") {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    super(code, `invalid configuration (${count}):\n${issues.map((issue) => `  ${formatConfigIssue(issue)}`).join("\n")}`);
+    const heading = code === "NYLON_E_CONFIG_READ" ? "cannot read the configuration" : `invalid configuration (${count})`;
+    super(code, `${heading}:\n${issues.map((issue) => `  ${formatConfigIssue(issue)}`).join("\n")}`);
     this.name = "ConfigError";
     this.issues = issues;
   }
