@@ -10,6 +10,7 @@ import { buildFrame, Opcode } from "../test/websocket/frame-builder.js";
 import { echoText } from "../test/websocket/targets.js";
 import { startNylonServer, startScriptServer, type ServerUnderTest } from "./support/bench-servers.js";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
+import { machineLoad } from "./support/machine-load.js";
 import { serverFrameBytes } from "./support/frame-sizes.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
 import { openRawConnections } from "./support/raw-connections.js";
@@ -96,7 +97,7 @@ async function benchServer(server: ServerUnderTest | string, name: string): Prom
   return results;
 }
 
-console.log(`# ws-echo: ${pinThisProcessToClientCore()}; ${seconds} s per run after ${WARMUP_MS} ms warm-up`);
+console.log(`# ws-echo: ${pinThisProcessToClientCore()}; ${machineLoad()}; ${seconds} s per run after ${WARMUP_MS} ms warm-up`);
 const ws = await benchServer(await startScriptServer("ws", "bench/servers/ws-echo", "/ws"), "ws");
 const nylon = await benchServer(await startNylonServer({ plugin: "echo", entry: "echo", path: "/ws" }), "nylon");
 for (const size of sizes) {
@@ -105,3 +106,4 @@ for (const size of sizes) {
   const ratio = candidate.serverCpuMicrosPerMessage / base.serverCpuMicrosPerMessage;
   console.log(`${size} B: nylon/ws CPU per message = ${ratio.toFixed(2)}× (target ≤ ${MAX_CPU_RATIO}×: ${ratio <= MAX_CPU_RATIO ? "met" : "NOT met"})`);
 }
+console.log(`# finished; ${machineLoad()}`);
