@@ -1,4 +1,5 @@
 // @nylon/sdk: write nylon plugins in TypeScript. See sdk-wit/README.md.
+/// <reference path="./globals.d.ts" />
 export { NylonPlugin } from "./plugin.js";
 export {
   PhaseHandler,
