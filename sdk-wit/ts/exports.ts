@@ -92,37 +92,62 @@ function runPhase(req: number, entry: string, phase: Phase): PhaseResult {
   return ctx.decision;
 }
 
-/** Runs a connection callback; a throw is logged and closes that connection with 1011. */
-function dispatch(conn: number, call: (open: OpenConnection) => void): void {
-  const open = connections.get(conn);
-  if (!open) return;
+/** A throwing callback is logged and closes its connection with 1011; the instance lives on. */
+function callbackFailed(conn: number, thrown: unknown): void {
+  host.log("error", `WebSocket callback failed: ${describe(thrown)}`);
   try {
-    call(open);
-  } catch (thrown) {
-    host.log("error", `WebSocket callback failed: ${describe(thrown)}`);
-    try {
-      host.wsClose(conn, 1011, "plugin error");
-    } catch {
-      // already closing
-    }
+    host.wsClose(conn, 1011, "plugin error");
+  } catch {
+    // already closing
   }
 }
 
+// One function per event, without closures: these run for every WebSocket message.
 function onOpen(conn: number): void {
-  dispatch(conn, (o) => o.callbacks.onOpen?.(o.ws));
+  const o = connections.get(conn);
+  if (!o?.callbacks.onOpen) return;
+  try {
+    o.callbacks.onOpen(o.ws);
+  } catch (thrown) {
+    callbackFailed(conn, thrown);
+  }
 }
 function onText(conn: number, message: string): void {
-  dispatch(conn, (o) => o.callbacks.onMessageText?.(o.ws, message));
+  const o = connections.get(conn);
+  if (!o?.callbacks.onMessageText) return;
+  try {
+    o.callbacks.onMessageText(o.ws, message);
+  } catch (thrown) {
+    callbackFailed(conn, thrown);
+  }
 }
 function onBinary(conn: number, data: Uint8Array): void {
-  dispatch(conn, (o) => o.callbacks.onMessageBinary?.(o.ws, data));
+  const o = connections.get(conn);
+  if (!o?.callbacks.onMessageBinary) return;
+  try {
+    o.callbacks.onMessageBinary(o.ws, data);
+  } catch (thrown) {
+    callbackFailed(conn, thrown);
+  }
 }
 function onClose(conn: number, code: number, reason: string): void {
-  dispatch(conn, (o) => o.callbacks.onClose?.(o.ws, code, reason));
+  const o = connections.get(conn);
   connections.delete(conn);
+  if (!o?.callbacks.onClose) return;
+  try {
+    o.callbacks.onClose(o.ws, code, reason);
+  } catch (thrown) {
+    host.log("error", `WebSocket onClose failed: ${describe(thrown)}`);
+  }
 }
 function onError(conn: number, error: string): void {
-  dispatch(conn, (o) => o.callbacks.onError?.(o.ws, error));
+  const o = connections.get(conn);
+  if (!o?.callbacks.onError) return;
+  try {
+    o.callbacks.onError(o.ws, error);
+  } catch (thrown) {
+    callbackFailed(conn, thrown);
+  }
 }
 
 export const guest = {

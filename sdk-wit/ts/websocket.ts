@@ -1,5 +1,5 @@
 import { host } from "./host.js";
-import { attempt, type NylonError } from "./errors.js";
+import { attempt, toNylonError, type NylonError } from "./errors.js";
 
 /** A WebSocket connection owned by this plugin. */
 export class WebSocketConn {
@@ -11,11 +11,22 @@ export class WebSocketConn {
     this.clusterId ??= host.wsConnectionId(this.handle);
     return this.clusterId;
   }
+  // The send and broadcast methods are the hot path of every message: no closure, no result object.
   sendText(message: string): NylonError | null {
-    return attempt(() => host.wsSendText(this.handle, message)).error;
+    try {
+      host.wsSendText(this.handle, message);
+      return null;
+    } catch (thrown) {
+      return toNylonError(thrown);
+    }
   }
   sendBinary(data: Uint8Array): NylonError | null {
-    return attempt(() => host.wsSendBinary(this.handle, data)).error;
+    try {
+      host.wsSendBinary(this.handle, data);
+      return null;
+    } catch (thrown) {
+      return toNylonError(thrown);
+    }
   }
   /** Closes the connection (default code 1000). `onClose` still runs. */
   close(code?: number, reason?: string): NylonError | null {
@@ -30,10 +41,20 @@ export class WebSocketConn {
   }
   /** Sends to every member of the room, this connection included unless `excludeSelf`. */
   broadcastText(room: string, message: string, options?: { excludeSelf?: boolean }): NylonError | null {
-    return attempt(() => host.wsBroadcastText(this.handle, room, message, options?.excludeSelf ?? false)).error;
+    try {
+      host.wsBroadcastText(this.handle, room, message, options?.excludeSelf === true);
+      return null;
+    } catch (thrown) {
+      return toNylonError(thrown);
+    }
   }
   broadcastBinary(room: string, data: Uint8Array, options?: { excludeSelf?: boolean }): NylonError | null {
-    return attempt(() => host.wsBroadcastBinary(this.handle, room, data, options?.excludeSelf ?? false)).error;
+    try {
+      host.wsBroadcastBinary(this.handle, room, data, options?.excludeSelf === true);
+      return null;
+    } catch (thrown) {
+      return toNylonError(thrown);
+    }
   }
   /** Sends to any connection in the cluster by its id. */
   sendTextTo(connectionId: string, message: string): NylonError | null {
