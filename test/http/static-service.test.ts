@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startProxyHarness, type ProxyHarness } from "./proxy-harness.js";
+
+let dir: string;
+let plain: ProxyHarness;
+let spa: ProxyHarness;
+const big = Buffer.from(Array.from({ length: 1000 }, (_, i) => String.fromCharCode(65 + (i % 26))).join(""));
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "nylon-static-"));
+  const root = join(dir, "site");
+  await mkdir(join(root, "sub"), { recursive: true });
+  await writeFile(join(root, "index.html"), "<h1>home</h1>");
+  await writeFile(join(root, "app.js"), "console.log(1)");
+  await writeFile(join(root, "style.css"), "body{}");
+  await writeFile(join(root, "data.json"), "{}");
+  await writeFile(join(root, "blob.unknownext"), "?");
+  await writeFile(join(root, "big.txt"), big);
+  await writeFile(join(root, "sub", "index.html"), "<h1>sub</h1>");
+  await writeFile(join(dir, "secret.txt"), "TOP SECRET");
+  await symlink(join(dir, "secret.txt"), join(root, "leak.txt"));
+  await symlink(dir, join(root, "outside"));
+  await symlink(join(root, "app.js"), join(root, "alias.js")); // inside root: allowed
+  const routes = (service: string) => [
+    { name: "r", route: { type: "host" as const, value: "*" }, paths: [{ path: ["/", "/{*path}"], service: { name: service } }, { path: "/assets/{*path}", service: { name: service, rewrite: "/assets" } }] },
+  ];
+  plain = await startProxyHarness({ routes: routes("files"), services: [{ service_type: "static", name: "files", static: { root } }] });
+  spa = await startProxyHarness({ routes: routes("app"), services: [{ service_type: "static", name: "app", static: { root, spa: true } }] });
+});
+
+after(async () => {
+  await plain.close();
+  await spa.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Answer {
+  status: number;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+/** node:http keeps the path byte for byte (no dot-segment normalization), which the traversal cases need. */
+function get(proxy: ProxyHarness, path: string, headers: Record<string, string> = {}, method = "GET"): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port: proxy.port, path, method, headers, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += String(c)));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("static service", () => {
+  it("serves files with their content type, index for / and directories", async () => {
+    const cases: [string, string, string][] = [
+      ["/", "text/html; charset=utf-8", "<h1>home</h1>"],
+      ["/app.js", "text/javascript; charset=utf-8", "console.log(1)"],
+      ["/style.css", "text/css; charset=utf-8", "body{}"],
+      ["/data.json", "application/json; charset=utf-8", "{}"],
+      ["/blob.unknownext", "application/octet-stream", "?"],
+      ["/sub/", "text/html; charset=utf-8", "<h1>sub</h1>"],
+      ["/sub", "text/html; charset=utf-8", "<h1>sub</h1>"],
+      ["/alias.js?v=3", "text/javascript; charset=utf-8", "console.log(1)"],
+    ];
+    for (const [path, type, body] of cases) {
+      const answer = await get(plain, path);
+      assert.equal(answer.status, 200, path);
+      assert.equal(answer.headers["content-type"], type, path);
+      assert.equal(answer.body, body, path);
+      assert.equal(answer.headers["content-length"], String(Buffer.byteLength(body)), path);
+    }
+  });
+
+  it("strips the rewrite prefix", async () => {
+    assert.equal((await get(plain, "/assets/app.js")).body, "console.log(1)");
+  });
+
+  it("answers 304 to a matching If-None-Match or a recent If-Modified-Since", async () => {
+    const first = await get(plain, "/app.js");
+    const etag = first.headers.etag!;
+    assert.match(etag, /^W\/"/);
+    assert.ok(first.headers["last-modified"]);
+    const byEtag = await get(plain, "/app.js", { "if-none-match": etag });
+    assert.equal(byEtag.status, 304);
+    assert.equal(byEtag.body, "");
+    assert.equal(byEtag.headers.etag, etag);
+    assert.equal((await get(plain, "/app.js", { "if-modified-since": first.headers["last-modified"]! })).status, 304);
+    assert.equal((await get(plain, "/app.js", { "if-none-match": 'W/"other"' })).status, 200);
+  });
+
+  it("serves ranges: 206 for one range, 416 outside the file, If-Range honoured", async () => {
+    const part = await get(plain, "/big.txt", { range: "bytes=10-19" });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers["content-range"], "bytes 10-19/1000");
+    assert.equal(part.body, big.subarray(10, 20).toString());
+    const suffix = await get(plain, "/big.txt", { range: "bytes=-5" });
+    assert.equal(suffix.body, big.subarray(995).toString());
+    const outside = await get(plain, "/big.txt", { range: "bytes=5000-6000" });
+    assert.equal(outside.status, 416);
+    assert.equal(outside.headers["content-range"], "bytes */1000");
+    const stale = await get(plain, "/big.txt", { range: "bytes=0-1", "if-range": 'W/"stale"' });
+    assert.equal(stale.status, 200);
+    assert.equal(stale.body.length, 1000);
+  });
+
+  it("answers HEAD with headers only, and 405 to other methods", async () => {
+    const head = await get(plain, "/big.txt", {}, "HEAD");
+    assert.equal(head.status, 200);
+    assert.equal(head.headers["content-length"], "1000");
+    assert.equal(head.body, "");
+    const post = await get(plain, "/big.txt", {}, "POST");
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.allow, "GET, HEAD");
+  });
+
+  it("404s unknown files, or serves the index with 200 in SPA mode", async () => {
+    const missing = await get(plain, "/no/such/page");
+    assert.equal(missing.status, 404);
+    assert.equal((JSON.parse(missing.body) as { error: string }).error, "NYLON_E_FILE_NOT_FOUND");
+    const app = await get(spa, "/no/such/page");
+    assert.equal(app.status, 200);
+    assert.equal(app.body, "<h1>home</h1>");
+  });
+
+  it("never serves a file outside root: every traversal attempt is a 404", async () => {
+    const attempts = [
+      "/../etc/passwd",
+      "/../../../../etc/passwd",
+      "/%2e%2e/%2e%2e/etc/passwd",
+      "/%2E%2E/secret.txt",
+      "/..%2fsecret.txt",
+      "/sub/..%2f..%2fsecret.txt",
+      "/..%5csecret.txt",
+      "/..\\secret.txt",
+      "/sub/%2e%2e/%2e%2e/secret.txt",
+      "/app.js%00.html",
+      "/leak.txt",
+      "/outside/secret.txt",
+      "/assets/../../secret.txt",
+    ];
+    for (const proxy of [plain, spa]) {
+      for (const path of attempts) {
+        const answer = await get(proxy, path);
+        assert.equal(answer.status, 404, `${path} answered ${answer.status}`);
+        assert.doesNotMatch(answer.body, /TOP SECRET|root:/, path);
+      }
+    }
+  });
+});
