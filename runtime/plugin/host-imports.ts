@@ -5,6 +5,7 @@ import type { WsConnection } from "../websocket/connection.js";
 import { outboundMessage } from "../websocket/outbound-message.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
 import { hostError } from "./host-error.js";
+import type { PluginClock } from "./plugin-clock.js";
 
 type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
@@ -16,6 +17,8 @@ export interface HostBinding {
   /** Connections this plugin owns, by handle. */
   readonly connections: Map<number, WsConnection>;
   readonly hub: WebSocketHub;
+  /** The time plugins read (now-ms, durations). */
+  readonly clock: PluginClock;
   log(level: LogLevel, message: string): void;
   setTimer(id: number, delayMs: number): void;
   clearTimer(id: number): void;
@@ -67,7 +70,7 @@ export function createHostImports(b: HostBinding) {
   const hub = b.hub;
   return {
     log: (level: LogLevel, message: string) => b.log(level, message),
-    nowMs: () => BigInt(Date.now()),
+    nowMs: () => BigInt(b.clock.now()),
     randomBytes: (len: number) => new Uint8Array(randomBytes(Math.min(len, MAX_RANDOM_BYTES))),
     setTimer: (id: number, delayMs: number) => b.setTimer(id, delayMs),
     clearTimer: (id: number) => b.clearTimer(id),
@@ -137,7 +140,7 @@ export function createHostImports(b: HostBinding) {
       const r = request(b, req).response;
       return BigInt(r.bytesSent || r.body?.length || 0);
     },
-    responseDurationMs: (req: number) => BigInt(Date.now() - request(b, req).startedAt),
+    responseDurationMs: (req: number) => BigInt(b.clock.now() - request(b, req).startedAt),
     responseError: (req: number) => request(b, req).response.error ?? undefined,
     responseStreamStart: (req: number) => {
       const ctx = request(b, req);

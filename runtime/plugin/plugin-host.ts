@@ -8,6 +8,7 @@ import type { GuestExports, Phase, PhaseResult } from "./guest-exports.js";
 import { hostError } from "./host-error.js";
 import { createHostImports, type HostBinding } from "./host-imports.js";
 import { LogLimiter } from "./log-limiter.js";
+import { systemClock, type PluginClock } from "./plugin-clock.js";
 import type { PluginLimits } from "./plugin-limits.js";
 import { RestartPolicy } from "./restart-policy.js";
 
@@ -31,7 +32,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   readonly connections = new Map<number, WsConnection>();
   private guest: GuestExports | null = null;
   private entryPhases = new Map<string, Set<Phase>>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers = new Map<number, unknown>();
   private readonly logLimiter = new LogLimiter();
   private readonly restart = new RestartPolicy();
   private sendBudget = 0;
@@ -44,6 +45,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     private readonly component: CompiledComponent,
     readonly hub: WebSocketHub,
     private readonly logger: Logger,
+    readonly clock: PluginClock = systemClock,
   ) {
     this.name = spec.name;
   }
@@ -124,11 +126,11 @@ export class PluginHost implements HostBinding, ConnectionEvents {
 
   setTimer(id: number, delayMs: number): void {
     const existing = this.timers.get(id);
-    if (existing) clearTimeout(existing);
+    if (existing !== undefined) this.clock.clearTimeout(existing);
     else if (this.timers.size >= this.spec.limits.maxTimers) {
       throw hostError("NYLON_E_INVALID_ARGUMENT", `at most ${this.spec.limits.maxTimers} timers may be pending`);
     }
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.timers.delete(id);
       try {
         this.call("on-timer", (g) => g.onTimer(id));
@@ -141,7 +143,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
 
   clearTimer(id: number): void {
     const t = this.timers.get(id);
-    if (t) clearTimeout(t);
+    if (t !== undefined) this.clock.clearTimeout(t);
     this.timers.delete(id);
   }
 
@@ -157,7 +159,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
 
   /** Stops timers and closes the plugin's connections (shutdown or reload). */
   stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
     this.guest = null;
   }
@@ -188,7 +190,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   }
 
   private revive(): GuestExports {
-    const wait = this.restart.waitMs();
+    const wait = this.restart.waitMs(this.clock.now());
     if (wait > 0) {
       const err = new NylonError(
         "NYLON_E_PLUGIN_UNAVAILABLE",
@@ -213,9 +215,9 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   private fail(what: string, thrown: unknown): void {
     this.stats.failures++;
     this.guest = null;
-    this.restart.recordFailure();
+    this.restart.recordFailure(this.clock.now());
     this.logger.error({ plugin: this.name, call: what, reason: describe(thrown) }, "plugin failed; instance discarded");
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
     // Connections belong to the discarded instance's state: close them with 1011 (internal error).
     const owned = [...this.connections.values()];
