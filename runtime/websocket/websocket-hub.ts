@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ConnectionRegistry } from "./connection-registry.js";
-import { WsConnection, type ConnectionOwner } from "./connection.js";
+import { WsConnection, type ConnectionOwner, type ConnectionTransport } from "./connection.js";
 import { LocalRooms } from "./local-rooms.js";
 import { MemoryAdapter } from "./adapters/memory-adapter.js";
 import type { RoomAdapter } from "./room-adapter.js";
@@ -18,6 +18,14 @@ export interface ConnectionEvents {
   error(conn: WsConnection, message: string): void;
   /** Runs once; effects issued here are applied before the connection leaves its rooms. */
   close(conn: WsConnection, code: number, reason: string): void;
+}
+
+/** What a transport reports about its open connection, in order. */
+export interface ConnectionInput {
+  message(data: Buffer, isBinary: boolean): void;
+  error(message: string): void;
+  /** The connection has closed (either side); runs the close callback and leaves every room. */
+  closed(code: number, reason: string): void;
 }
 
 interface Liveness {
@@ -76,18 +84,12 @@ export class WebSocketHub {
   ): void {
     const server = this.serverFor(settings, protocol);
     server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      conn.transport = wsTransport(ws);
-      conn.state = "open";
-      this.registry.add(conn);
-      this.stats.opened++;
       const now = Date.now();
       this.liveness.set(conn, { ping: () => ws.ping(), lastSeen: now, lastPing: now, awaitingPong: false, settings });
+      const input = this.attach(conn, wsTransport(ws), events);
       ws.on("message", (data: Buffer, isBinary: boolean) => {
         this.touch(conn);
-        this.stats.messagesIn++;
-        conn.bytesIn += data.length;
-        if (isBinary) events.binary(conn, data);
-        else events.text(conn, data.toString("utf8"));
+        input.message(data, isBinary);
       });
       ws.on("pong", () => {
         const l = this.liveness.get(conn);
@@ -95,18 +97,41 @@ export class WebSocketHub {
         this.touch(conn);
       });
       ws.on("ping", () => this.touch(conn));
-      ws.on("error", (err: Error) => events.error(conn, err.message));
+      ws.on("error", (err: Error) => input.error(err.message));
       ws.on("close", (code: number, reason: Buffer) => {
-        conn.state = "closed";
         this.liveness.delete(conn);
-        events.close(conn, code, reason.toString("utf8"));
+        input.closed(code, reason.toString("utf8"));
+      });
+    });
+  }
+
+  /**
+   * Opens the connection on a transport (a socket, or the sandbox harness's recorder): it joins the
+   * registry and its open callback runs. The transport reports what happens next through the result.
+   */
+  attach(conn: WsConnection, transport: ConnectionTransport, events: ConnectionEvents): ConnectionInput {
+    conn.transport = transport;
+    conn.state = "open";
+    this.registry.add(conn);
+    this.stats.opened++;
+    events.open(conn);
+    return {
+      message: (data, isBinary) => {
+        this.stats.messagesIn++;
+        conn.bytesIn += data.length;
+        if (isBinary) events.binary(conn, data);
+        else events.text(conn, data.toString("utf8"));
+      },
+      error: (message) => events.error(conn, message),
+      closed: (code, reason) => {
+        conn.state = "closed";
+        events.close(conn, code, reason);
         this.adapter.removeConnection(conn);
         this.registry.remove(conn);
         this.stats.closed++;
         for (const done of conn.onClosed.splice(0)) done();
-      });
-      events.open(conn);
-    });
+      },
+    };
   }
 
   /** Closes every connection (shutdown) and waits until their close callbacks ran. */
