@@ -111,7 +111,7 @@ const webSocketSettings = strictObject({
 const pluginLimits = strictObject({
   memory_mb: positiveInt.default(64),
   deadline_ms: positiveInt.default(100),
-  max_send_bytes: positiveInt.default(1_048_576),
+  max_send_bytes: positiveInt.default(8_388_608),
 });
 
 const pluginSpec = strictObject({

@@ -13,6 +13,6 @@ export interface PluginLimits {
 export const DEFAULT_PLUGIN_LIMITS: PluginLimits = {
   memoryMb: 64,
   deadlineMs: 100,
-  maxSendBytes: 1024 * 1024,
+  maxSendBytes: 8 * 1024 * 1024,
   maxTimers: 10_000,
 };

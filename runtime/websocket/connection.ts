@@ -57,7 +57,9 @@ export class WsConnection {
   deliver(message: OutboundMessage): DeliveryOutcome {
     const transport = this.transport;
     if (this.state !== "open" || !transport) return "not-open";
-    if (transport.bufferedAmount + message.data.length > this.limits.sendBufferBytes) {
+    // The policy applies once what is already queued is over the limit, so one message larger than
+    // the buffer still goes out; memory per connection stays under the limit plus one message.
+    if (transport.bufferedAmount > this.limits.sendBufferBytes) {
       if (this.limits.slowConsumer === "drop") {
         this.dropped++;
         return "dropped";
