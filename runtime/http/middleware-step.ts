@@ -48,3 +48,20 @@ export function runPluginPhase(
   const result = step.plugin.runPhase(ctx, step.entry, phase);
   return result === "end" ? "end" : "next";
 }
+
+/**
+ * A response-side phase (response filter, body filter, logging): a failure there is recorded on the
+ * response and does not stop the request; in a filter it replaces the response with a 500.
+ */
+export function runResponseSidePhase(step: Extract<MiddlewareStep, { kind: "plugin" }>, ctx: RequestContext, phase: Phase): void {
+  try {
+    runPluginPhase(step, ctx, phase);
+  } catch (err) {
+    ctx.response.error = (err as Error).message;
+    if (phase === "response-filter" || phase === "response-body-filter") {
+      ctx.response.status = 500;
+      ctx.response.body = Buffer.from(JSON.stringify({ status: 500, error: "NYLON_E_PLUGIN_FAILED", message: (err as Error).message }));
+      ctx.response.headers = new Map([["content-type", "application/json"]]);
+    }
+  }
+}

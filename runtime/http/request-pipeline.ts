@@ -2,12 +2,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable, type Duplex } from "node:stream";
 import { NylonError } from "../errors.js";
 import type { Phase } from "../plugin/guest-exports.js";
-import { upgradeRequestError, offeredProtocols } from "../websocket/upgrade-request.js";
 import { applyHeaderModifier, applyHeaderModifierToMap, parseHeaderModifierPayload } from "./header-modifier.js";
-import { runPluginPhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
+import { runPluginPhase, runResponseSidePhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
 import { forward } from "./proxy-service.js";
 import type { ProxyState } from "./proxy-state.js";
-import { allocateRequestId, newResponseState, type RequestContext } from "./request-context.js";
+import { createRequestContext } from "./create-request-context.js";
+import type { RequestContext } from "./request-context.js";
 import { httpResponseWriter, socketResponseWriter, type ResponseWriter } from "./response-writer.js";
 import type { RouteMatch } from "./router.js";
 import { errorResponse, type ServiceResponse } from "./service-response.js";
@@ -243,55 +243,25 @@ export class RequestPipeline {
     }
   }
 
-  /** A response-side phase: a failure there is logged and does not change the response. */
+  /** A response-side phase of a step, which thereby takes part in the request. */
   private phase(flow: Flow, step: PluginStep, phase: Phase): void {
     flow.plugins.add(step);
-    try {
-      runPluginPhase(step, flow.ctx, phase);
-    } catch (err) {
-      flow.ctx.response.error = (err as Error).message;
-      if (phase === "response-filter" || phase === "response-body-filter") {
-        flow.ctx.response.status = 500;
-        flow.ctx.response.body = Buffer.from(JSON.stringify({ status: 500, error: "NYLON_E_PLUGIN_FAILED", message: (err as Error).message }));
-        flow.ctx.response.headers = new Map([["content-type", "application/json"]]);
-      }
-    }
+    runResponseSidePhase(step, flow.ctx, phase);
   }
 }
 
 function newContext(state: ProxyState, req: IncomingMessage, isUpgrade: boolean, match: RouteMatch<Route> | null): RequestContext {
-  const rawUrl = req.url ?? "/";
-  const q = rawUrl.indexOf("?");
-  const hostHeader = req.headers.host ?? "";
-  return {
-    id: allocateRequestId(),
+  return createRequestContext({
     method: req.method ?? "GET",
-    rawUrl,
-    path: q < 0 ? rawUrl : rawUrl.slice(0, q),
-    query: q < 0 ? "" : rawUrl.slice(q + 1),
-    host: stripPort(hostHeader),
+    rawUrl: req.url ?? "/",
+    headers: req.headers,
     tls: (req.socket as { encrypted?: boolean }).encrypted === true,
     clientIp: state.clientAddress.of(req),
-    startedAt: Date.now(),
-    startedHr: process.hrtime.bigint(),
-    headers: { ...req.headers },
     params: match?.params ?? {},
-    body: null,
-    bodyTooLarge: false,
-    response: newResponseState(),
-    currentPayload: undefined,
-    upgrade: null,
-    upgradeError: isUpgrade ? upgradeRequestError(req) : "the request is not an HTTP Upgrade request",
-    offeredProtocols: isUpgrade ? offeredProtocols(req) : [],
+    isUpgrade,
     wsSettings: state.webSocketSettings(match?.pathEntry.service.websocket),
-    stream: null,
-  };
-}
-
-function stripPort(host: string): string {
-  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
-  const colon = host.indexOf(":");
-  return colon < 0 ? host : host.slice(0, colon);
+    startedAt: Date.now(),
+  });
 }
 
 function hasBody(req: IncomingMessage): boolean {

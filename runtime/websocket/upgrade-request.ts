@@ -1,9 +1,12 @@
 import type { IncomingMessage } from "node:http";
 
+/** What the handshake checks read: a Node request, or the sandbox harness's simulated one. */
+type HandshakeRequest = Pick<IncomingMessage, "headers"> & { method?: string | undefined };
+
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 
 /** Why a request is not a valid RFC 6455 opening handshake, or null when it is. */
-export function upgradeRequestError(req: IncomingMessage): string | null {
+export function upgradeRequestError(req: HandshakeRequest): string | null {
   if (req.method !== "GET") return `method ${req.method} cannot open a WebSocket (GET required)`;
   if ((req.headers.upgrade ?? "").toLowerCase() !== "websocket") return "missing Upgrade: websocket header";
   const connection = (req.headers.connection ?? "").toLowerCase().split(",").map((s) => s.trim());
@@ -15,7 +18,7 @@ export function upgradeRequestError(req: IncomingMessage): string | null {
 }
 
 /** The subprotocols the client offered, in its order. */
-export function offeredProtocols(req: IncomingMessage): string[] {
+export function offeredProtocols(req: HandshakeRequest): string[] {
   const header = req.headers["sec-websocket-protocol"];
   if (!header) return [];
   return header
