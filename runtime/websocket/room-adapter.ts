@@ -19,5 +19,7 @@ export interface RoomAdapter {
   sendTo(connectionId: string, message: OutboundMessage): boolean;
   /** Members of the room on every node (best known value for remote nodes). */
   roomSize(room: string): number;
+  /** Connection ids of the room's members on every live node; never waits on another node. */
+  roomMembers(room: string): Promise<string[]>;
   stop(): Promise<void>;
 }

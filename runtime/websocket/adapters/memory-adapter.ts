@@ -34,5 +34,8 @@ export class MemoryAdapter implements RoomAdapter {
   roomSize(room: string): number {
     return this.local.size(room);
   }
+  async roomMembers(room: string): Promise<string[]> {
+    return [...this.registry.all()].filter((conn) => conn.rooms.has(room)).map((conn) => conn.id);
+  }
   async stop(): Promise<void> {}
 }
