@@ -168,7 +168,8 @@ export class RequestPipeline {
     const { ctx } = flow;
     const r = ctx.response;
     r.status = response.status;
-    if (!fromPlugin) r.headers = new Map(Object.entries(response.headers));
+    // Headers a request filter set before next() (CORS, request ids) apply to the service's answer too.
+    if (!fromPlugin) r.headers = new Map([...Object.entries(response.headers), ...r.headers]);
     for (const step of flow.steps) {
       if (step.kind === "response-header-modifier") {
         r.headers = applyHeaderModifierToMap(r.headers, parseHeaderModifierPayload(renderStepPayload(step.payload, ctx), "response"));
