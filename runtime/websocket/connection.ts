@@ -14,6 +14,13 @@ export interface ConnectionOwner {
 
 export type DeliveryOutcome = "sent" | "dropped" | "closed" | "not-open";
 
+/** Hub-wide totals every connection adds to, for metrics (they outlive the connections). */
+export interface DeliveryCounters {
+  messagesOut: number;
+  dropped: number;
+  slowConsumerCloses: number;
+}
+
 /**
  * Where a connection's frames go: a real socket (ws-transport.ts) or the sandbox harness's recorder.
  */
@@ -36,6 +43,8 @@ export class WsConnection {
   readonly openedAt = Date.now();
   bytesIn = 0;
   bytesOut = 0;
+  /** The close code, once closed (for the access log). */
+  closeCode: number | undefined;
   /** Called once the connection has closed and its onClose ran. */
   readonly onClosed: (() => void)[] = [];
 
@@ -47,6 +56,7 @@ export class WsConnection {
     readonly owner: ConnectionOwner,
     readonly limits: ConnectionLimits,
     readonly clientIp: string,
+    private readonly counters: DeliveryCounters = { messagesOut: 0, dropped: 0, slowConsumerCloses: 0 },
   ) {}
 
   /**
@@ -62,12 +72,15 @@ export class WsConnection {
     if (transport.bufferedAmount > this.limits.sendBufferBytes) {
       if (this.limits.slowConsumer === "drop") {
         this.dropped++;
+        this.counters.dropped++;
         return "dropped";
       }
+      this.counters.slowConsumerCloses++;
       this.close(this.limits.slowConsumer === "close-1008" ? 1008 : 1013, "send buffer full");
       return "closed";
     }
     this.bytesOut += message.data.length;
+    this.counters.messagesOut++;
     transport.send(message);
     return "sent";
   }

@@ -44,9 +44,13 @@ export class WebSocketHub {
   adapter: RoomAdapter;
   private readonly servers = new Map<string, WebSocketServer>();
   private readonly liveness = new Map<WsConnection, Liveness>();
+  /** Each open connection's close handling (onClose, leaving rooms), for shutdown to run first. */
+  private readonly finishers = new Map<WsConnection, (code: number, reason: string) => void>();
+  /** Sockets of connections accepted here, until they are closed. */
+  private readonly sockets = new Map<WsConnection, WebSocket>();
   private readonly ticker: NodeJS.Timeout;
   /** Counters for metrics. */
-  readonly stats = { opened: 0, closed: 0, messagesIn: 0 };
+  readonly stats = { opened: 0, closed: 0, messagesIn: 0, messagesOut: 0, dropped: 0, slowConsumerCloses: 0 };
 
   constructor(nodeId: string = randomUUID()) {
     this.nodeId = nodeId;
@@ -69,6 +73,7 @@ export class WebSocketHub {
       owner,
       { sendBufferBytes: settings.sendBufferBytes, slowConsumer: settings.slowConsumer },
       clientIp,
+      this.stats,
     );
   }
 
@@ -86,6 +91,7 @@ export class WebSocketHub {
     server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const now = Date.now();
       this.liveness.set(conn, { ping: () => ws.ping(), lastSeen: now, lastPing: now, awaitingPong: false, settings });
+      this.sockets.set(conn, ws);
       const input = this.attach(conn, wsTransport(ws), events);
       ws.on("message", (data: Buffer, isBinary: boolean) => {
         this.touch(conn);
@@ -100,6 +106,7 @@ export class WebSocketHub {
       ws.on("error", (err: Error) => input.error(err.message));
       ws.on("close", (code: number, reason: Buffer) => {
         this.liveness.delete(conn);
+        this.sockets.delete(conn);
         input.closed(code, reason.toString("utf8"));
       });
     });
@@ -114,8 +121,7 @@ export class WebSocketHub {
     conn.state = "open";
     this.registry.add(conn);
     this.stats.opened++;
-    events.open(conn);
-    return {
+    const input: ConnectionInput = {
       message: (data, isBinary) => {
         this.stats.messagesIn++;
         conn.bytesIn += data.length;
@@ -124,7 +130,10 @@ export class WebSocketHub {
       },
       error: (message) => events.error(conn, message),
       closed: (code, reason) => {
+        // Once: shutdown (closeAll) may have finished the connection before its socket closed.
+        if (!this.finishers.delete(conn)) return;
         conn.state = "closed";
+        conn.closeCode = code;
         events.close(conn, code, reason);
         this.adapter.removeConnection(conn);
         this.registry.remove(conn);
@@ -132,25 +141,25 @@ export class WebSocketHub {
         for (const done of conn.onClosed.splice(0)) done();
       },
     };
+    this.finishers.set(conn, input.closed);
+    events.open(conn);
+    return input;
   }
 
-  /** Closes every connection (shutdown) and waits until their close callbacks ran. */
+  /**
+   * Shutdown: each connection's onClose runs in turn while the ones after it are still open, so its
+   * farewell (a broadcast, a message to another node) is delivered before their close frames; then it
+   * gets its own close frame. Waits for the closing handshakes up to `timeoutMs`, then drops the rest.
+   */
   async closeAll(code: number, reason: string, timeoutMs: number): Promise<void> {
-    const open = [...this.registry.all()];
-    await Promise.race([
-      Promise.all(
-        open.map(
-          (c) =>
-            new Promise<void>((resolve) => {
-              if (!c.transport || c.state === "closed") return resolve();
-              c.onClosed.push(resolve);
-              c.close(code, reason);
-            }),
-        ),
-      ),
-      new Promise((r) => setTimeout(r, timeoutMs).unref()),
-    ]);
-    for (const c of this.registry.all()) c.transport?.terminate();
+    const sockets = [...this.sockets.values()];
+    const socketsClosed = Promise.all(sockets.map((ws) => new Promise((resolve) => ws.once("close", resolve))));
+    for (const [conn, finish] of [...this.finishers]) {
+      finish(code, reason);
+      conn.transport?.close(code, reason);
+    }
+    await Promise.race([socketsClosed, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    for (const ws of this.sockets.values()) ws.terminate();
   }
 
   stop(): void {
