@@ -1,6 +1,7 @@
 import { NylonError } from "../errors.js";
 import type { RequestContext } from "../http/request-context.js";
 import type { Logger } from "../observe/logger.js";
+import { NO_PLUGIN_OBSERVER, type PluginObserver } from "../observe/plugin-observer.js";
 import type { WsConnection } from "../websocket/connection.js";
 import type { ConnectionEvents, WebSocketHub } from "../websocket/websocket-hub.js";
 import type { CompiledComponent } from "./component-loader.js";
@@ -11,6 +12,9 @@ import { LogLimiter } from "./log-limiter.js";
 import { systemClock, type PluginClock } from "./plugin-clock.js";
 import type { PluginLimits } from "./plugin-limits.js";
 import { RestartPolicy } from "./restart-policy.js";
+import { atMemoryCap, classifyFailure, memoryCapFailure, type Failure } from "./sandbox/failure-reason.js";
+import { fuelForMs } from "./sandbox/fuel.js";
+import type { InstanceMeter } from "./sandbox/instance-meter.js";
 
 export interface PluginSpec {
   name: string;
@@ -31,6 +35,8 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   readonly requests = new Map<number, RequestContext>();
   readonly connections = new Map<number, WsConnection>();
   private guest: GuestExports | null = null;
+  /** The sandbox's fuel and memory handles on the current instance. */
+  private meter: InstanceMeter | null = null;
   private entryPhases = new Map<string, Set<Phase>>();
   private readonly timers = new Map<number, unknown>();
   private readonly logLimiter = new LogLimiter();
@@ -39,6 +45,8 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   private warnedUnset = false;
   /** Counters for metrics. */
   readonly stats = { calls: 0, failures: 0, restarts: 0 };
+  /** Call timings and failures for metrics; the proxy sets it. */
+  observer: PluginObserver = NO_PLUGIN_OBSERVER;
 
   constructor(
     readonly spec: PluginSpec,
@@ -168,16 +176,27 @@ export class PluginHost implements HostBinding, ConnectionEvents {
 
   private call<T>(what: string, fn: (g: GuestExports) => T): T {
     const guest = this.guest ?? this.revive();
+    const meter = this.meter!;
     this.sendBudget = this.spec.limits.maxSendBytes;
     this.stats.calls++;
+    meter.refuel(fuelForMs(this.spec.limits.deadlineMs));
+    let result: T;
+    const started = performance.now();
     try {
-      return fn(guest);
+      result = fn(guest);
     } catch (thrown) {
-      this.fail(what, thrown);
-      throw new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in ${what}: ${describe(thrown)}`, {
+      const failure = classifyFailure(thrown, meter, this.spec.limits);
+      this.fail(what, failure);
+      throw new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in ${what}: ${failure.reason}`, {
         cause: thrown,
       });
+    } finally {
+      this.observer.callTook(this.name, (performance.now() - started) / 1000);
     }
+    // The guest caught its own out-of-memory (QuickJS throws, the SDK returns `failed` or closes the
+    // connection), but its heap stays full: recycle the instance now rather than fail every later call.
+    if (this.guest === guest && atMemoryCap(meter, this.spec.limits)) this.fail(what, memoryCapFailure(meter, this.spec.limits));
+    return result;
   }
 
   private connectionCall(conn: WsConnection, what: string, fn: (g: GuestExports) => void): void {
@@ -200,23 +219,29 @@ export class PluginHost implements HostBinding, ConnectionEvents {
       throw err;
     }
     this.stats.restarts++;
+    this.observer.restarted(this.name);
     this.logger.info({ plugin: this.name }, "plugin instance rebuilt");
     return this.instantiate();
   }
 
   private instantiate(): GuestExports {
-    const guest = this.component.instantiate(createHostImports(this));
+    const { guest, meter } = this.component.instantiate(createHostImports(this));
+    // init runs the plugin's initializers, which may do more than one callback's work.
+    meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, this.spec.limits.deadlineMs)));
     guest.init(JSON.stringify(this.spec.config ?? {}));
     this.entryPhases = new Map(guest.entries().map((e) => [e.name, new Set(e.phases)]));
     this.guest = guest;
+    this.meter = meter;
     return guest;
   }
 
-  private fail(what: string, thrown: unknown): void {
+  private fail(what: string, failure: Failure): void {
     this.stats.failures++;
+    this.observer.failed(this.name, failure.kind);
     this.guest = null;
+    this.meter = null;
     this.restart.recordFailure(this.clock.now());
-    this.logger.error({ plugin: this.name, call: what, reason: describe(thrown) }, "plugin failed; instance discarded");
+    this.logger.error({ plugin: this.name, call: what, kind: failure.kind, reason: failure.reason }, "plugin failed; instance discarded");
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
     // Connections belong to the discarded instance's state: close them with 1011 (internal error).
@@ -226,7 +251,5 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   }
 }
 
-function describe(thrown: unknown): string {
-  if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
-  return String(thrown);
-}
+/** Fuel for a new instance's init, in milliseconds of work (at least the per-callback deadline). */
+const INIT_DEADLINE_MS = 1000;

@@ -10,7 +10,7 @@ export async function loadPlugins(specs: readonly PluginConfig[], hub: WebSocket
   const plugins = new Map<string, PluginHost>();
   for (const spec of specs) {
     const started = Date.now();
-    const component = await loadComponent(spec.file);
+    const component = await loadComponent(spec.file, { memoryMb: spec.limits.memory_mb });
     const host = new PluginHost(
       {
         name: spec.name,

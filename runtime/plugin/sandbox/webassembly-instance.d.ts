@@ -1,0 +1,12 @@
+// The WebAssembly JS API types the sandbox needs beyond runtime/types/webassembly.d.ts (declarations merge).
+declare namespace WebAssembly {
+  type ImportValue = unknown;
+  type Imports = Record<string, Record<string, ImportValue>>;
+  class Instance {
+    constructor(module: Module, imports?: Imports);
+    readonly exports: Record<string, unknown>;
+  }
+  class Global {
+    value: unknown;
+  }
+}
