@@ -13,11 +13,16 @@ import type { RouteMatch } from "./router.js";
 import { errorResponse, type ServiceResponse } from "./service-response.js";
 import { tunnelUpgrade } from "./ws-tunnel.js";
 import type { Route } from "../config/schema.js";
+import { logRequest, logWebSocketSession } from "../observe/access-log.js";
+import { NO_REQUEST_OBSERVER, type RequestObserver } from "../observe/request-observer.js";
+import { httpsRedirect } from "./https-redirect.js";
 
 type PluginStep = Extract<MiddlewareStep, { kind: "plugin" }>;
 
 interface Flow {
   ctx: RequestContext;
+  /** The matched route's name ("" when none matched), for metrics and the access log. */
+  route: string;
   req: IncomingMessage;
   writer: ResponseWriter;
   steps: MiddlewareStep[];
@@ -32,7 +37,10 @@ interface Flow {
  * configurations in one request.
  */
 export class RequestPipeline {
-  constructor(private readonly current: () => ProxyState) {}
+  constructor(
+    private readonly current: () => ProxyState,
+    private readonly observer: RequestObserver = NO_REQUEST_OBSERVER,
+  ) {}
 
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const state = this.current();
@@ -66,17 +74,24 @@ export class RequestPipeline {
     const ctx = newContext(state, req, upgrade !== null, match.kind === "match" ? match : null);
     if (match.kind === "miss") {
       const headers: Record<string, string> = match.allow.length > 0 ? { allow: match.allow.join(", ") } : {};
-      await this.send(state, { ctx, req, writer, steps: [], plugins: new Set(), upgrade }, errorResponse(match.error, headers));
+      await this.send(state, { ctx, route: "", req, writer, steps: [], plugins: new Set(), upgrade }, errorResponse(match.error, headers));
       return;
     }
     const flow: Flow = {
       ctx,
+      route: match.route.name,
       req,
       writer,
       steps: match.middleware.map((item) => state.steps.get(item)).filter((s): s is MiddlewareStep => s !== undefined),
       plugins: new Set(),
       upgrade,
     };
+    const redirect = httpsRedirect(match.route, ctx);
+    if (redirect) {
+      flow.steps = []; // no plugin runs for a request that is only sent to HTTPS
+      await this.send(state, flow, redirect);
+      return;
+    }
     try {
       await this.serve(state, flow, match);
     } catch (err) {
@@ -160,6 +175,7 @@ export class RequestPipeline {
     const pending = ctx.upgrade!;
     this.finish(state, flow);
     if (!flow.upgrade) return; // cannot happen: websocket-upgrade refuses non-upgrade requests
+    if (state.accessLog) pending.conn.onClosed.push(() => logWebSocketSession(state.logger, flow.route, pending.conn));
     state.hub.accept(pending.conn, flow.req, flow.upgrade.socket, flow.upgrade.head, pending.protocol, ctx.wsSettings, step.plugin);
   }
 
@@ -228,20 +244,9 @@ export class RequestPipeline {
     const { ctx } = flow;
     for (const step of flow.steps) if (step.kind === "plugin") this.phase(flow, step, "logging");
     for (const step of flow.plugins) step.plugin.endRequest(ctx);
-    if (state.accessLog) {
-      state.logger.info(
-        {
-          access: "http",
-          method: ctx.method,
-          path: ctx.path,
-          status: ctx.response.status,
-          bytes: ctx.response.bytesSent,
-          ms: Number((process.hrtime.bigint() - ctx.startedHr) / 1000n) / 1000,
-          client: ctx.clientIp,
-        },
-        "request",
-      );
-    }
+    const seconds = Number(process.hrtime.bigint() - ctx.startedHr) / 1e9;
+    this.observer.requestFinished(flow.route, ctx.method, ctx.response.status, seconds);
+    if (state.accessLog) logRequest(state.logger, flow.route, ctx, seconds);
   }
 
   /** A response-side phase of a step, which thereby takes part in the request. */
