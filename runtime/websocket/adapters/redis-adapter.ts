@@ -127,6 +127,11 @@ export class RedisAdapter implements RoomAdapter {
     return { ...this.routing.stats, failures: Object.fromEntries(this.errors.counts) };
   }
 
+  /** Whether each Redis client is connected and ready, for metrics. */
+  get connectionState(): Record<"command" | "subscriber", boolean> {
+    return { command: this.command.status === "ready", subscriber: this.subscriber.status === "ready" };
+  }
+
   /** Graceful stop: this node's members leave every room in Redis now, then the clients close. */
   async stop(): Promise<void> {
     this.stopped = true;
