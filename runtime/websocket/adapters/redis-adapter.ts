@@ -115,11 +115,17 @@ export class RedisAdapter implements RoomAdapter {
 
   /**
    * Resolves once everything queued so far (membership writes, subscriptions) has been done by Redis:
-   * replies on one connection come in order, so a PING on each client answers after them.
+   * replies on one connection come in order, so a PING on each client answers after them. While
+   * Redis is away, it waits for it to return.
    */
   async settled(): Promise<void> {
     this.flushChanges();
-    await Promise.all([this.command.ping(), this.subscriber.ping()]);
+    await Promise.all(
+      [this.command, this.subscriber].map(async (client) => {
+        if (client.status !== "ready") await new Promise((resolve) => client.once("ready", resolve));
+        await client.ping();
+      }),
+    );
   }
 
   /** Counters for metrics: Redis failures by kind, messages published and received. */
