@@ -4,7 +4,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { NylonError } from "../../runtime/errors.js";
 import { forward } from "../../runtime/http/proxy-service.js";
 import { Router, type RouterInput } from "../../runtime/http/router.js";
@@ -83,10 +82,16 @@ export async function startProxyHarness(config: HarnessConfig, options: Upstream
   };
 }
 
-async function write(res: ServerResponse, response: ServiceResponse): Promise<void> {
+function write(res: ServerResponse, response: ServiceResponse): void {
   res.writeHead(response.status, response.headers);
   const body = response.body;
   if (body === null) res.end();
   else if (Buffer.isBuffer(body)) res.end(body);
-  else await pipeline(body, res);
+  else {
+    // pipe(), not stream.pipeline(): pipeline allocates and fires an AbortController per call, a
+    // measurable cost in the benchmark.
+    body.on("error", () => res.destroy());
+    res.on("close", () => body.destroy());
+    body.pipe(res);
+  }
 }

@@ -1,0 +1,259 @@
+// HTTP proxy throughput: wrk -t1 -c50 against nginx (keep-alive upstream, 1 worker) and against nylon,
+// both in front of the same Node "hello" upstream; Node direct is the ceiling. Prints requests/s and
+// the nylon/nginx ratio (target >= 0.8) and records them in docs/benchmarks.md.
+//
+//   npx tsc -p tsconfig.json && node dist/bench/http-proxy.js [--seconds 8] [--no-docs]
+//
+// nylon is measured twice when it can be: through `nylon run` (the full pipeline: router, plugin
+// phases, writer) and through test/http/proxy-harness (router + forwarder only, the code of issue 3).
+// Processes are not pinned: as in the anchors' section 2.2 numbers, wrk, proxy and upstream share
+// the two cores.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./support/free-port.js";
+import { machineLoad } from "./support/machine-load.js";
+import { cpuMicroseconds } from "./support/proc-stats.js";
+import { nylonCliPath, repoRoot } from "./support/repo-paths.js";
+
+interface Result {
+  target: string;
+  rps: number | null;
+  requests: number;
+  latency: string;
+  /** CPU time of the server process tree (nginx: master + worker) per request, in µs. */
+  cpuPerRequest: number;
+  note?: string | undefined;
+}
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+}
+
+const HELLO_UPSTREAM = `
+const http = require("node:http");
+http.createServer((req, res) => { res.writeHead(200, { "content-type": "text/plain" }); res.end("hello world"); })
+  .listen(Number(process.argv[1]), "127.0.0.1");
+`;
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "harness") return serveHarness(Number(process.argv[3]), Number(process.argv[4]));
+  const seconds = Number(argument("--seconds") ?? 8);
+  requireTools();
+  const temp = mkdtempSync(join(tmpdir(), "nylon-http-bench-"));
+  const running: Running[] = [];
+  try {
+    const upstream = await start(process.execPath, ["-e", HELLO_UPSTREAM], await freePort(), (port) => [String(port)]);
+    running.push(upstream);
+    const results: Result[] = [];
+    const measure = async (target: string, server: Running) => {
+      wrk(server.port, 1); // warm-up: JIT, keep-alive pools
+      const cpuBefore = cpuMicroseconds(server.child.pid!);
+      const run = wrk(server.port, seconds);
+      const cpuPerRequest = (cpuMicroseconds(server.child.pid!) - cpuBefore) / run.requests;
+      results.push({ target, ...run, cpuPerRequest });
+      console.log(`${target.padEnd(40)} ${run.rps.toFixed(0).padStart(7)} req/s   avg latency ${run.latency.padStart(8)}   server CPU ${cpuPerRequest.toFixed(1)} µs/req`);
+    };
+
+    await measure("Node hello (direct)", upstream);
+    const nginx = await startNginx(temp, upstream.port);
+    running.push(nginx);
+    await measure("nginx -> Node (keepalive 64)", nginx);
+
+    const nylon = await startNylon(writeNylonConfig(temp, upstream.port)).catch((error: Error) => error);
+    if (nylon instanceof Error) {
+      results.push({ target: "nylon run -> Node", rps: null, requests: 0, latency: "-", cpuPerRequest: 0, note: nylon.message.split("\n")[0] });
+      console.log(`nylon run: not measured (${nylon.message.split("\n")[0]})`);
+    } else {
+      running.push(nylon);
+      await measure("nylon run -> Node", nylon);
+    }
+    const harness = await start(process.execPath, [fileURLToPath(import.meta.url), "harness", String(upstream.port)], await freePort(), (port) => [String(port)]);
+    running.push(harness);
+    await measure("forwarder only (test harness) -> Node", harness);
+
+    const nginxRps = results.find((r) => r.target.startsWith("nginx"))!.rps!;
+    const ratios = results
+      .filter((r) => r.rps !== null && !r.target.startsWith("Node") && !r.target.startsWith("nginx"))
+      .map((r) => `${r.target}: ${(r.rps! / nginxRps).toFixed(2)}x nginx`);
+    for (const line of ratios) console.log(line + "   (target >= 0.80)");
+    if (!process.argv.includes("--no-docs")) recordInDocs(results, nginxRps, seconds);
+  } finally {
+    for (const r of running.reverse()) await stop(r.child);
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** Spawns `node dist/cli/nylon.js run --config <file>` and resolves once its listener accepts. */
+export async function startNylon(configYamlPath: string): Promise<Running> {
+  if (!existsSync(nylonCliPath)) throw new Error(`not built: ${nylonCliPath}`);
+  const port = Number(/127\.0\.0\.1:(\d+)/.exec(readFileSync(configYamlPath, "utf8"))?.[1]);
+  return start(process.execPath, [nylonCliPath, "run", "--config", configYamlPath], port, () => []);
+}
+
+function writeNylonConfig(dir: string, upstreamPort: number): string {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const file = join(dir, "nylon.yaml");
+  writeFileSync(
+    file,
+    [
+      `http: ["127.0.0.1:${port}"]`,
+      "services:",
+      "  - name: hello",
+      "    service_type: http",
+      `    endpoints: [{ ip: 127.0.0.1, port: ${upstreamPort} }]`,
+      "routes:",
+      "  - name: bench",
+      '    route: { type: host, value: "*" }',
+      '    paths: [{ path: ["/", "/{*p}"], service: { name: hello } }]',
+      "",
+    ].join("\n"),
+  );
+  return file;
+}
+
+async function startNginx(dir: string, upstreamPort: number): Promise<Running> {
+  const port = await freePort();
+  const conf = join(dir, "nginx.conf");
+  writeFileSync(
+    conf,
+    `worker_processes 1;
+daemon off;
+pid ${join(dir, "nginx.pid")};
+error_log ${join(dir, "nginx-error.log")} warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream hello { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / { proxy_pass http://hello; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+`,
+  );
+  return start("nginx", ["-c", conf, "-p", dir], port, () => []);
+}
+
+/** The forwarder without the pipeline: test/http/proxy-harness in this child process. */
+async function serveHarness(upstreamPort: number, port: number): Promise<void> {
+  const { startProxyHarness } = await import("../test/http/proxy-harness.js");
+  await startProxyHarness(
+    {
+      routes: [{ name: "bench", route: { type: "host", value: "*" }, paths: [{ path: ["/", "/{*p}"], service: { name: "hello" } }] }],
+      services: [{ service_type: "http", name: "hello", endpoints: [{ ip: "127.0.0.1", port: upstreamPort }] }],
+    },
+    {},
+    port,
+  );
+}
+
+async function start(command: string, args: string[], port: number, portArgs: (port: number) => string[]): Promise<Running> {
+  const child = spawn(command, [...args, ...portArgs(port)], { stdio: ["ignore", "ignore", "pipe"], cwd: repoRoot });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + String(chunk)).slice(-2000)));
+  const deadline = Date.now() + 15_000;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null) throw new Error(`${command} ${args.join(" ")} exited: ${stderr}`);
+    if (Date.now() > deadline) {
+      await stop(child);
+      throw new Error(`${command} did not listen on ${port}: ${stderr}`);
+    }
+    await sleep(50);
+  }
+  return { child, port };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), 3000);
+    child.once("exit", () => (clearTimeout(kill), resolve()));
+    child.kill("SIGTERM");
+  });
+}
+
+function wrk(port: number, seconds: number): { rps: number; requests: number; latency: string } {
+  const out = execFileSync("wrk", ["-t1", "-c50", `-d${seconds}s`, `http://127.0.0.1:${port}/`], { encoding: "utf8" });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const latency = /Latency\s+(\S+)/.exec(out)?.[1] ?? "?";
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  if (!Number.isFinite(rps) || /Non-2xx|Socket errors/.test(out)) throw new Error(`wrk against port ${port} failed:\n${out}`);
+  return { rps, requests, latency };
+}
+
+function requireTools(): void {
+  for (const tool of ["wrk", "nginx"]) {
+    try {
+      execFileSync("which", [tool], { stdio: "ignore" });
+    } catch {
+      throw new Error(`${tool} is not installed: apt-get install -y ${tool}`);
+    }
+  }
+}
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+const HEADING = "## HTTP proxy (issue 3)";
+
+/** Replaces this benchmark's section of docs/benchmarks.md (or appends it), leaving the others alone. */
+function recordInDocs(results: Result[], nginxRps: number, seconds: number): void {
+  const file = join(repoRoot, "docs", "benchmarks.md");
+  const doc = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const rows = results.map((r) =>
+    r.rps === null
+      ? `| ${r.target} | not measured: ${r.note ?? ""} | | | |`
+      : `| ${r.target} | ${r.rps.toFixed(0)} | ${r.latency} | ${r.cpuPerRequest.toFixed(1)} | ${r.target.startsWith("Node") ? "" : (r.rps / nginxRps).toFixed(2) + "x"} |`,
+  );
+  const section = [
+    HEADING,
+    "",
+    "`bench/http-proxy.ts`: a Node `http` hello upstream; nginx 1 worker, `access_log off`, `upstream { keepalive 64; }`,",
+    '`proxy_http_version 1.1`, `Connection ""`; nylon with one `*` route to the same upstream. Each target gets a 1 s',
+    `warm-up, then \`wrk -t1 -c50 -d${seconds}s\`. Nothing is pinned (wrk, proxy and upstream share the 2 vCPUs, as in the`,
+    "anchors' section 2.2). \"forwarder only\" is `test/http/proxy-harness.ts` (router + `forward()` + a plain writer);",
+    '"nylon run" is the whole pipeline.',
+    "",
+    "```sh",
+    "npx tsc -p tsconfig.json && node dist/bench/http-proxy.js      # --seconds 8, --no-docs",
+    "```",
+    "",
+    `Measured ${new Date().toISOString().slice(0, 10)}, ${machineLoad()} (other engineers' jobs were running):`,
+    "",
+    "| Target | req/s | avg latency | server CPU µs/req | req/s vs nginx |",
+    "|---|---|---|---|---|",
+    ...rows,
+    "",
+    "Target: nylon >= 0.8x nginx. Anchors (quiet box): Node direct 19.6k, nginx -> Node 16.8k.",
+    "",
+  ].join("\n");
+  const start = doc.indexOf(HEADING);
+  let next: string;
+  if (start === -1) next = doc.trimEnd() + "\n\n" + section;
+  else {
+    const end = doc.indexOf("\n## ", start + HEADING.length);
+    next = doc.slice(0, start) + section + (end === -1 ? "" : doc.slice(end + 1));
+  }
+  writeFileSync(file, next);
+  console.log(`recorded in ${file}`);
+}
+
+await main();
