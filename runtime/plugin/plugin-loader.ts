@@ -5,9 +5,22 @@ import { loadComponent } from "./component-loader.js";
 import { PluginHost } from "./plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS } from "./plugin-limits.js";
 
-/** Loads and starts every configured plugin; any failure stops startup with the plugin named. */
+/**
+ * Loads and starts every configured plugin; any failure stops startup with the plugin named. On a
+ * failure the plugins already started are stopped, so a rejected reload leaves no timers behind.
+ */
 export async function loadPlugins(specs: readonly PluginConfig[], hub: WebSocketHub, logger: Logger): Promise<Map<string, PluginHost>> {
   const plugins = new Map<string, PluginHost>();
+  try {
+    await startEach(specs, hub, logger, plugins);
+  } catch (err) {
+    for (const host of plugins.values()) host.stop();
+    throw err;
+  }
+  return plugins;
+}
+
+async function startEach(specs: readonly PluginConfig[], hub: WebSocketHub, logger: Logger, plugins: Map<string, PluginHost>): Promise<void> {
   for (const spec of specs) {
     const started = Date.now();
     const component = await loadComponent(spec.file, { memoryMb: spec.limits.memory_mb });
@@ -31,5 +44,4 @@ export async function loadPlugins(specs: readonly PluginConfig[], hub: WebSocket
     logger.info({ plugin: spec.name, file: spec.file, bytes: component.bytes, ms: Date.now() - started, entries: host.entryNames() }, "plugin loaded");
     plugins.set(spec.name, host);
   }
-  return plugins;
 }
