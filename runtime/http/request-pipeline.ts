@@ -186,6 +186,8 @@ export class RequestPipeline {
     r.status = response.status;
     // Headers a request filter set before next() (CORS, request ids) apply to the service's answer too.
     if (!fromPlugin) r.headers = new Map([...Object.entries(response.headers), ...r.headers]);
+    // What response filters see as the body; one that sets a body (or fails into a 500) replaces the service's.
+    r.body = Buffer.isBuffer(response.body) ? response.body : null;
     for (const step of flow.steps) {
       if (step.kind === "response-header-modifier") {
         r.headers = applyHeaderModifierToMap(r.headers, parseHeaderModifierPayload(renderStepPayload(step.payload, ctx), "response"));
@@ -195,7 +197,8 @@ export class RequestPipeline {
     const bodyFilters = flow.steps.filter(
       (s): s is PluginStep => s.kind === "plugin" && s.plugin.handles(s.entry, "response-body-filter"),
     );
-    let body = response.body;
+    let body = r.body ?? response.body;
+    if (body !== response.body && response.body instanceof Readable) discard(response.body);
     if (bodyFilters.length > 0 && body !== null) {
       r.body = Buffer.isBuffer(body) ? body : await collect(body);
       for (const step of bodyFilters) this.phase(flow, step, "response-body-filter");
@@ -208,7 +211,7 @@ export class RequestPipeline {
       headers["content-length"] = String(body.length);
       flow.writer.head(r.status, headers);
       flow.writer.end(ctx.method === "HEAD" ? undefined : body);
-      r.bytesSent = body.length;
+      r.bytesSent = ctx.method === "HEAD" ? 0 : body.length;
       this.onFinished(state, flow);
     } else if (body === null) {
       flow.writer.head(r.status, headers);
@@ -284,6 +287,12 @@ async function readBody(req: IncomingMessage, ctx: RequestContext, limit: number
     else chunks.push(chunk);
   }
   ctx.body = ctx.bodyTooLarge ? null : Buffer.concat(chunks);
+}
+
+/** Drops a service body nobody will read; its abort error has no one to tell. */
+function discard(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
 }
 
 async function collect(body: Readable): Promise<Buffer> {
