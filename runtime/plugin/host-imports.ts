@@ -136,10 +136,8 @@ export function createHostImports(b: HostBinding) {
       const body = request(b, req).response.body;
       return body ? new Uint8Array(body.buffer, body.byteOffset, body.length) : new Uint8Array(0);
     },
-    responseBytes: (req: number) => {
-      const r = request(b, req).response;
-      return BigInt(r.bytesSent || r.body?.length || 0);
-    },
+    // Body bytes sent to the client so far: all of them by the logging phase (a body filter reads the body's length).
+    responseBytes: (req: number) => BigInt(request(b, req).response.bytesSent),
     responseDurationMs: (req: number) => BigInt(b.clock.now() - request(b, req).startedAt),
     responseError: (req: number) => request(b, req).response.error ?? undefined,
     responseStreamStart: (req: number) => {
