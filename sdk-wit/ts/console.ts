@@ -5,7 +5,8 @@ function format(args: unknown[]): string {
   return args
     .map((a) => {
       if (typeof a === "string") return a;
-      if (a instanceof Error) return a.stack ?? `${a.name}: ${a.message}`;
+      // QuickJS stacks hold only the frames, so the message goes first.
+      if (a instanceof Error) return a.stack ? `${a.name}: ${a.message}\n${a.stack}` : `${a.name}: ${a.message}`;
       try {
         return JSON.stringify(a);
       } catch {

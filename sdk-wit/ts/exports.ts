@@ -43,8 +43,10 @@ function describeEntries(): EntryInfo[] {
   return out;
 }
 
+// QuickJS stacks hold only the frames, so the message goes first.
 function describe(thrown: unknown): string {
-  return thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
+  if (!(thrown instanceof Error)) return String(thrown);
+  return thrown.stack ? `${thrown.name}: ${thrown.message}\n${thrown.stack}` : `${thrown.name}: ${thrown.message}`;
 }
 
 function handlerFor(req: number, entry: string): PhaseHandler | undefined {
