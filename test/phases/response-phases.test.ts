@@ -35,6 +35,8 @@ routes:
       - { path: /answers, middleware: [${probe("answers")}], service: { name: upstream } }
       - { path: "/silent/{*rest}", middleware: [${probe("silent")}], service: { name: upstream } }
       - { path: /throws, middleware: [${probe("throws")}], service: { name: upstream } }
+      - { path: "/replace/{*rest}", middleware: [${probe("replace-in-response-filter")}], service: { name: upstream } }
+      - { path: "/filter-throws/{*rest}", middleware: [${probe("response-filter-throws")}], service: { name: upstream } }
       - { path: /next-service, service: { name: next-service } }
 `;
 }
@@ -120,6 +122,23 @@ describe("response phases", () => {
     assert.equal(reply.text, `${UPSTREAM_TEXT}!`);
     assert.equal(reply.headers["content-length"], String(Buffer.byteLength(UPSTREAM_TEXT) + 1));
   });
+
+  for (const path of ["plain", "chunked"]) {
+    it(`lets a response filter replace a ${path} upstream body`, async () => {
+      const reply = await send(`${nylon.url}/replace/${path}`);
+      assert.equal(reply.text, "replaced 200");
+      assert.equal(reply.headers["content-length"], "12");
+      assert.equal(reply.headers["content-type"], "text/plain; charset=utf-8");
+    });
+
+    it(`answers 500 (not the ${path} upstream body) when a response filter throws`, async () => {
+      const reply = await send(`${nylon.url}/filter-throws/${path}`);
+      assert.equal(reply.status, 500);
+      assert.equal(JSON.parse(reply.text).error, "NYLON_E_PLUGIN_FAILED");
+      assert.equal(reply.headers["content-length"], String(reply.body.length));
+      assert.equal(reply.headers["x-upstream"], undefined);
+    });
+  }
 
   it("answers HEAD through a body filter with headers only", async () => {
     const reply = await send(`${nylon.url}/upper/plain`, { method: "HEAD" });

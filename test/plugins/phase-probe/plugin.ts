@@ -111,6 +111,20 @@ plugin.addPhaseHandler("length-dance", (phase) => {
   });
 });
 
+// A response filter may replace the service's body outright.
+plugin.addPhaseHandler("replace-in-response-filter", (phase) => {
+  phase.responseFilter((ctx) => {
+    ctx.response().bodyText(`replaced ${ctx.response().status()}`);
+    ctx.next();
+  });
+});
+
+plugin.addPhaseHandler("response-filter-throws", (phase) => {
+  phase.responseFilter(() => {
+    throw new Error("probe response filter failure");
+  });
+});
+
 // Per-request state in the registration closure, reported by the logging phase.
 plugin.addPhaseHandler("log-capture", (phase) => {
   let trace = "";
