@@ -2,7 +2,9 @@
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { buildCommand } from "./build-command.js";
+import { newPluginCommand } from "./new-command.js";
 import { runCommand } from "./run-command.js";
+import { testCommand } from "./test-command.js";
 import { validateCommand } from "./validate.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -34,6 +36,26 @@ program
   .option("-c, --config <file>", "the configuration file", "/etc/nylon/config.yaml")
   .action(async (opts: { config: string }) => {
     process.exitCode = await validateCommand(opts.config);
+  });
+
+program
+  .command("test")
+  .description("run a YAML scenario against a built plugin in the sandbox harness (docs/testing-plugins.md)")
+  .argument("<plugin>", "the plugin's .wasm")
+  .argument("<scenario>", "the scenario file (.yaml)")
+  .action(async (wasm: string, scenario: string) => {
+    process.exitCode = await testCommand(wasm, scenario);
+  });
+
+program
+  .command("new")
+  .description("scaffold a new project item")
+  .command("plugin")
+  .description("create a plugin folder: source, a harness test, a scenario, a README with the build command")
+  .argument("<name>", "the plugin's name (lower-case letters, digits and -)")
+  .option("--dir <parent>", "where to create the folder", ".")
+  .action((name: string, opts: { dir: string }) => {
+    process.exitCode = newPluginCommand(name, opts);
   });
 
 await program.parseAsync();

@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { createRequestContext } from "../http/create-request-context.js";
+import type { RequestContext } from "../http/request-context.js";
+import type { CompiledComponent } from "../plugin/component-loader.js";
+import { PluginHost, type PluginSpec } from "../plugin/plugin-host.js";
+import type { WebSocketSettings } from "../websocket/websocket-settings.js";
+import { WebSocketHub } from "../websocket/websocket-hub.js";
+import { HarnessConnection } from "./harness-connection.js";
+import type { HarnessEnvironment } from "./harness-environment.js";
+import { runExchange, type FakeUpstream } from "./http-exchange.js";
+import { httpResult, type HttpResult } from "./http-result.js";
+import { phaseFailure, failuresIn } from "./sandbox-failure.js";
+
+/** A request sent to one entry of the plugin. */
+export interface RequestSpec {
+  /** The entry name (`entry:` of a middleware or plugin service). */
+  entry: string;
+  method?: string;
+  /** Path, optionally with "?query". */
+  path?: string;
+  /** Query pairs, appended to the path. */
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** The middleware's payload, with `${...}` templates rendered per request as in the config. */
+  payload?: unknown;
+  /** Route parameters ({name} segments of the matched path). */
+  params?: Record<string, string>;
+  clientIp?: string;
+  tls?: boolean;
+  /** What the upstream answers if the entry continues; default 200 with an empty body. */
+  upstream?: FakeUpstream;
+}
+
+/** A WebSocket client's upgrade request to one entry. */
+export type ConnectSpec = Omit<RequestSpec, "method" | "body" | "upstream"> & {
+  /** Subprotocols offered in Sec-WebSocket-Protocol. */
+  protocols?: string[];
+};
+
+/**
+ * One simulated proxy node: its own WebSocket hub and its own instance of the plugin, as a separate
+ * nylon process would have. Several nodes share rooms through SharedRooms.
+ */
+export class HarnessNode {
+  readonly hub: WebSocketHub;
+  readonly host: PluginHost;
+
+  constructor(
+    readonly nodeId: string,
+    component: CompiledComponent,
+    spec: PluginSpec,
+    private readonly websocket: WebSocketSettings,
+    private readonly env: HarnessEnvironment,
+  ) {
+    this.hub = new WebSocketHub(nodeId);
+    this.host = new PluginHost(spec, component, this.hub, env.logs.logger.child({ node: nodeId }), env.clock);
+    this.host.start();
+  }
+
+  /** Sends an HTTP request through the entry's phases. */
+  request(spec: RequestSpec): HttpResult {
+    return this.exchange(spec, spec.method ?? "GET", spec.headers ?? {}, false).result;
+  }
+
+  /**
+   * Opens a WebSocket on the entry: the upgrade request runs through its request filter and, when the
+   * plugin accepts, the connection opens (onOpen runs). When it does not, `accepted` is false and
+   * `handshake` is the HTTP answer.
+   */
+  connect(spec: ConnectSpec): HarnessConnection {
+    const headers: Record<string, string> = {
+      upgrade: "websocket",
+      connection: "Upgrade",
+      "sec-websocket-key": randomBytes(16).toString("base64"),
+      "sec-websocket-version": "13",
+      ...(spec.protocols?.length ? { "sec-websocket-protocol": spec.protocols.join(", ") } : {}),
+      ...spec.headers,
+    };
+    const { result, ctx } = this.exchange(spec, "GET", headers, true);
+    const connection = new HarnessConnection(result, ctx.upgrade?.conn ?? null, this.hub, this.host, this.env, ctx.wsSettings.maxMessageBytes);
+    if (connection.accepted) {
+      const opened = connection.open();
+      result.logs.push(...opened.logs);
+      result.failed ??= opened.failed;
+    }
+    return connection;
+  }
+
+  /** Members of the room on every node. */
+  roomSize(room: string): number {
+    return this.hub.adapter.roomSize(room);
+  }
+
+  stop(): void {
+    this.host.stop();
+    this.hub.stop();
+  }
+
+  private exchange(spec: RequestSpec, method: string, headers: Record<string, string>, isUpgrade: boolean): { result: HttpResult; ctx: RequestContext } {
+    const ctx = createRequestContext({
+      method,
+      rawUrl: urlOf(spec),
+      headers: lowerCase({ host: "plugin.test", ...headers }),
+      tls: spec.tls ?? false,
+      clientIp: spec.clientIp ?? "127.0.0.1",
+      params: spec.params ?? {},
+      isUpgrade,
+      wsSettings: this.websocket,
+      startedAt: this.env.clock.now(),
+    });
+    if (spec.body !== undefined) ctx.body = Buffer.from(spec.body);
+    const streamed = recordStream(ctx);
+    const { value, report } = this.env.measure(() => runExchange(this.host, ctx, spec.entry, spec.payload, spec.upstream ?? {}));
+    const { outcome, thrown } = value;
+    const failed = outcome === "failed" ? phaseFailure(thrown, failuresIn(report.logs)) : report.failed;
+    const body = ctx.response.streaming === "no" ? (ctx.response.body ?? Buffer.alloc(0)) : Buffer.concat(streamed);
+    return { result: httpResult(ctx, outcome, body, failed, report.logs), ctx };
+  }
+}
+
+function urlOf(spec: RequestSpec): string {
+  const path = spec.path ?? "/";
+  if (!spec.query || Object.keys(spec.query).length === 0) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}${new URLSearchParams(spec.query).toString()}`;
+}
+
+function lowerCase(headers: Record<string, string>): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/** A streamed (server-sent events) response: the chunks the client would have received. */
+function recordStream(ctx: RequestContext): Buffer[] {
+  const chunks: Buffer[] = [];
+  ctx.stream = {
+    start() {},
+    write(chunk) {
+      ctx.response.bytesSent += chunk.length;
+      chunks.push(chunk);
+    },
+    end() {},
+  };
+  return chunks;
+}

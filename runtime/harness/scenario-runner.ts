@@ -1,0 +1,168 @@
+import { isDeepStrictEqual } from "node:util";
+import type { HarnessConnection } from "./harness-connection.js";
+import type { StepReport } from "./harness-environment.js";
+import type { HarnessNode } from "./harness-node.js";
+import type { HttpResult } from "./http-result.js";
+import { loadPlugin, type PluginHarness } from "./plugin-harness.js";
+import type { ReceivedFrame } from "./recording-transport.js";
+import type { ExpectedFrame, Scenario, ScenarioStep } from "./scenario.js";
+
+/** One expectation that did not hold. */
+export interface Mismatch {
+  /** What was compared, e.g. `status` or `received.alice`. */
+  what: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+export interface StepOutcome {
+  title: string;
+  mismatches: Mismatch[];
+  /** The step could not run (e.g. a message to a connection that is already closed). */
+  error: string | null;
+}
+
+type WsExpect = NonNullable<Extract<ScenarioStep, { send: unknown }>["expect"]>;
+
+/** Runs a scenario against a plugin in the harness, step by step; a failing step does not stop the rest. */
+export async function runScenario(wasm: string, scenario: Scenario): Promise<StepOutcome[]> {
+  const harness = await loadPlugin(wasm, {
+    config: scenario.config,
+    limits: {
+      ...(scenario.limits?.memory_mb ? { memoryMb: scenario.limits.memory_mb } : {}),
+      ...(scenario.limits?.deadline_ms ? { deadlineMs: scenario.limits.deadline_ms } : {}),
+    },
+  });
+  try {
+    const run = new ScenarioRun(harness);
+    return scenario.steps.map((step) => run.step(step));
+  } finally {
+    harness.close();
+  }
+}
+
+class ScenarioRun {
+  private readonly clients = new Map<string, HarnessConnection>();
+
+  constructor(private readonly harness: PluginHarness) {}
+
+  step(step: ScenarioStep): StepOutcome {
+    const title = step.name ?? describeStep(step);
+    const mismatches: Mismatch[] = [];
+    try {
+      if ("request" in step) {
+        const { request: r } = step;
+        const result = this.node(r.node).request({
+          entry: r.entry,
+          ...(r.method ? { method: r.method } : {}),
+          ...(r.path ? { path: r.path } : {}),
+          ...(r.query ? { query: r.query } : {}),
+          ...(r.headers ? { headers: r.headers } : {}),
+          ...(r.body !== undefined ? { body: r.body } : {}),
+          ...(r.payload !== undefined ? { payload: r.payload } : {}),
+          ...(r.params ? { params: r.params } : {}),
+          ...(r.client_ip ? { clientIp: r.client_ip } : {}),
+          ...(r.upstream ? { upstream: r.upstream } : {}),
+        });
+        if (step.expect) compareHttp(step.expect, result, mismatches);
+      } else if ("connect" in step) {
+        const { connect: c } = step;
+        const conn = this.node(c.node).connect({
+          entry: c.entry,
+          ...(c.path ? { path: c.path } : {}),
+          ...(c.query ? { query: c.query } : {}),
+          ...(c.headers ? { headers: c.headers } : {}),
+          ...(c.payload !== undefined ? { payload: c.payload } : {}),
+          ...(c.params ? { params: c.params } : {}),
+          ...(c.client_ip ? { clientIp: c.client_ip } : {}),
+          ...(c.protocols ? { protocols: c.protocols } : {}),
+        });
+        this.clients.set(c.as, conn);
+        const { accepted, status, body, ...rest } = step.expect ?? {};
+        expectEqual(mismatches, "accepted", accepted, conn.accepted);
+        expectEqual(mismatches, "status", status, conn.handshake.status);
+        expectEqual(mismatches, "body", body, conn.handshake.text);
+        this.compareWs(rest, { logs: conn.handshake.logs, failed: conn.handshake.failed }, mismatches);
+      } else if ("send" in step) {
+        const conn = this.client(step.send.as);
+        const report = "text" in step.send ? conn.sendText(step.send.text) : conn.sendBinary(Buffer.from(step.send.binary_hex, "hex"));
+        this.compareWs(step.expect, report, mismatches);
+      } else if ("close" in step) {
+        const report = this.client(step.close.as).close(step.close.code, step.close.reason);
+        this.compareWs(step.expect, report, mismatches);
+      } else {
+        this.compareWs(step.expect, this.harness.advanceTime(step.advance_ms), mismatches);
+      }
+    } catch (err) {
+      return { title, mismatches, error: (err as Error).message };
+    }
+    return { title, mismatches, error: null };
+  }
+
+  private compareWs(expect: WsExpect | undefined, report: StepReport, mismatches: Mismatch[]): void {
+    if (!expect) return;
+    for (const [name, frames] of Object.entries(expect.received ?? {})) {
+      expectEqual(mismatches, `received.${name}`, frames, this.client(name).takeReceived().map(asExpectedFrame));
+    }
+    for (const [name, code] of Object.entries(expect.closed ?? {})) {
+      expectEqual(mismatches, `closed.${name}`, code, this.client(name).closed?.code ?? null);
+    }
+    for (const [name, rooms] of Object.entries(expect.rooms ?? {})) {
+      expectEqual(mismatches, `rooms.${name}`, [...rooms].sort(), this.client(name).rooms());
+    }
+    for (const [room, size] of Object.entries(expect.room_sizes ?? {})) {
+      expectEqual(mismatches, `room_sizes.${room}`, size, this.harness.roomSize(room));
+    }
+    expectEqual(mismatches, "failed", expect.failed, report.failed?.reason ?? null);
+  }
+
+  private node(index = 1): HarnessNode {
+    while (this.harness.nodes.length < index) this.harness.addNode();
+    return this.harness.nodes[index - 1]!;
+  }
+
+  private client(name: string): HarnessConnection {
+    const conn = this.clients.get(name);
+    if (!conn) throw new Error(`no client "${name}" (connect it first: connect: { as: ${name}, ... })`);
+    return conn;
+  }
+}
+
+function compareHttp(expect: NonNullable<Extract<ScenarioStep, { request: unknown }>["expect"]>, result: HttpResult, mismatches: Mismatch[]): void {
+  expectEqual(mismatches, "outcome", expect.outcome, result.outcome);
+  expectEqual(mismatches, "status", expect.status, result.status);
+  for (const [name, value] of Object.entries(expect.headers ?? {})) {
+    expectEqual(mismatches, `headers.${name.toLowerCase()}`, value, result.headers[name.toLowerCase()] ?? null);
+  }
+  for (const [name, value] of Object.entries(expect.upstream_headers ?? {})) {
+    expectEqual(mismatches, `upstream_headers.${name.toLowerCase()}`, value, result.upstreamHeaders[name.toLowerCase()] ?? null);
+  }
+  expectEqual(mismatches, "body", expect.body, result.text);
+  if (expect.json !== undefined) expectEqual(mismatches, "json", expect.json, parseJson(result.text));
+  expectEqual(mismatches, "failed", expect.failed, result.failed?.reason ?? null);
+}
+
+/** Records a mismatch when an expectation is given (not undefined) and does not hold. */
+function expectEqual(mismatches: Mismatch[], what: string, expected: unknown, actual: unknown): void {
+  if (expected !== undefined && !isDeepStrictEqual(expected, actual)) mismatches.push({ what, expected, actual });
+}
+
+function asExpectedFrame(frame: ReceivedFrame): ExpectedFrame {
+  return frame.type === "text" ? frame.data : { binary_hex: frame.data.toString("hex") };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return `(not JSON) ${text}`;
+  }
+}
+
+function describeStep(step: ScenarioStep): string {
+  if ("request" in step) return `request ${step.request.method ?? "GET"} ${step.request.path ?? "/"} to entry ${step.request.entry}`;
+  if ("connect" in step) return `${step.connect.as} connects to entry ${step.connect.entry}`;
+  if ("send" in step) return "text" in step.send ? `${step.send.as} sends ${JSON.stringify(step.send.text)}` : `${step.send.as} sends ${step.send.binary_hex.length / 2} bytes`;
+  if ("close" in step) return `${step.close.as} closes${step.close.code ? ` with ${step.close.code}` : ""}`;
+  return `time advances ${step.advance_ms} ms`;
+}
