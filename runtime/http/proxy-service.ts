@@ -7,6 +7,7 @@
 // (NYLON_E_UPSTREAM_TIMEOUT). A refused or timed-out connection also counts against the endpoint's
 // health. A request without a body is retried on another endpoint when the connection failed, since
 // nothing reached the upstream (nginx's proxy_next_upstream error); a streamed body cannot be replayed.
+import { EventEmitter } from "node:events";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { NylonError } from "../errors.js";
@@ -47,15 +48,17 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
   for (;;) {
     const endpoint = service.select(input.clientIp, tried);
     // undici's own headersTimeout ticks in ~1 s steps; a timer of our own keeps short timeouts exact.
-    const controller = new AbortController();
+    // undici also takes an EventEmitter as its abort signal, which costs far less per request than
+    // an AbortController (the profile showed createAbortSignal among the top frames).
+    const abort = new EventEmitter();
     if (signal !== undefined) {
-      if (signal.aborted) controller.abort(signal.reason);
-      else signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+      if (signal.aborted) throw signal.reason;
+      signal.addEventListener("abort", () => abort.emit("abort"), { once: true });
     }
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      abort.emit("abort");
     }, service.timeoutMs);
     try {
       const response = await endpoint.pool.request({
@@ -63,7 +66,7 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
         path,
         headers,
         body,
-        signal: controller.signal,
+        signal: abort,
         bodyTimeout: service.timeoutMs,
       });
       return {

@@ -47,13 +47,9 @@ export async function startProxyHarness(config: HarnessConfig, options: Upstream
     if (site !== undefined) {
       return write(res, await site.serve({ method: req.method ?? "GET", path, headers: req.headers }, match.pathEntry.service.rewrite));
     }
-    const aborted = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) aborted.abort();
-    });
     const clientIp = req.socket.remoteAddress ?? "";
     const input = { method: req.method ?? "GET", path, headers: req.headers, body: req, clientIp, tls: false, host: req.headers.host, rewrite: match.rewrite };
-    return write(res, await forward(input, pools.get(name)!, aborted.signal));
+    return write(res, await forward(input, pools.get(name)!));
   };
 
   const server = createServer((req, res) => {
