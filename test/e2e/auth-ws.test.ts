@@ -1,0 +1,37 @@
+// The seed's authenticated WebSocket through the demo (valid token "secret-token", from the plugin's
+// config in nylon.yaml): bad tokens are refused with 401 before any upgrade.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { useDemoProxy } from "../support/demo-proxy.js";
+import { closeAll, refusedUpgrade, WsTestClient } from "../support/ws-test-client.js";
+
+const nylon = useDemoProxy();
+const VALID_TOKEN = "secret-token";
+
+async function connectAuthenticated(): Promise<WsTestClient> {
+  const client = await WsTestClient.connect(`${nylon().wsUrl}/auth-ws?token=${VALID_TOKEN}`);
+  assert.equal(await client.nextText(), "Authenticated");
+  return client;
+}
+
+test("a handshake without a token is refused with 401 \"Unauthorized\"", async () => {
+  assert.deepEqual(await refusedUpgrade(`${nylon().wsUrl}/auth-ws`), { status: 401, body: "Unauthorized" });
+});
+
+test("a handshake with an unknown token is refused with 401 \"Unauthorized\"", async () => {
+  assert.deepEqual(await refusedUpgrade(`${nylon().wsUrl}/auth-ws?token=guess`), { status: 401, body: "Unauthorized" });
+});
+
+test("a valid token opens the connection with \"Authenticated\"", async () => {
+  const client = await connectAuthenticated();
+  await client.close();
+});
+
+test("a message is broadcast to every authenticated connection", async () => {
+  const alice = await connectAuthenticated();
+  const bob = await connectAuthenticated();
+  alice.send("for the authenticated");
+  assert.equal(await alice.nextText(), "for the authenticated");
+  assert.equal(await bob.nextText(), "for the authenticated");
+  await closeAll([alice, bob]);
+});

@@ -1,0 +1,47 @@
+// The seed's chat server through the demo: join notices, the welcome, room-wide messages, the farewell.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { useDemoProxy } from "../support/demo-proxy.js";
+import { closeAll, WsTestClient } from "../support/ws-test-client.js";
+
+const nylon = useDemoProxy();
+
+/** Connects a chat user and consumes what every newcomer receives: its own join notice, then the welcome. */
+async function joinChat(): Promise<WsTestClient> {
+  const client = await WsTestClient.connect(`${nylon().wsUrl}/chat`);
+  assert.equal(await client.nextText(), "A user joined the chat");
+  assert.equal(await client.nextText(), "Welcome to the chat!");
+  return client;
+}
+
+test("a newcomer is announced to those already in the chat and welcomed", async () => {
+  const alice = await joinChat();
+  const bob = await joinChat();
+  assert.equal(await alice.nextText(), "A user joined the chat");
+  await closeAll([alice, bob]);
+});
+
+test("a message reaches everyone in the chat, the sender included", async () => {
+  const alice = await joinChat();
+  const bob = await joinChat();
+  await alice.nextText(); // bob's join notice
+  alice.send("hello from alice");
+  assert.equal(await alice.nextText(), "hello from alice");
+  assert.equal(await bob.nextText(), "hello from alice");
+  await closeAll([alice, bob]);
+});
+
+test("when a user leaves, the others receive \"A user left the chat\"", async () => {
+  const alice = await joinChat();
+  const bob = await joinChat();
+  await alice.nextText(); // bob's join notice
+  await bob.close();
+  assert.equal(await alice.nextText(), "A user left the chat");
+  await alice.close();
+});
+
+test("a plain GET (no WebSocket handshake) is answered 400 \"WebSocket upgrade failed\"", async () => {
+  const response = await fetch(`${nylon().url}/chat`);
+  assert.equal(response.status, 400);
+  assert.equal(await response.text(), "WebSocket upgrade failed");
+});

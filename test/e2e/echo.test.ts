@@ -1,0 +1,28 @@
+// The seed's echo server through the demo: text comes back prefixed, binary comes back as it is.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { useDemoProxy } from "../support/demo-proxy.js";
+import { refusedUpgrade, WsTestClient } from "../support/ws-test-client.js";
+
+const nylon = useDemoProxy();
+
+test("a text message comes back as \"Echo: <text>\"", async () => {
+  const client = await WsTestClient.connect(`${nylon().wsUrl}/ws`);
+  client.send("hi");
+  assert.equal(await client.nextText(), "Echo: hi");
+  await client.close();
+});
+
+test("a binary message comes back byte for byte", async () => {
+  const client = await WsTestClient.connect(`${nylon().wsUrl}/ws`);
+  const bytes = Uint8Array.from([0x01, 0x02, 0x03, 0x00, 0xff]);
+  client.send(bytes);
+  assert.deepEqual(new Uint8Array(await client.nextBinary()), bytes);
+  await client.close();
+});
+
+test("a handshake on a path no plugin serves is refused with 404", async () => {
+  // The demo sends every other path to the static site, which has no such file.
+  const answer = await refusedUpgrade(`${nylon().wsUrl}/no-such-socket`);
+  assert.equal(answer.status, 404);
+});

@@ -1,0 +1,45 @@
+// The demo (nylon.yaml at the repository root) run on a free port: the e2e tests exercise exactly
+// the configuration users start with `npm run demo`.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { after, before } from "node:test";
+import { parse, stringify } from "yaml";
+import { repoRoot, startNylon, type NylonProcess } from "./nylon-process.js";
+
+interface DemoConfig {
+  http: string[];
+  plugins: { file: string }[];
+  services: { static?: { root: string } }[];
+}
+
+/**
+ * nylon.yaml with its listener on `{{PORT}}` and its relative paths made absolute: the copy is
+ * written to a temporary folder, and relative paths are relative to the file that declares them.
+ */
+export function demoConfigYaml(): string {
+  const config = parse(readFileSync(path.join(repoRoot, "nylon.yaml"), "utf8")) as DemoConfig;
+  config.http = ["127.0.0.1:{{PORT}}"];
+  for (const plugin of config.plugins) plugin.file = path.resolve(repoRoot, plugin.file);
+  for (const service of config.services) {
+    if (service.static) service.static.root = path.resolve(repoRoot, service.static.root);
+  }
+  return stringify(config);
+}
+
+/**
+ * Starts the demo once for the calling test file and stops it after the file's tests.
+ * The returned getter is valid inside tests (after `before` ran).
+ */
+export function useDemoProxy(): () => NylonProcess {
+  let nylon: NylonProcess | undefined;
+  before(async () => {
+    nylon = await startNylon(demoConfigYaml());
+  });
+  after(async () => {
+    await nylon?.stop();
+  });
+  return () => {
+    if (!nylon) throw new Error("the demo proxy is not running (useDemoProxy's before hook has not run)");
+    return nylon;
+  };
+}
