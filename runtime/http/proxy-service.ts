@@ -40,6 +40,7 @@ const NOT_FORWARDED = new Set(["expect"]);
 const CONNECT_FAILURES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT"]);
 const TIMEOUTS = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 
+/** `signal`: the request's own (the client went away); a listener stays on it until it is collected. */
 export async function forward(input: ForwardRequest, service: UpstreamPool, signal?: AbortSignal): Promise<ServiceResponse> {
   const headers = addForwardedHeaders(withoutHopByHop(input.headers, NOT_FORWARDED), input);
   const path = input.rewrite ? applyPathRewrite(input.path, input.rewrite) : input.path;
