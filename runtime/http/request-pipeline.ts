@@ -111,6 +111,8 @@ export class RequestPipeline {
       pluginFilters.some((s) => s.plugin.handles(s.entry, "request-filter")) ||
       (service.kind === "plugin" && service.step.plugin.handles(service.step.entry, "request-filter"));
     if (readsBody && hasBody(flow.req)) await readBody(flow.req, ctx, state.requestBodyLimit);
+    // Any plugin request filter, middleware or service, may answer with a stream (server-sent events).
+    if (readsBody && flow.writer.raw) ctx.stream = streamSink(flow.writer.raw, ctx, () => this.finish(state, flow));
 
     // Request filters, in order; the first end() answers.
     for (const step of flow.steps) {
@@ -119,7 +121,9 @@ export class RequestPipeline {
       }
       if (step.kind !== "plugin") continue;
       flow.plugins.add(step);
-      if (runPluginPhase(step, ctx, "request-filter") === "end") return this.answerFromPlugin(state, flow);
+      const result = runPluginPhase(step, ctx, "request-filter");
+      if (ctx.response.streaming !== "no") return; // the stream ends the request (see streamSink)
+      if (result === "end") return this.answerFromPlugin(state, flow);
       if (ctx.upgrade) throw new NylonError("NYLON_E_BAD_REQUEST", "a middleware upgraded the request; only a plugin service can");
     }
     if (ctx.bodyTooLarge) throw new NylonError("NYLON_E_BODY_TOO_LARGE", `the request body is over ${state.requestBodyLimit} bytes`);
@@ -128,7 +132,6 @@ export class RequestPipeline {
       case "plugin": {
         const step = service.step;
         flow.plugins.add(step);
-        if (flow.writer.raw) ctx.stream = streamSink(flow.writer.raw, ctx, () => this.finish(state, flow));
         const result = runPluginPhase(step, ctx, "request-filter");
         if (ctx.upgrade) return this.acceptWebSocket(state, flow, step);
         if (ctx.response.streaming !== "no") return; // the stream ends the request (see streamSink)
