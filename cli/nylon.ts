@@ -2,6 +2,7 @@
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { buildCommand } from "./build-command.js";
+import { reloadCommand } from "./reload-command.js";
 import { newPluginCommand } from "./new-command.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
@@ -18,7 +19,21 @@ program
   .command("run")
   .description("serve with a configuration")
   .option("-c, --config <file>", "the configuration file", "/etc/nylon/config.yaml")
-  .action(async (opts: { config: string }) => runCommand(opts.config));
+  .option("--watch", "development: rebuild changed plugin sources and reload (config changes reload too)")
+  .option("--pid-file <file>", "write the process id here (for nylon reload --pid-file)")
+  .action(async (opts: { config: string; watch?: boolean; pidFile?: string }) =>
+    runCommand(opts.config, { ...(opts.watch && { watch: true }), ...(opts.pidFile !== undefined && { pidFile: opts.pidFile }) }),
+  );
+
+program
+  .command("reload")
+  .description("re-read the config and every plugin of a running nylon (sends it SIGHUP)")
+  .option("--pid <pid>", "the running nylon's process id")
+  .option("--pid-file <file>", "a file holding it (nylon run --pid-file)")
+  .option("-c, --config <file>", "check this configuration first; without --pid/--pid-file, signal the nylon serving it")
+  .action(async (opts: { pid?: string; pidFile?: string; config?: string }) => {
+    process.exitCode = await reloadCommand(opts);
+  });
 
 program
   .command("build")

@@ -1,57 +1,165 @@
-import type http from "node:http";
 import type { Logger } from "pino";
 import { loadConfig } from "./config/load.js";
 import type { NylonConfig } from "./config/schema.js";
-import { closeServers, openHttpListeners } from "./http/listeners.js";
+import { ListenerSet, type ListenerAddresses } from "./http/listeners.js";
 import { buildProxyState, type ProxyState } from "./http/proxy-state.js";
 import { RequestPipeline } from "./http/request-pipeline.js";
-import { createLogger } from "./observe/logger.js";
+import { TlsCertificates } from "./http/tls-certificates.js";
+import { createLogger, logLevel } from "./observe/logger.js";
+import { ProxyMetrics } from "./observe/metrics.js";
+import { opsEndpoints } from "./observe/ops-endpoints.js";
+import type { PluginHost } from "./plugin/plugin-host.js";
 import { loadPlugins } from "./plugin/plugin-loader.js";
+import { RetiredPlugins } from "./reload/retired-plugins.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
 import { createRoomAdapter } from "./websocket/adapters/create-adapter.js";
 
+/** Everything one configuration file gives, loaded and checked before anything is swapped in. */
+interface Generation {
+  config: NylonConfig;
+  certificates: TlsCertificates | null;
+  state: ProxyState;
+}
+
 /** A running nylon: listeners, the current configuration's state, plugins and WebSockets. */
 export class Proxy {
+  readonly hub: WebSocketHub;
+  readonly metrics: ProxyMetrics;
+  private current!: Generation;
+  private readonly listeners: ListenerSet;
+  private readonly retired: RetiredPlugins;
+  private draining = false;
+  private reloads: Promise<boolean> = Promise.resolve(true);
+
   private constructor(
-    readonly config: NylonConfig,
+    private readonly configFile: string,
     readonly logger: Logger,
-    private state: ProxyState,
-    private readonly servers: http.Server[],
-    readonly hub: WebSocketHub,
-  ) {}
+    hub: WebSocketHub,
+  ) {
+    this.hub = hub;
+    this.retired = new RetiredPlugins(logger);
+    this.metrics = new ProxyMetrics({ hub, services: () => this.current.state.services.values() });
+    const pipeline = new RequestPipeline(() => this.current.state, this.metrics);
+    this.listeners = new ListenerSet({
+      proxy: {
+        request: (req, res) => pipeline.handleRequest(req, res),
+        upgrade: (req, socket, head) => pipeline.handleUpgrade(req, socket, head),
+      },
+      metrics: opsEndpoints(this.metrics, () => this.draining),
+      certificates: () => this.current.certificates,
+    });
+  }
+
+  get config(): NylonConfig {
+    return this.current.config;
+  }
 
   /**
-   * Loads and checks everything (config, plugins, routes) before opening any port: an invalid
-   * configuration never opens a listener.
+   * Loads and checks everything (config, certificates, plugins, routes) before opening any port: an
+   * invalid configuration never opens a listener.
    */
   static async start(configFile: string): Promise<Proxy> {
     const { config } = await loadConfig(configFile);
     const logger = createLogger(config.log.level);
+    const certificates = TlsCertificates.load(config.tls);
     const hub = new WebSocketHub();
     hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger));
     await hub.adapter.start();
+    const proxy = new Proxy(configFile, logger, hub);
     const plugins = await loadPlugins(config.plugins, hub, logger);
-    const state = buildProxyState(config, plugins, hub, logger);
-    let proxy: Proxy | undefined;
-    const pipeline = new RequestPipeline(() => proxy!.state);
-    const servers = await openHttpListeners(config.http, {
-      request: (req, res) => pipeline.handleRequest(req, res),
-      upgrade: (req, socket, head) => pipeline.handleUpgrade(req, socket, head),
-    });
-    proxy = new Proxy(config, logger, state, servers, hub);
-    logger.info({ http: config.http, plugins: [...plugins.keys()], node: hub.nodeId }, "nylon is serving");
+    proxy.observe(plugins);
+    proxy.current = { config, certificates, state: buildProxyState(config, plugins, hub, logger) };
+    const listeners = await proxy.listeners.prepare(addressesOf(config), certificates);
+    await listeners.commit(certificates);
+    logger.info({ ...addressesOf(config), plugins: [...plugins.keys()], node: hub.nodeId }, "nylon is serving");
     return proxy;
   }
 
-  /** Stops accepting, closes WebSockets with 1001 (their onClose runs), waits for requests in flight. */
-  async stop(graceMs = this.config.shutdown.grace_period_seconds * 1000): Promise<void> {
-    const closing = closeServers(this.servers);
-    await this.hub.closeAll(1001, "server shutting down", graceMs);
-    await Promise.race([closing, new Promise((r) => setTimeout(r, graceMs).unref())]);
-    for (const s of this.servers) s.closeAllConnections();
-    this.hub.stop();
-    for (const p of this.state.plugins.values()) p.stop();
-    await this.state.dispose();
-    await this.hub.adapter.stop();
+  /**
+   * Re-reads the config file, its certificates and every plugin .wasm, and swaps them in only if all
+   * of it loads: new requests and connections use the new configuration, requests in flight finish on
+   * the old one, and open WebSockets stay on their old plugin instance until they close. Anything
+   * invalid changes nothing and is logged. Reloads run one at a time; resolves to whether it applied.
+   */
+  reload(): Promise<boolean> {
+    this.reloads = this.reloads.then(() => this.reloadNow());
+    return this.reloads;
   }
+
+  private async reloadNow(): Promise<boolean> {
+    if (this.draining) return false;
+    const started = Date.now();
+    let next: Generation | undefined;
+    try {
+      const { config } = await loadConfig(this.configFile);
+      const certificates = TlsCertificates.load(config.tls);
+      const plugins = await loadPlugins(config.plugins, this.hub, this.logger);
+      try {
+        next = { config, certificates, state: buildProxyState(config, plugins, this.hub, this.logger) };
+      } finally {
+        if (!next) for (const p of plugins.values()) p.stop();
+      }
+      const listeners = await this.listeners.prepare(addressesOf(config), certificates);
+      // Nothing below can fail: from here on the new configuration is the one in force.
+      const previous = this.current;
+      this.observe(next.state.plugins);
+      this.current = next;
+      this.logger.level = logLevel(config.log.level);
+      const closed = await listeners.commit(certificates);
+      this.retired.retire(previous.state.plugins.values());
+      void previous.state.dispose(); // upstream pools close once their requests in flight are done
+      this.warnAboutRestartOnlyKeys(previous.config, config);
+      this.metrics.reloaded(true);
+      this.logger.info(
+        { ms: Date.now() - started, opened: listeners.opened, closed, plugins: [...next.state.plugins.keys()] },
+        "configuration reloaded",
+      );
+      return true;
+    } catch (err) {
+      if (next) {
+        for (const p of next.state.plugins.values()) p.stop();
+        void next.state.dispose();
+      }
+      this.metrics.reloaded(false);
+      this.logger.error({ err: (err as Error).message }, "reload rejected; the running configuration is unchanged");
+      return false;
+    }
+  }
+
+  /**
+   * Graceful shutdown: /health answers 503, the proxy listeners stop accepting, every WebSocket is
+   * closed with 1001 (its plugin's onClose runs and its effects are delivered), requests in flight get
+   * what is left of the grace period, then this node leaves the Redis adapter and everything closes.
+   */
+  async stop(graceMs = this.config.shutdown.grace_period_seconds * 1000): Promise<void> {
+    this.draining = true;
+    const deadline = Date.now() + graceMs;
+    const left = () => Math.max(0, deadline - Date.now());
+    const requestsDone = this.listeners.stopAccepting();
+    await this.hub.closeAll(1001, "server shutting down", left());
+    await Promise.race([requestsDone, new Promise((r) => setTimeout(r, left()).unref())]);
+    this.listeners.dropConnections();
+    this.hub.stop();
+    for (const p of this.current.state.plugins.values()) p.stop();
+    this.retired.stopAll();
+    await this.current.state.dispose();
+    await this.hub.adapter.stop();
+    await this.listeners.closeAll();
+  }
+
+  private observe(plugins: ReadonlyMap<string, PluginHost>): void {
+    for (const plugin of plugins.values()) plugin.observer = this.metrics;
+  }
+
+  /** The room adapter is built once per process: changing it needs a restart, which the log says. */
+  private warnAboutRestartOnlyKeys(before: NylonConfig, after: NylonConfig): void {
+    const adapter = (c: NylonConfig) => JSON.stringify([c.websocket.adapter_type, c.websocket.redis]);
+    if (adapter(before) !== adapter(after)) {
+      this.logger.warn("websocket.adapter_type and websocket.redis changed: they apply at the next restart, not on reload");
+    }
+  }
+}
+
+function addressesOf(config: NylonConfig): ListenerAddresses {
+  return { http: config.http, https: config.https, metrics: config.metrics };
 }

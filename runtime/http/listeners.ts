@@ -1,40 +1,145 @@
 import http from "node:http";
+import https from "node:https";
 import type { Duplex } from "node:stream";
 import { NylonError } from "../errors.js";
 import { parseListenerAddress } from "../config/listener-address.js";
+import { MIN_TLS_VERSION, type TlsCertificates } from "./tls-certificates.js";
 
 export interface ConnectionHandlers {
   request(req: http.IncomingMessage, res: http.ServerResponse): void;
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
-/** Opens every `http` address; fails (closing what was opened) if any cannot be bound. */
-export async function openHttpListeners(addresses: readonly string[], handlers: ConnectionHandlers): Promise<http.Server[]> {
-  const servers: http.Server[] = [];
-  try {
-    for (const address of addresses) {
-      const parsed = parseListenerAddress(address)!;
-      const server = http.createServer({ keepAliveTimeout: 65_000 }, handlers.request);
-      server.on("upgrade", handlers.upgrade);
-      server.on("clientError", (_err, socket) => {
-        if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
-        else socket.destroy();
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", (err) =>
-          reject(new NylonError("NYLON_E_CONFIG", `cannot listen on ${address}: ${(err as Error).message}`, { cause: err })),
-        );
-        server.listen(parsed.port, parsed.host, () => resolve());
-      });
-      servers.push(server);
-    }
-  } catch (err) {
-    await closeServers(servers);
-    throw err;
-  }
-  return servers;
+export type ListenerKind = "http" | "https" | "metrics";
+
+/** The addresses of each kind, as in the config's `http`, `https` and `metrics` keys. */
+export type ListenerAddresses = Readonly<Record<ListenerKind, readonly string[]>>;
+
+export interface ListenerHandlers {
+  proxy: ConnectionHandlers;
+  metrics: http.RequestListener;
+  /** The certificates in force; SNI asks on every handshake, so a reload's certificates apply at once. */
+  certificates(): TlsCertificates | null;
 }
 
-export async function closeServers(servers: readonly http.Server[]): Promise<void> {
+/** Listeners a reload opened; nothing else changed until `commit`. */
+export interface ListenerChange {
+  opened: string[];
+  /** Closes the listeners the new configuration no longer has; gives the new certificates to https ones. */
+  commit(certificates: TlsCertificates | null): Promise<string[]>;
+  /** Closes what `prepare` opened. */
+  rollback(): Promise<void>;
+}
+
+interface OpenListener {
+  kind: ListenerKind;
+  address: string;
+  server: http.Server;
+}
+
+/**
+ * Every open listener, keyed by kind and address, so a reload opens and closes only the ones that
+ * changed: an untouched listener keeps its connections and never stops accepting.
+ */
+export class ListenerSet {
+  private readonly open = new Map<string, OpenListener>();
+
+  constructor(private readonly handlers: ListenerHandlers) {}
+
+  /** Opens the listeners `wanted` adds; all or nothing (an address that cannot be bound closes the others). */
+  async prepare(wanted: ListenerAddresses, certificates: TlsCertificates | null): Promise<ListenerChange> {
+    const added: OpenListener[] = [];
+    try {
+      for (const kind of ["http", "https", "metrics"] as const) {
+        for (const address of wanted[kind]) {
+          if (this.open.has(keyOf(kind, address))) continue;
+          added.push({ kind, address, server: await this.listen(kind, address, certificates) });
+        }
+      }
+    } catch (err) {
+      await closeServers(added.map((l) => l.server));
+      throw err;
+    }
+    for (const l of added) this.open.set(keyOf(l.kind, l.address), l);
+    const wantedKeys = new Set((["http", "https", "metrics"] as const).flatMap((kind) => wanted[kind].map((a) => keyOf(kind, a))));
+    return {
+      opened: added.map((l) => keyOf(l.kind, l.address)),
+      commit: async (certs) => {
+        const removed = [...this.open.entries()].filter(([key]) => !wantedKeys.has(key));
+        for (const [key] of removed) this.open.delete(key);
+        if (certs) for (const l of this.open.values()) if (l.kind === "https") (l.server as https.Server).setSecureContext(certs.defaultPair);
+        await closeServers(removed.map(([, l]) => l.server));
+        return removed.map(([key]) => key);
+      },
+      rollback: async () => {
+        for (const l of added) this.open.delete(keyOf(l.kind, l.address));
+        await closeServers(added.map((l) => l.server));
+      },
+    };
+  }
+
+  /** Shutdown: the proxy listeners stop accepting; resolves once their requests in flight are done. */
+  stopAccepting(): Promise<void> {
+    return closeServers(this.servers(["http", "https"]));
+  }
+
+  /** Drops what is still connected to the proxy listeners (after the grace period). */
+  dropConnections(): void {
+    for (const server of this.servers(["http", "https"])) server.closeAllConnections();
+  }
+
+  /** Closes everything left (the metrics listeners last, so /health says 503 while draining). */
+  async closeAll(): Promise<void> {
+    const servers = [...this.open.values()].map((l) => l.server);
+    this.open.clear();
+    for (const s of servers) s.closeAllConnections();
+    await closeServers(servers);
+  }
+
+  private servers(kinds: ListenerKind[]): http.Server[] {
+    return [...this.open.values()].filter((l) => kinds.includes(l.kind)).map((l) => l.server);
+  }
+
+  private async listen(kind: ListenerKind, address: string, certificates: TlsCertificates | null): Promise<http.Server> {
+    const server = this.createServer(kind, address, certificates);
+    const parsed = parseListenerAddress(address)!;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (err) =>
+        reject(new NylonError("NYLON_E_CONFIG", `cannot listen on ${kind} ${address}: ${(err as Error).message}`, { cause: err })),
+      );
+      server.listen(parsed.port, parsed.host, () => resolve());
+    });
+    return server;
+  }
+
+  private createServer(kind: ListenerKind, address: string, certificates: TlsCertificates | null): http.Server {
+    if (kind === "metrics") return http.createServer(this.handlers.metrics);
+    let server: http.Server;
+    if (kind === "https") {
+      if (!certificates) throw new NylonError("NYLON_E_CONFIG", `https ${address} needs a certificate: add one under tls`);
+      server = https.createServer(
+        {
+          ...certificates.defaultPair,
+          minVersion: MIN_TLS_VERSION,
+          keepAliveTimeout: 65_000,
+          SNICallback: (servername, done) => done(null, (this.handlers.certificates() ?? certificates).contextFor(servername)),
+        },
+        this.handlers.proxy.request,
+      );
+    } else server = http.createServer({ keepAliveTimeout: 65_000 }, this.handlers.proxy.request);
+    server.on("upgrade", this.handlers.proxy.upgrade);
+    server.on("clientError", (_err, socket) => {
+      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+      else socket.destroy();
+    });
+    return server;
+  }
+}
+
+function keyOf(kind: ListenerKind, address: string): string {
+  return `${kind} ${address}`;
+}
+
+async function closeServers(servers: readonly http.Server[]): Promise<void> {
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 }

@@ -1,0 +1,208 @@
+import client from "prom-client";
+import type { ServiceTarget } from "../http/service-target.js";
+import type { WebSocketHub } from "../websocket/websocket-hub.js";
+import type { PluginObserver } from "./plugin-observer.js";
+import type { RequestObserver } from "./request-observer.js";
+
+/** What the metrics read at scrape time; `services` follows reloads. */
+export interface MetricsSources {
+  hub: WebSocketHub;
+  services(): Iterable<ServiceTarget>;
+}
+
+/** The Redis adapter's counters, read when the adapter in use is Redis. */
+interface RedisAdapterReadings {
+  readonly stats: { published: number; failures: Record<string, number> };
+  readonly connectionState: Record<string, boolean>;
+}
+
+const HTTP_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const PLUGIN_SECONDS_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/**
+ * Every nylon metric, in one registry per process. Labels are only names from the configuration
+ * (route, plugin, service, endpoint), HTTP methods, status codes and fixed kinds: never a connection,
+ * a room or a path, so the number of series stays bounded whatever the traffic.
+ *
+ * Hot-path events (a request finished, a plugin callback returned) are pushed; everything the proxy
+ * already counts (WebSocket traffic, upstream health, Redis) is read at scrape time.
+ */
+export class ProxyMetrics implements RequestObserver, PluginObserver {
+  readonly registry = new client.Registry();
+  private readonly requests: client.Counter<"route" | "method" | "status">;
+  private readonly requestSeconds: client.Histogram<"route" | "method">;
+  private readonly pluginSeconds: client.Histogram<"plugin">;
+  private readonly pluginFailures: client.Counter<"plugin" | "kind">;
+  private readonly pluginRestarts: client.Counter<"plugin">;
+  private readonly reloads: client.Counter<"result">;
+  /** Label children by key: prom-client hashes a label object on every call otherwise. */
+  private readonly requestChildren = new Map<string, { count: client.Counter.Internal; seconds: client.Histogram.Internal<"route" | "method"> }>();
+  private readonly pluginChildren = new Map<string, client.Histogram.Internal<"plugin">>();
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    client.collectDefaultMetrics({ register: this.registry, prefix: "nylon_process_" });
+
+    this.requests = new client.Counter({
+      name: "nylon_http_requests_total",
+      help: "Requests answered, by route (\"\" when none matched), method and status",
+      labelNames: ["route", "method", "status"],
+      registers,
+    });
+    this.requestSeconds = new client.Histogram({
+      name: "nylon_http_request_duration_seconds",
+      help: "Time from the request's arrival to the end of its response",
+      labelNames: ["route", "method"],
+      buckets: HTTP_SECONDS_BUCKETS,
+      registers,
+    });
+    this.pluginSeconds = new client.Histogram({
+      name: "nylon_plugin_callback_duration_seconds",
+      help: "Time spent in one plugin callback (phase handler, WebSocket event, timer)",
+      labelNames: ["plugin"],
+      buckets: PLUGIN_SECONDS_BUCKETS,
+      registers,
+    });
+    this.pluginFailures = new client.Counter({
+      name: "nylon_plugin_failures_total",
+      help: "Plugin instances discarded, by kind: trap, deadline (overran limits.deadline_ms), memory, stack, error",
+      labelNames: ["plugin", "kind"],
+      registers,
+    });
+    this.pluginRestarts = new client.Counter({
+      name: "nylon_plugin_restarts_total",
+      help: "Plugin instances rebuilt after a failure",
+      labelNames: ["plugin"],
+      registers,
+    });
+    this.reloads = new client.Counter({
+      name: "nylon_config_reloads_total",
+      help: "Configuration reloads, by result (applied or rejected)",
+      labelNames: ["result"],
+      registers,
+    });
+
+    new client.Gauge({
+      name: "nylon_upstream_endpoint_healthy",
+      help: "1 when the upstream endpoint takes traffic, 0 when health checks took it out",
+      labelNames: ["service", "endpoint"],
+      registers,
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const service of sources.services()) {
+          if (service.kind !== "http") continue;
+          for (const e of service.pool.endpoints) this.set({ service: service.name, endpoint: e.id }, e.health.isHealthy(now) ? 1 : 0);
+        }
+      },
+    });
+
+    const hub = sources.hub;
+    new client.Gauge({
+      name: "nylon_websocket_connections",
+      help: "Open plugin-owned WebSocket connections on this node",
+      registers,
+      collect() {
+        this.set(hub.registry.size);
+      },
+    });
+    new client.Gauge({
+      name: "nylon_websocket_rooms",
+      help: "Rooms with at least one member on this node",
+      registers,
+      collect() {
+        this.set(hub.local.roomCount());
+      },
+    });
+    mirroredCounter(registers, "nylon_websocket_connections_opened_total", "WebSocket connections accepted", () => hub.stats.opened);
+    mirroredCounter(registers, "nylon_websocket_messages_received_total", "WebSocket messages received from clients", () => hub.stats.messagesIn);
+    mirroredCounter(registers, "nylon_websocket_messages_sent_total", "WebSocket messages queued to clients (direct and broadcast)", () => hub.stats.messagesOut);
+    mirroredCounter(registers, "nylon_websocket_broadcast_deliveries_total", "Room broadcast copies delivered to local members", () => hub.local.deliveries);
+    mirroredCounter(registers, "nylon_websocket_messages_dropped_total", "Messages dropped by the slow-consumer policy \"drop\"", () => hub.stats.dropped);
+    mirroredCounter(
+      registers,
+      "nylon_websocket_slow_consumer_closes_total",
+      "Connections closed (1008/1013) because their send buffer was full",
+      () => hub.stats.slowConsumerCloses,
+    );
+
+    const redis = (): RedisAdapterReadings | null => (hub.adapter.kind === "redis" ? (hub.adapter as unknown as RedisAdapterReadings) : null);
+    new client.Gauge({
+      name: "nylon_redis_connected",
+      help: "1 when the Redis adapter's client (command or subscriber) is connected; absent with the memory adapter",
+      labelNames: ["client"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [role, up] of Object.entries(redis()?.connectionState ?? {})) this.set({ client: role }, up ? 1 : 0);
+      },
+    });
+    mirroredCounter(registers, "nylon_redis_published_total", "Messages published to Redis for other nodes", () => redis()?.stats.published ?? 0);
+    const seenErrors = new Map<string, number>();
+    new client.Counter({
+      name: "nylon_redis_errors_total",
+      help: "Failed Redis operations, by kind (publish, subscribe, heartbeat, connection, ...)",
+      labelNames: ["kind"],
+      registers,
+      collect() {
+        for (const [kind, total] of Object.entries(redis()?.stats.failures ?? {})) {
+          const before = seenErrors.get(kind) ?? 0;
+          if (total > before) this.inc({ kind }, total - before);
+          seenErrors.set(kind, total);
+        }
+      },
+    });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  requestFinished(route: string, method: string, status: number, seconds: number): void {
+    const key = `${route}\n${method}\n${status}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      child = { count: this.requests.labels(route, method, String(status)), seconds: this.requestSeconds.labels(route, method) };
+      this.requestChildren.set(key, child);
+    }
+    child.count.inc();
+    child.seconds.observe(seconds);
+  }
+
+  callTook(plugin: string, seconds: number): void {
+    let child = this.pluginChildren.get(plugin);
+    if (!child) this.pluginChildren.set(plugin, (child = this.pluginSeconds.labels(plugin)));
+    child.observe(seconds);
+  }
+
+  failed(plugin: string, kind: string): void {
+    this.pluginFailures.inc({ plugin, kind });
+  }
+
+  restarted(plugin: string): void {
+    this.pluginRestarts.inc({ plugin });
+  }
+
+  reloaded(applied: boolean): void {
+    this.reloads.inc({ result: applied ? "applied" : "rejected" });
+  }
+}
+
+/** A Prometheus counter that follows a total the proxy already keeps (read at scrape time). */
+function mirroredCounter(registers: client.Registry[], name: string, help: string, read: () => number): void {
+  let seen = 0;
+  new client.Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      const total = read();
+      if (total > seen) this.inc(total - seen);
+      seen = total;
+    },
+  });
+}

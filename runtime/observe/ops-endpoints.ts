@@ -1,0 +1,26 @@
+import type http from "node:http";
+import type { ProxyMetrics } from "./metrics.js";
+
+/**
+ * What a `metrics:` listener serves: GET /metrics (Prometheus text) and GET /health (200 while the
+ * proxy serves, 503 once it drains for shutdown, so a load balancer stops sending traffic first).
+ */
+export function opsEndpoints(metrics: ProxyMetrics, draining: () => boolean): http.RequestListener {
+  return (req, res) => {
+    const path = (req.url ?? "/").split("?", 1)[0];
+    if (req.method !== "GET" && req.method !== "HEAD") return answer(res, 405, "text/plain", "method not allowed\n");
+    if (path === "/health") {
+      return draining() ? answer(res, 503, "text/plain", "draining\n") : answer(res, 200, "text/plain", "ok\n");
+    }
+    if (path !== "/metrics") return answer(res, 404, "text/plain", "not found: try /metrics or /health\n");
+    metrics.scrape().then(
+      (text) => answer(res, 200, metrics.contentType, text),
+      (err: Error) => answer(res, 500, "text/plain", `metrics failed: ${err.message}\n`),
+    );
+  };
+}
+
+function answer(res: http.ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+  res.end(res.req.method === "HEAD" ? undefined : body);
+}

@@ -1,0 +1,94 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Logger } from "pino";
+import { buildPlugin } from "../build/build-plugin.js";
+import { resolvePluginSource } from "../build/plugin-source.js";
+import type { Proxy } from "../proxy.js";
+
+/** Editors save in bursts (write, rename, chmod): one rebuild per burst. */
+const SETTLE_MS = 300;
+const SOURCE_FILE = /\.[cm]?[tj]s$/;
+
+/**
+ * `nylon run --watch`, for development: a changed plugin source is rebuilt next to its .wasm, a
+ * changed config file is re-read, and either way the proxy reloads (a failed build or an invalid
+ * config is logged and changes nothing). fs.watch on the folders, no polling.
+ */
+export class DevWatch {
+  private readonly watchers = new Map<string, fs.FSWatcher>();
+  /** Plugin folders with a source change not yet built, mapped to the .wasm the config loads. */
+  private readonly dirty = new Map<string, string>();
+  private configChanged = false;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly proxy: Proxy,
+    private readonly configFile: string,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    const configDir = path.dirname(path.resolve(this.configFile));
+    const configName = path.basename(this.configFile);
+    this.watch(configDir, (file) => {
+      if (file === configName) this.configChanged = true;
+    });
+    this.followPlugins();
+    this.logger.info({ config: this.configFile, folders: [...this.watchers.keys()] }, "watching plugin sources and the config");
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+  }
+
+  /** Watches the source folder of every plugin the config has now (a reload may add or drop some). */
+  private followPlugins(): void {
+    for (const spec of this.proxy.config.plugins) {
+      const folder = path.dirname(spec.file);
+      if (this.watchers.has(folder) || !hasSource(folder)) continue;
+      this.watch(folder, (file) => {
+        if (SOURCE_FILE.test(file)) this.dirty.set(folder, spec.file);
+      });
+    }
+  }
+
+  private watch(folder: string, onFile: (file: string) => void): void {
+    const watcher = fs.watch(folder, (_event, file) => {
+      if (!file) return;
+      onFile(file.toString());
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => (this.running = this.running.then(() => this.rebuildAndReload())), SETTLE_MS);
+    });
+    watcher.on("error", (err) => this.logger.warn({ folder, err: err.message }, "stopped watching a folder"));
+    this.watchers.set(folder, watcher);
+  }
+
+  private async rebuildAndReload(): Promise<void> {
+    const builds = [...this.dirty];
+    this.dirty.clear();
+    if (builds.length === 0 && !this.configChanged) return;
+    this.configChanged = false;
+    for (const [folder, output] of builds) {
+      try {
+        const result = await buildPlugin(folder, { output });
+        this.logger.info({ plugin: result.name, ms: result.millis, bytes: result.bytes }, "plugin rebuilt");
+      } catch (err) {
+        this.logger.error({ folder, err: (err as Error).message }, "plugin build failed; the running plugin stays");
+        return;
+      }
+    }
+    if (await this.proxy.reload()) this.followPlugins();
+  }
+}
+
+function hasSource(folder: string): boolean {
+  try {
+    resolvePluginSource(folder);
+    return true;
+  } catch {
+    return false;
+  }
+}

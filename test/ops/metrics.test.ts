@@ -1,0 +1,110 @@
+// The metrics listener: counters move by exactly the traffic sent, upstream health is visible, labels
+// never carry a connection or a room, /health answers 200 while serving.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { freePort, startNylon, type NylonProcess } from "../support/nylon-process.js";
+import { closedPort, startUpstream, type TestUpstream } from "../http/test-upstream.js";
+import { delta, eventually, RecordingClient, scrape, waitForLog } from "./ops-support.js";
+
+let nylon: NylonProcess;
+let upstream: TestUpstream;
+let metricsUrl: string;
+
+before(async () => {
+  upstream = await startUpstream((_req, res) => res.end("upstream"));
+  const metricsPort = await freePort();
+  metricsUrl = `http://127.0.0.1:${metricsPort}`;
+  nylon = await startNylon(`
+http: ["127.0.0.1:{{PORT}}"]
+metrics: ["127.0.0.1:${metricsPort}"]
+log: { access_log: true }
+plugins:
+  - { name: chat, type: wasm, file: "{{ROOT}}/plugins/chat/chat.wasm" }
+services:
+  - { name: chat, service_type: plugin, plugin: { name: chat, entry: chat } }
+  - { name: web, service_type: static, static: { root: "{{ROOT}}/web" } }
+  - name: api
+    service_type: http
+    endpoints: [{ ip: 127.0.0.1, port: ${upstream.port} }, { ip: 127.0.0.1, port: ${await closedPort()} }]
+    health_check: { path: /, interval: 100ms, timeout: 100ms, unhealthy_threshold: 1, healthy_threshold: 1 }
+routes:
+  - name: site
+    route: { type: host, value: "*" }
+    paths:
+      - { path: /chat, service: { name: chat } }
+      - { path: /, service: { name: web } }
+      - { path: "/api/{*rest}", service: { name: api } }
+`);
+});
+
+after(async () => {
+  await nylon.stop();
+  await upstream.close();
+});
+
+test("request counters and the latency histogram move by the requests sent, by route, method and status", async () => {
+  const before = await scrape(metricsUrl);
+  for (let i = 0; i < 3; i++) assert.equal((await fetch(`${nylon.url}/`)).status, 200);
+  for (let i = 0; i < 2; i++) assert.equal((await fetch(`${nylon.url}/no-such-path`)).status, 404);
+  const after = await scrape(metricsUrl);
+  assert.equal(delta(before, after, 'nylon_http_requests_total{route="site",method="GET",status="200"}'), 3);
+  assert.equal(delta(before, after, 'nylon_http_requests_total{route="",method="GET",status="404"}'), 2);
+  assert.equal(delta(before, after, 'nylon_http_request_duration_seconds_count{route="site",method="GET"}'), 3);
+  assert.equal(delta(before, after, 'nylon_http_request_duration_seconds_bucket{le="+Inf",route="site",method="GET"}'), 3);
+  await waitForLog(nylon, /"access":"http","route":"site","method":"GET","path":"\/","status":200,"bytes":\d+,"ms":[\d.]+,"client":"127.0.0.1"/);
+});
+
+test("WebSocket gauges and counters follow a chat session; plugin callbacks are timed", async () => {
+  const before = await scrape(metricsUrl);
+  const alice = await RecordingClient.connect(`${nylon.wsUrl}/chat`);
+  await alice.received(2); // its join notice, the welcome
+  const bob = await RecordingClient.connect(`${nylon.wsUrl}/chat`);
+  await bob.received(2);
+  await alice.received(3); // bob's join notice
+  alice.socket.send("hi");
+  await alice.received(4);
+  await bob.received(3);
+  const during = await scrape(metricsUrl);
+  assert.equal(delta(before, during, "nylon_websocket_connections"), 2);
+  assert.equal(during.get("nylon_websocket_rooms"), 1);
+  assert.equal(delta(before, during, "nylon_websocket_connections_opened_total"), 2);
+  assert.equal(delta(before, during, "nylon_websocket_messages_received_total"), 1);
+  // joins: 1 + 2 copies, the message: 2 copies; plus one welcome each.
+  assert.equal(delta(before, during, "nylon_websocket_broadcast_deliveries_total"), 5);
+  assert.equal(delta(before, during, "nylon_websocket_messages_sent_total"), 7);
+  assert.ok(delta(before, during, 'nylon_plugin_callback_duration_seconds_count{plugin="chat"}') >= 5);
+  for (const series of during.keys()) assert.doesNotMatch(series, /general|[0-9a-f]{8}-[0-9a-f]{4}-/, `a per-room or per-connection label: ${series}`);
+
+  await bob.close();
+  await alice.received(5); // "A user left the chat"
+  await alice.close();
+  // The server sees the close a moment after the client does.
+  await eventually(async () => {
+    const after = await scrape(metricsUrl);
+    assert.equal(after.get("nylon_websocket_connections"), before.get("nylon_websocket_connections"));
+    assert.equal(after.get("nylon_websocket_rooms"), 0);
+  });
+  await waitForLog(nylon, /"access":"websocket","route":"site","plugin":"chat","code":\d+,"bytes_in":\d+,"bytes_out":\d+/);
+});
+
+test("upstream endpoint health: the live endpoint is 1, the one nothing listens on drops to 0", async () => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const now = await scrape(metricsUrl);
+    const health = [...now].filter(([series]) => series.startsWith('nylon_upstream_endpoint_healthy{service="api"'));
+    const live = health.find(([series]) => series.includes(`:${upstream.port}"`));
+    const dead = health.find(([series]) => !series.includes(`:${upstream.port}"`));
+    if (live?.[1] === 1 && dead?.[1] === 0) break;
+    if (Date.now() > deadline) assert.fail(`endpoint health never settled: ${JSON.stringify(health)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+
+test("/health answers 200 while serving; other paths on the metrics listener are 404", async () => {
+  const health = await fetch(`${metricsUrl}/health`);
+  assert.equal(health.status, 200);
+  assert.equal(await health.text(), "ok\n");
+  assert.equal((await fetch(`${metricsUrl}/other`)).status, 404);
+  const metrics = await fetch(`${metricsUrl}/metrics`);
+  assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain; version=0.0.4/);
+});

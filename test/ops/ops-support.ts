@@ -1,0 +1,98 @@
+// Helpers for the operations tests: Prometheus scrapes, waiting on a process's log, WebSocket clients
+// that keep their close code.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import WebSocket from "ws";
+import type { NylonProcess } from "../support/nylon-process.js";
+
+/** `name{labels}` -> value, from a /metrics scrape. */
+export async function scrape(metricsUrl: string): Promise<Map<string, number>> {
+  const response = await fetch(`${metricsUrl}/metrics`);
+  if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
+  const series = new Map<string, number>();
+  for (const line of (await response.text()).split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const space = line.lastIndexOf(" ");
+    series.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return series;
+}
+
+/** How much each series moved between two scrapes (absent series count as 0). */
+export function delta(before: Map<string, number>, after: Map<string, number>, series: string): number {
+  return (after.get(series) ?? 0) - (before.get(series) ?? 0);
+}
+
+export async function waitForLog(nylon: NylonProcess, pattern: RegExp, timeoutMs = 20_000, from = 0): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = nylon.logs().slice(from).split("\n").find((line) => pattern.test(line));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no log line matching ${pattern} within ${timeoutMs} ms\n--- nylon output ---\n${nylon.logs()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function waitForExit(nylon: NylonProcess, timeoutMs: number): Promise<number | null> {
+  if (nylon.child.exitCode !== null) return nylon.child.exitCode;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nylon did not exit within ${timeoutMs} ms\n${nylon.logs()}`)), timeoutMs);
+    nylon.child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+/** Retries `check` until it passes or `timeoutMs` is over (then its last failure is thrown). */
+export async function eventually(check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "nylon-ops-"));
+}
+
+/** A WebSocket client that records every text message and how the connection closed. */
+export class RecordingClient {
+  readonly messages: string[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on("message", (data: Buffer) => this.messages.push(data.toString("utf8")));
+    this.closed = new Promise((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: reason.toString("utf8") })));
+  }
+
+  static async connect(url: string, options: WebSocket.ClientOptions = {}): Promise<RecordingClient> {
+    const client = new RecordingClient(new WebSocket(url, options));
+    await new Promise<void>((resolve, reject) => {
+      client.socket.once("open", resolve);
+      client.socket.on("error", reject);
+    });
+    return client;
+  }
+
+  /** Waits until `count` messages arrived (in total) and returns them all. */
+  async received(count: number, timeoutMs = 5_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.messages.length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} messages, got ${JSON.stringify(this.messages)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.messages;
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+    await this.closed;
+  }
+}
