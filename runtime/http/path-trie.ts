@@ -89,24 +89,21 @@ export class PathTrie<T> {
 
   /** `path` is the path without the query string. */
   match(method: string, path: string): PathMatchResult<T> {
-    const raw = path.split("/");
-    const segments: string[] = new Array(raw.length - 1);
-    for (let i = 1; i < raw.length; i++) {
-      const segment = raw[i]!;
-      if (segment.includes("%")) {
+    // segments[0] is the "" before the leading "/"; the search starts at 1.
+    const segments = path.split("/");
+    if (path.includes("%")) {
+      for (let i = 1; i < segments.length; i++) {
         try {
-          segments[i - 1] = decodeURIComponent(segment);
+          segments[i] = decodeURIComponent(segments[i]!);
         } catch {
           return { kind: "bad-path" };
         }
-      } else {
-        segments[i - 1] = segment;
       }
     }
     const search = new Search<T>(segments, method);
-    const target = search.visit(this.root, 0);
+    const target = search.visit(this.root, 1);
     if (target !== null) return { kind: "match", target, params: search.params() };
-    if (search.allow.size > 0) return { kind: "method-not-allowed", allow: [...search.allow].sort() };
+    if (search.allow !== null) return { kind: "method-not-allowed", allow: [...search.allow].sort() };
     return { kind: "not-found" };
   }
 }
@@ -129,7 +126,8 @@ function addToLeaf<T>(leaf: Leaf<T>, pattern: string, methods: readonly string[]
 
 /** One depth-first search: literal, then parameter, then catch-all at every level. */
 class Search<T> {
-  readonly allow = new Set<string>();
+  /** Methods of patterns that matched the path but not the method (for a 405); null until one does. */
+  allow: Set<string> | null = null;
   private readonly names: string[] = [];
   private readonly values: string[] = [];
 
@@ -173,7 +171,10 @@ class Search<T> {
 
   private accept(leaf: Leaf<T>): T | null {
     const target = leaf.anyMethod ?? leaf.byMethod.get(this.method) ?? null;
-    if (target === null) for (const method of leaf.byMethod.keys()) this.allow.add(method);
+    if (target === null) {
+      this.allow ??= new Set();
+      for (const method of leaf.byMethod.keys()) this.allow.add(method);
+    }
     return target;
   }
 }

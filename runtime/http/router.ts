@@ -173,7 +173,7 @@ export class Router<R extends RouteInput = RouteInput> {
 
 /** Lower-cases, strips the port and IPv6 brackets, drops a trailing dot: "[::1]:8080" -> "::1". */
 export function normalizeHost(host: string): string {
-  let h = host.trim().toLowerCase();
+  let h = host.toLowerCase().trim();
   if (h.startsWith("[")) {
     const end = h.indexOf("]");
     return end === -1 ? h : h.slice(1, end);
