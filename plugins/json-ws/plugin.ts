@@ -13,8 +13,9 @@ interface Message {
 }
 
 /**
- * Decodes a message the way Go's json.Unmarshal into the seed's struct does: missing fields are "",
- * anything that is not an object with string fields is invalid (`null` decodes to the empty message).
+ * Decodes a message like Go's json.Unmarshal into the seed's struct: missing fields are "", anything
+ * that is not an object with string fields is invalid, `null` is the empty message (Go's case-insensitive
+ * field names are not imitated).
  */
 function parseMessage(text: string): Message | undefined {
   let value: unknown;
