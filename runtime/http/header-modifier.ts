@@ -7,9 +7,6 @@ import { z } from "zod";
 import { NylonError } from "../errors.js";
 import { HOST_MANAGED_RESPONSE_HEADERS, headerNameError, headerValueError } from "./header-validation.js";
 
-export const REQUEST_HEADER_MODIFIER = "RequestHeaderModifier";
-export const RESPONSE_HEADER_MODIFIER = "ResponseHeaderModifier";
-
 const payloadSchema = z.object({
   set: z.array(z.object({ name: z.string(), value: z.string() })).default([]),
   remove: z.array(z.string()).default([]),

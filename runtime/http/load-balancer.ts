@@ -11,8 +11,7 @@
 //                endpoint's keys move; they come back when it does.
 import { createHash } from "node:crypto";
 
-export const ALGORITHMS = ["round_robin", "random", "consistent", "weighted"] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
+export type Algorithm = "round_robin" | "random" | "consistent" | "weighted";
 
 export interface WeightedEndpoint {
   /** Stable identity ("ip:port"); consistent hashing places the endpoint on the ring by it. */
