@@ -16,10 +16,10 @@ export function formatReport(title: string, outcomes: readonly StepOutcome[]): s
 }
 
 function formatMismatch(m: Mismatch): string[] {
+  const inline = [JSON.stringify(m.expected) ?? "undefined", JSON.stringify(m.actual) ?? "undefined"];
+  const multiLine = [m.expected, m.actual].some((v) => typeof v === "string" && v.includes("\n"));
+  if (!multiLine && inline[0]!.length + inline[1]!.length < 100) return [`      ${m.what}: expected ${inline[0]}, got ${inline[1]}`];
   const expected = showValue(m.expected);
   const actual = showValue(m.actual);
-  if (!expected.includes("\n") && !actual.includes("\n") && expected.length + actual.length < 100) {
-    return [`      ${m.what}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`];
-  }
   return [`      ${m.what}: (- expected, + actual)`, ...lineDiff(expected, actual).map((l) => `        ${l}`)];
 }

@@ -16,7 +16,7 @@ export function lineDiff(expected: string, actual: string): string[] {
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) out.push(`  ${a[i++]}`), j++;
-    else if (j < b.length && (i === a.length || common[i]![j + 1]! >= common[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
+    else if (j < b.length && (i === a.length || common[i]![j + 1]! > common[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
     else out.push(`- ${a[i++]}`);
   }
   return out;

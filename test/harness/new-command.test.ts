@@ -1,0 +1,42 @@
+// nylon new plugin demo: the scaffold builds, and its scenario and harness test pass as generated.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { packageRoot } from "../../runtime/package-paths.js";
+
+const NYLON = path.join(packageRoot, "dist", "cli", "nylon.js");
+
+/** The child's own `node --test` must report as a top-level run, not to this test runner. */
+const { NODE_TEST_CONTEXT: _, ...childEnv } = process.env;
+
+function run(cwd: string, command: string, args: string[]): string {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 180_000, env: childEnv });
+  assert.equal(result.status, 0, `${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+describe("nylon new plugin", () => {
+  it("scaffolds a plugin that builds and passes its own tests", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-new-"));
+    run(dir, process.execPath, [NYLON, "new", "plugin", "demo"]);
+    const demo = path.join(dir, "demo");
+    for (const file of ["plugin.ts", "README.md", "demo.scenario.yaml", "test/demo.test.js"]) assert.ok(fs.existsSync(path.join(demo, file)), file);
+    assert.match(fs.readFileSync(path.join(demo, "README.md"), "utf8"), /nylon build \./);
+    run(demo, process.execPath, [NYLON, "build", "."]);
+    assert.match(run(demo, process.execPath, [NYLON, "test", "demo.wasm", "demo.scenario.yaml"]), /4 steps passed/);
+    assert.match(run(demo, process.execPath, ["--test", "test/"]), /# fail 0/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a bad name and an existing folder", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-new-"));
+    assert.equal(spawnSync(process.execPath, [NYLON, "new", "plugin", "Bad Name"], { cwd: dir }).status, 2);
+    fs.mkdirSync(path.join(dir, "taken"));
+    fs.writeFileSync(path.join(dir, "taken", "x"), "");
+    assert.equal(spawnSync(process.execPath, [NYLON, "new", "plugin", "taken"], { cwd: dir }).status, 1);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
