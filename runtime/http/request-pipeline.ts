@@ -144,7 +144,7 @@ export class RequestPipeline {
       }
       case "http": {
         if (flow.upgrade) {
-          tunnelUpgrade(flow.req, flow.upgrade.socket, flow.upgrade.head, service.pool, ctx.clientIp);
+          tunnelUpgrade(flow.req, flow.upgrade.socket, flow.upgrade.head, service.pool, ctx.clientIp, { tls: ctx.tls, rewrite: match.rewrite });
           return;
         }
         const response = await forward(
