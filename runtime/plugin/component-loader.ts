@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import v8 from "node:v8";
-import { transpile } from "jco-legacy";
 import { NylonError } from "../errors.js";
-import { checkContract } from "./contract.js";
+import { transpiledFiles } from "./glue-cache.js";
 import type { GuestExports } from "./guest-exports.js";
 import { fuelForMs } from "./sandbox/fuel.js";
 import { InstanceMeter } from "./sandbox/instance-meter.js";
@@ -53,19 +52,7 @@ export async function loadComponent(file: string, sandbox: SandboxLimits = DEFAU
       cause,
     });
   }
-  await checkContract(file, bytes);
-  let files: Record<string, Uint8Array>;
-  try {
-    ({ files } = await transpile(bytes, {
-      name: "plugin",
-      instantiation: "sync",
-      base64Cutoff: 0,
-    }));
-  } catch (cause) {
-    throw new NylonError("NYLON_E_PLUGIN_LOAD", `cannot generate bindings for ${file}: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
+  const files = await transpiledFiles(file, bytes);
   return compileTranspiled(file, bytes.length, files, sandbox);
 }
 
