@@ -8,8 +8,8 @@ import type { WebSocketSettings } from "../websocket/websocket-settings.js";
 import { WebSocketHub } from "../websocket/websocket-hub.js";
 import { HarnessConnection } from "./harness-connection.js";
 import type { HarnessEnvironment } from "./harness-environment.js";
-import { runExchange, type FakeUpstream } from "./http-exchange.js";
-import { httpResult, type HttpResult } from "./http-result.js";
+import { finishStream, runExchange, type FakeUpstream } from "./http-exchange.js";
+import { httpResult, type HttpResult, type StreamRecord } from "./http-result.js";
 import { phaseFailure, failuresIn } from "./sandbox-failure.js";
 
 /** A request sent to one entry of the plugin. */
@@ -111,12 +111,13 @@ export class HarnessNode {
       startedAt: this.env.clock.now(),
     });
     if (spec.body !== undefined) ctx.body = Buffer.from(spec.body);
-    const streamed = recordStream(ctx);
+    const stream = recordStream(ctx, this.env);
     const { value, report } = this.env.measure(() => runExchange(this.host, ctx, spec.entry, spec.payload, spec.upstream ?? {}));
     const { outcome, thrown } = value;
     const failed = outcome === "failed" ? phaseFailure(thrown, failuresIn(report.logs)) : report.failed;
-    const body = ctx.response.streaming === "no" ? (ctx.response.body ?? Buffer.alloc(0)) : Buffer.concat(streamed);
-    return { result: httpResult(ctx, outcome, body, failed, report.logs), ctx };
+    const streamed = ctx.response.streaming === "no" ? null : stream;
+    const body = streamed ? Buffer.concat(streamed.chunks) : (ctx.response.body ?? Buffer.alloc(0));
+    return { result: httpResult(ctx, outcome, body, failed, report.logs, streamed), ctx };
   }
 }
 
@@ -130,16 +131,23 @@ function lowerCase(headers: Record<string, string>): IncomingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-/** A streamed (server-sent events) response: the chunks the client would have received. */
-function recordStream(ctx: RequestContext): Buffer[] {
-  const chunks: Buffer[] = [];
+/**
+ * A streamed (server-sent events) response as the client receives it: chunks keep arriving while the
+ * test advances time, until the plugin ends the stream, which finishes the request.
+ */
+function recordStream(ctx: RequestContext, env: HarnessEnvironment): StreamRecord {
+  const record: StreamRecord = { chunks: [], ended: false, text: () => Buffer.concat(record.chunks).toString("utf8") };
   ctx.stream = {
     start() {},
     write(chunk) {
       ctx.response.bytesSent += chunk.length;
-      chunks.push(chunk);
+      record.chunks.push(chunk);
     },
-    end() {},
+    end() {
+      record.ended = true;
+      // The end comes from inside a guest call: the request finishes after it, as the proxy's does.
+      env.effects.defer(() => finishStream.get(ctx)?.());
+    },
   };
-  return chunks;
+  return record;
 }

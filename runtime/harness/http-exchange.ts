@@ -18,7 +18,8 @@ export interface FakeUpstream {
  * One request through one entry's phases, the way the proxy runs a plugin step
  * (runtime/http/request-pipeline.ts): request filter; then the plugin's answer (end), the upstream's
  * (next) or the error answer (failure) through the response filter and body filter; then logging and
- * end of request. An upgraded request skips the response phases, as in the proxy.
+ * end of request. An upgraded request skips the response phases, as in the proxy; a streamed response
+ * skips them too and its request finishes when the plugin ends the stream (`finishStream`).
  */
 export function runExchange(host: PluginHost, ctx: RequestContext, entry: string, payload: unknown, upstream: FakeUpstream): { outcome: ExchangeOutcome; thrown: unknown } {
   const step = resolveStep({ plugin: host.name, entry, payload }, new Map([[host.name, host]]));
@@ -48,10 +49,17 @@ export function runExchange(host: PluginHost, ctx: RequestContext, entry: string
     if (host.handles(entry, "response-body-filter")) runResponseSidePhase(step, ctx, "response-body-filter");
     r.bytesSent = r.body?.length ?? 0;
   }
-  runResponseSidePhase(step, ctx, "logging");
-  host.endRequest(ctx);
+  const finish = () => {
+    runResponseSidePhase(step, ctx, "logging");
+    host.endRequest(ctx);
+  };
+  if (ctx.response.streaming === "open") finishStream.set(ctx, finish);
+  else finish();
   return { outcome, thrown };
 }
+
+/** Requests whose plugin is still streaming: their logging phase and end run when the stream ends. */
+export const finishStream = new WeakMap<RequestContext, () => void>();
 
 function upstreamResponse(upstream: FakeUpstream): ServiceResponse {
   const body = upstream.body === undefined ? Buffer.alloc(0) : Buffer.from(upstream.body);

@@ -18,9 +18,25 @@ export interface HttpResult {
   failed: SandboxFailure | null;
   /** Lines logged while the request ran (the plugin's own have `plugin` set). */
   logs: LogRecord[];
+  /** A streamed response (server-sent events), which goes on as time advances; null otherwise. */
+  stream: StreamRecord | null;
 }
 
-export function httpResult(ctx: RequestContext, outcome: ExchangeOutcome, body: Buffer, failed: SandboxFailure | null, logs: LogRecord[]): HttpResult {
+/** What the client of a streamed response has received so far. */
+export interface StreamRecord {
+  readonly chunks: Buffer[];
+  ended: boolean;
+  text(): string;
+}
+
+export function httpResult(
+  ctx: RequestContext,
+  outcome: ExchangeOutcome,
+  body: Buffer,
+  failed: SandboxFailure | null,
+  logs: LogRecord[],
+  stream: StreamRecord | null,
+): HttpResult {
   return {
     outcome,
     status: ctx.response.status,
@@ -30,6 +46,7 @@ export function httpResult(ctx: RequestContext, outcome: ExchangeOutcome, body: 
     upstreamHeaders: flatten(Object.entries(ctx.headers)),
     failed,
     logs,
+    stream,
   };
 }
 

@@ -3,7 +3,7 @@ export { loadPlugin, PluginHarness, type HarnessOptions } from "./plugin-harness
 export { HarnessNode, type RequestSpec, type ConnectSpec } from "./harness-node.js";
 export { HarnessConnection, type CloseRecord } from "./harness-connection.js";
 export type { StepReport } from "./harness-environment.js";
-export type { HttpResult } from "./http-result.js";
+export type { HttpResult, StreamRecord } from "./http-result.js";
 export type { ExchangeOutcome, FakeUpstream } from "./http-exchange.js";
 export type { ReceivedFrame } from "./recording-transport.js";
 export type { LogRecord } from "./log-recorder.js";

@@ -1,0 +1,46 @@
+// The multi-chat plugin in the sandbox harness: /join moves a client between rooms
+// (its end-to-end test through a proxy: test/e2e/multi-chat.test.ts).
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { loadPlugin, type PluginHarness } from "nylon/harness";
+
+
+// Compiled to dist/plugins/multi-chat/test/: the .wasm is in the source folder.
+const WASM = fileURLToPath(new URL("../../../../plugins/multi-chat/multi-chat.wasm", import.meta.url));
+
+describe("multi-chat plugin", () => {
+  let multi: PluginHarness;
+  before(async () => {
+    multi = await loadPlugin(WASM);
+  });
+  after(() => multi.close());
+
+  it("starts in general, moves with /join, and broadcasts only to the current room", () => {
+    const alice = multi.connect({ entry: "multi-chat" });
+    const bob = multi.connect({ entry: "multi-chat" });
+    assert.deepEqual(alice.takeReceived().map((f) => f.data), ["Joined general"]);
+    bob.takeReceived();
+    alice.sendText("/join tech");
+    assert.deepEqual(alice.texts(), ["Joined tech"]);
+    assert.deepEqual(alice.rooms(), ["tech"]);
+    assert.equal(multi.roomSize("general"), 1);
+    alice.takeReceived();
+    alice.sendText("in tech");
+    bob.sendText("in general");
+    assert.deepEqual(alice.texts(), ["in tech"]);
+    assert.deepEqual(bob.texts(), ["in general"]);
+    alice.close();
+    bob.close();
+    assert.equal(multi.roomSize("tech"), 0);
+  });
+
+  it("refuses an unknown room and stays where it was", () => {
+    const ws = multi.connect({ entry: "multi-chat" });
+    ws.takeReceived();
+    ws.sendText("/join nowhere");
+    assert.deepEqual(ws.texts(), ["Room not found"]);
+    assert.deepEqual(ws.rooms(), ["general"]);
+    ws.close();
+  });
+});
