@@ -7,6 +7,7 @@ declare namespace WebAssembly {
     readonly exports: Record<string, unknown>;
   }
   class Global {
+    constructor(descriptor: { value: string; mutable?: boolean }, value?: unknown);
     value: unknown;
   }
 }

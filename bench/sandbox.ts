@@ -1,0 +1,159 @@
+// What the sandbox costs (docs/sandbox.md):
+//  1. echo callbacks/s (64-byte text in, one send-text out) through nylon's PluginHost, with the
+//     sandboxed modules (fuel + memory cap) against the same plugin's unmodified modules;
+//  2. the rewrite and compile time of a plugin's core modules at load;
+//  3. how long a spinning callback runs before its deadline trap, and the time from that trap to a
+//     working replacement instance (the next call rebuilds it and succeeds).
+//
+//   node dist/bench/sandbox.js [seconds-per-run=3]
+import fs from "node:fs";
+import path from "node:path";
+import { transpile } from "jco-legacy";
+import { allocateRequestId, newResponseState, type RequestContext } from "../runtime/http/request-context.js";
+import { createLogger } from "../runtime/observe/logger.js";
+import { loadComponent, type CompiledComponent, type SandboxLimits } from "../runtime/plugin/component-loader.js";
+import { PluginHost } from "../runtime/plugin/plugin-host.js";
+import { DEFAULT_PLUGIN_LIMITS, type PluginLimits } from "../runtime/plugin/plugin-limits.js";
+import { sandboxModule } from "../runtime/plugin/sandbox/sandbox-module.js";
+import { packageRoot } from "../runtime/package-paths.js";
+import { WebSocketHub } from "../runtime/websocket/websocket-hub.js";
+import { DEFAULT_WEBSOCKET_SETTINGS } from "../runtime/websocket/websocket-settings.js";
+
+const seconds = Number(process.argv[2] ?? 3);
+const echoWasm = path.join(packageRoot, "plugins", "echo", "echo.wasm");
+const spinWasm = path.join(packageRoot, "test", "plugins", "spin-request-filter", "spin-request-filter.wasm");
+const message = "x".repeat(64);
+const quietLogger = createLogger("fatal");
+
+function request(query: string): RequestContext {
+  return {
+    id: allocateRequestId(),
+    method: "GET",
+    rawUrl: `/x?${query}`,
+    path: "/x",
+    query,
+    host: "bench",
+    tls: false,
+    clientIp: "127.0.0.1",
+    startedAt: Date.now(),
+    startedHr: process.hrtime.bigint(),
+    headers: { connection: "Upgrade", upgrade: "websocket" },
+    params: {},
+    body: null,
+    bodyTooLarge: false,
+    response: newResponseState(),
+    currentPayload: undefined,
+    upgrade: null,
+    upgradeError: null,
+    offeredProtocols: [],
+    wsSettings: DEFAULT_WEBSOCKET_SETTINGS,
+    stream: null,
+  };
+}
+
+function host(component: CompiledComponent, file: string, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS): PluginHost {
+  const plugin = new PluginHost({ name: path.basename(file, ".wasm"), file, config: {}, limits }, component, new WebSocketHub("bench"), quietLogger);
+  plugin.start();
+  return plugin;
+}
+
+/** Echo callbacks per second through a PluginHost (the proxy's own path for a WebSocket message). */
+function echoRate(component: CompiledComponent): number {
+  const plugin = host(component, echoWasm);
+  const ctx = request("");
+  plugin.runPhase(ctx, "echo", "request-filter");
+  const conn = ctx.upgrade!.conn;
+  let sent = 0;
+  conn.transport = { bufferedAmount: 0, send: () => void sent++, close: () => {}, terminate: () => {} };
+  conn.state = "open";
+  plugin.open(conn);
+  const run = (ms: number) => {
+    const end = performance.now() + ms;
+    let n = 0;
+    while (performance.now() < end) {
+      for (let i = 0; i < 1000; i++) plugin.text(conn, message);
+      n += 1000;
+    }
+    return n;
+  };
+  run(1000); // lazy compilation and tier-up (wasm-toolchain-facts P13)
+  const before = sent;
+  const t0 = performance.now();
+  const n = run(seconds * 1000);
+  const rate = n / ((performance.now() - t0) / 1000);
+  if (sent - before !== n) throw new Error(`expected ${n} send-text calls, saw ${sent - before}`);
+  plugin.hub.stop();
+  return rate;
+}
+
+/** Median of `runs` rates, alternating the two variants so machine noise hits both alike. */
+function compareEcho(a: CompiledComponent, b: CompiledComponent, runs = 3): [number, number] {
+  const ra: number[] = [];
+  const rb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    ra.push(echoRate(a));
+    rb.push(echoRate(b));
+  }
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return [median(ra), median(rb)];
+}
+
+async function rewriteCost(file: string, memoryMb: number): Promise<{ rewriteMs: number; compileMs: number; rawCompileMs: number; growth: number }> {
+  const { files } = await transpile(fs.readFileSync(file), { name: "plugin", instantiation: "sync", base64Cutoff: 0 });
+  const cores = Object.entries(files).filter(([name]) => name.endsWith(".wasm")).map(([, bytes]) => bytes);
+  let t = performance.now();
+  for (const bytes of cores) await WebAssembly.compile(bytes);
+  const rawCompileMs = performance.now() - t;
+  t = performance.now();
+  const rewritten = cores.map((bytes) => sandboxModule(bytes, { memoryMb, initialFuel: 1 }));
+  const rewriteMs = performance.now() - t;
+  t = performance.now();
+  for (const bytes of rewritten) await WebAssembly.compile(bytes);
+  const compileMs = performance.now() - t;
+  const size = (xs: Uint8Array[]) => xs.reduce((s, x) => s + x.length, 0);
+  return { rewriteMs, compileMs, rawCompileMs, growth: size(rewritten) / size(cores) - 1 };
+}
+
+/** A spinning request filter: how long until the deadline trap, then until a rebuilt instance answers. */
+function deadlineRecovery(component: CompiledComponent, deadlineMs: number): { overrunMs: number; replaceMs: number } {
+  const plugin = host(component, spinWasm, { ...DEFAULT_PLUGIN_LIMITS, deadlineMs });
+  const t0 = performance.now();
+  try {
+    plugin.runPhase(request("misbehave=1"), "hostile", "request-filter");
+    throw new Error("the spinning callback returned");
+  } catch (err) {
+    if (!String((err as Error).message).includes("deadline exceeded")) throw err;
+  }
+  const t1 = performance.now();
+  const result = plugin.runPhase(request(""), "hostile", "request-filter");
+  const t2 = performance.now();
+  if (result !== "end") throw new Error(`the rebuilt instance answered ${result}`);
+  plugin.stop();
+  return { overrunMs: t1 - t0, replaceMs: t2 - t1 };
+}
+
+async function main(): Promise<void> {
+  for (const f of [echoWasm, spinWasm]) if (!fs.existsSync(f)) throw new Error(`${f} is missing: build it with \`node dist/cli/nylon.js build\``);
+  const sandboxLimits: SandboxLimits = { memoryMb: DEFAULT_PLUGIN_LIMITS.memoryMb };
+  const sandboxed = await loadComponent(echoWasm, sandboxLimits);
+  const direct = await loadComponent(echoWasm, null);
+  const [sandboxedRate, directRate] = compareEcho(sandboxed, direct);
+  console.log(`echo callbacks/s (64 B text in, send-text out, PluginHost, median of 3 x ${seconds} s):`);
+  console.log(`  sandboxed (fuel + memory cap): ${Math.round(sandboxedRate).toLocaleString("en-US")}/s`);
+  console.log(`  unmodified modules:            ${Math.round(directRate).toLocaleString("en-US")}/s`);
+  console.log(`  cost: ${((1 - sandboxedRate / directRate) * 100).toFixed(1)} %`);
+
+  const load = await rewriteCost(echoWasm, sandboxLimits.memoryMb);
+  console.log(
+    `load: rewrite ${load.rewriteMs.toFixed(0)} ms, compile ${load.compileMs.toFixed(0)} ms (unmodified ${load.rawCompileMs.toFixed(0)} ms), code +${(load.growth * 100).toFixed(1)} %`,
+  );
+
+  const spin = await loadComponent(spinWasm, sandboxLimits);
+  console.log("deadline overrun -> working replacement (spin-request-filter, 100 ms deadline):");
+  for (let i = 1; i <= 5; i++) {
+    const r = deadlineRecovery(spin, 100);
+    console.log(`  run ${i}: trapped after ${r.overrunMs.toFixed(1)} ms, replacement answered ${r.replaceMs.toFixed(1)} ms later`);
+  }
+}
+
+await main();

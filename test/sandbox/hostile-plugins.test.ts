@@ -1,0 +1,121 @@
+// Issue 6: each hostile plugin runs in a real nylon next to a healthy plugin under constant traffic.
+// The hostile route gives the documented status or close code, the failure is logged with its
+// reason, the neighbour answers every request, the process survives, and the hostile route works
+// again once the plugin is rebuilt (docs/sandbox.md).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { closed, eventually, failures, get, nextText, openWs, waitForFailures, withHostileNeighbour } from "./sandbox-fixtures.js";
+import type { NylonProcess } from "../support/nylon-process.js";
+
+const LIMITS = "{ deadline_ms: 50, memory_mb: 32 }";
+
+/** The hostile plugin answers plain requests again (after its restart hold-off). */
+async function recovers(nylon: NylonProcess, expected: string): Promise<void> {
+  await eventually(async () => {
+    const reply = await get(`${nylon.url}/hostile`);
+    return reply.status === 200 && reply.text === expected;
+  });
+}
+
+async function misbehaveOverHttp(nylon: NylonProcess, kinds: readonly string[]): Promise<void> {
+  const reply = await get(`${nylon.url}/hostile?misbehave=1`);
+  assert.equal(reply.status, 500);
+  const logged = await waitForFailures(nylon, 1);
+  assert.ok(kinds.includes(logged[0]!.kind), `logged kind ${logged[0]!.kind}: ${logged[0]!.reason}`);
+  assert.equal(logged[0]!.call, 'entry "hostile" request-filter');
+}
+
+describe("hostile plugins beside a healthy one", { concurrency: false }, () => {
+  it("spin-request-filter: 500 on the deadline, 503 + Retry-After while held off, then works again", async () => {
+    await withHostileNeighbour("spin-request-filter", LIMITS, async (nylon) => {
+      await misbehaveOverHttp(nylon, ["deadline"]);
+      // Failures in a row hold the plugin off for 100 ms, 200 ms, 400 ms...; during a hold-off the route answers 503.
+      let held: Awaited<ReturnType<typeof get>> | undefined;
+      for (let i = 0; i < 8 && !held; i++) {
+        const reply = await get(`${nylon.url}/hostile?misbehave=1`);
+        if (reply.status === 503) held = reply;
+        else assert.equal(reply.status, 500);
+      }
+      assert.ok(held, "a plugin failing again and again is held off");
+      assert.match(String(held.headers["retry-after"]), /^[1-9]\d*$/);
+      await recovers(nylon, "ok spin-request-filter");
+    });
+  });
+
+  it("spin-on-message: every connection of the plugin closes with 1011, new ones work", async () => {
+    await withHostileNeighbour("spin-on-message", LIMITS, async (nylon) => {
+      const spinner = await openWs(`${nylon.wsUrl}/hostile`);
+      const bystander = await openWs(`${nylon.wsUrl}/hostile`);
+      const spinnerClosed = closed(spinner);
+      const bystanderClosed = closed(bystander);
+      spinner.send("misbehave");
+      assert.equal((await spinnerClosed).code, 1011);
+      assert.equal((await bystanderClosed).code, 1011);
+      assert.deepEqual((await waitForFailures(nylon, 1)).map((f) => [f.kind, f.call]), [["deadline", "ws-on-message-text"]]);
+      const fresh = await openWs(`${nylon.wsUrl}/hostile`);
+      fresh.send("hello");
+      assert.equal(await nextText(fresh), "echo: hello");
+      fresh.close();
+    });
+  });
+
+  it("allocate-forever: 500 at the memory cap, the instance is recycled, then works again", async () => {
+    await withHostileNeighbour("allocate-forever", LIMITS, async (nylon) => {
+      await misbehaveOverHttp(nylon, ["memory"]);
+      assert.match(failures(nylon)[0]!.reason, /limits\.memory_mb = 32/);
+      await recovers(nylon, "ok allocate-forever");
+    });
+  });
+
+  it("trap: a WebAssembly trap gives 500 and a rebuilt instance", async () => {
+    await withHostileNeighbour("trap", LIMITS, async (nylon) => {
+      await misbehaveOverHttp(nylon, ["trap"]);
+      await recovers(nylon, "ok trap");
+    });
+  });
+
+  it("throw: the SDK contains a JS exception (500, or 1011 for that connection only)", async () => {
+    await withHostileNeighbour("throw", LIMITS, async (nylon) => {
+      const reply = await get(`${nylon.url}/hostile?misbehave=1`);
+      assert.equal(reply.status, 500);
+      const thrower = await openWs(`${nylon.wsUrl}/hostile`);
+      const other = await openWs(`${nylon.wsUrl}/hostile`);
+      const throwerClosed = closed(thrower);
+      thrower.send("misbehave");
+      assert.equal((await throwerClosed).code, 1011);
+      // A caught exception is not a trap: the instance and its other connections live on.
+      other.send("still here?");
+      assert.equal(await nextText(other), "echo: still here?");
+      other.close();
+      assert.deepEqual(failures(nylon), []);
+      assert.equal((await get(`${nylon.url}/hostile`)).text, "ok throw");
+    });
+  });
+
+  it("recurse-forever: 500 (stack overflow or deadline), then works again", async () => {
+    await withHostileNeighbour("recurse-forever", LIMITS, async (nylon) => {
+      await misbehaveOverHttp(nylon, ["stack", "deadline"]);
+      await recovers(nylon, "ok recurse-forever");
+    });
+  });
+
+  it("flood-broadcast: max_send_bytes caps what one callback broadcasts and the flooder gets error values", async () => {
+    await withHostileNeighbour("flood-broadcast", "{ deadline_ms: 200, max_send_bytes: 102400 }", async (nylon) => {
+      const listener = await openWs(`${nylon.wsUrl}/hostile`);
+      const flooder = await openWs(`${nylon.wsUrl}/hostile`);
+      let received = 0;
+      listener.on("message", (data: Buffer) => (received += data.length));
+      const flooderClosed = closed(flooder);
+      flooder.send("misbehave");
+      assert.deepEqual(await flooderClosed, { code: 4000, reason: "NYLON_E_INVALID_ARGUMENT" });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(received <= 102_400, `the room got ${received} bytes, at most max_send_bytes`);
+      assert.ok(received >= 10 * 10_240, `the first broadcasts within the cap were delivered (${received} bytes)`);
+      assert.deepEqual(failures(nylon), []);
+      listener.removeAllListeners("message");
+      listener.send("ping");
+      assert.equal(await nextText(listener), "echo: ping");
+      listener.close();
+    });
+  });
+});
