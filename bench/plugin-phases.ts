@@ -12,7 +12,7 @@
 // no sockets): the plugin's own cost per request, which a busy box disturbs far less than wrk runs.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
 import { freePort } from "./support/free-port.js";
@@ -257,6 +257,14 @@ function recordInDocs(
     ...inProcess.map((r) => `- \`${r.entry}\`: ${r.cpuUs.toFixed(2)} µs CPU per request`),
     "",
     `Target: a no-op plugin adds under ${TARGET_ADDED_US} µs of proxy CPU per request (proxy-wasm adds about 81 µs in Istio, about 60 µs in MOSN).`,
+    ...(loadavg()[0]! > 2
+      ? [
+          "",
+          "The box was busy (see the load above): the same route's CPU per request moved by more between rounds than a plugin",
+          "adds, so the HTTP rows do not settle the target; the in-process figures (also inflated by the load) are the better",
+          "estimate. Re-run on a quiet box.",
+        ]
+      : []),
     "",
   ].join("\n");
   const start = doc.indexOf(HEADING);
