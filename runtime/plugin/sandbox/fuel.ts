@@ -1,13 +1,13 @@
 /**
- * How deadlines become fuel. One unit is burnt per function entry and per loop iteration. The rate
- * was measured on a QuickJS guest spinning in `for (;;) n++` (bench/sandbox.ts, docs/sandbox.md):
- * about FUEL_PER_MS units per millisecond once V8 has tiered the module up. Slower code burns fewer
- * units per millisecond, so a deadline is a budget of work, not of wall time: see docs/sandbox.md
- * for how far wall time can stray from `deadline_ms`.
+ * How deadlines become fuel. One unit is burnt per function entry and per loop iteration. A QuickJS
+ * guest running JavaScript burns 170–280 thousand units per millisecond of CPU once V8 has tiered its
+ * code up (measured with test/plugins/spin-request-filter, docs/sandbox.md), so a deadline is
+ * a budget of work calibrated on warm interpreter code, not a wall-clock timer: cold code, a busy CPU
+ * or heavier work per unit stretch it, tight native loops shorten it (docs/sandbox.md, "Precision").
  */
-export const FUEL_PER_MS = 100_000;
+export const FUEL_PER_MS = 200_000;
 
-/** The fuel global is an i32; budgets stay below 2^31. */
+/** The fuel global is an i32, so the longest deadline is 2^31 / FUEL_PER_MS ≈ 10.7 s. */
 const MAX_FUEL = 0x7fff_ffff;
 
 export function fuelForMs(ms: number): number {
