@@ -28,6 +28,8 @@ interface Flow {
   steps: MiddlewareStep[];
   /** Plugin steps that took part, for logging and end-of-request. */
   plugins: Set<PluginStep>;
+  /** The plugin service's entry, when the service is a plugin: it gets the logging phase too. */
+  serviceStep?: PluginStep;
   upgrade: { socket: Duplex; head: Buffer } | null;
 }
 
@@ -132,6 +134,7 @@ export class RequestPipeline {
       case "plugin": {
         const step = service.step;
         flow.plugins.add(step);
+        flow.serviceStep = step;
         const result = runPluginPhase(step, ctx, "request-filter");
         if (ctx.upgrade) return this.acceptWebSocket(state, flow, step);
         if (ctx.response.streaming !== "no") return; // the stream ends the request (see streamSink)
@@ -222,9 +225,18 @@ export class RequestPipeline {
       this.onFinished(state, flow);
     } else {
       flow.writer.head(r.status, headers);
+      // Backpressure: a slow client pauses the upstream body instead of growing the proxy's memory,
+      // and a client that leaves stops it.
+      const destination = flow.writer.destination;
+      const resume = () => body.resume();
+      destination.on("drain", resume);
+      destination.once("close", () => {
+        destination.off("drain", resume);
+        if (!body.readableEnded) body.destroy();
+      });
       body.on("data", (chunk: Buffer) => {
         r.bytesSent += chunk.length;
-        flow.writer.write(chunk);
+        if (!flow.writer.write(chunk)) body.pause();
       });
       body.on("end", () => {
         flow.writer.end();
@@ -249,6 +261,7 @@ export class RequestPipeline {
   private finish(state: ProxyState, flow: Flow): void {
     const { ctx } = flow;
     for (const step of flow.steps) if (step.kind === "plugin") this.phase(flow, step, "logging");
+    if (flow.serviceStep) this.phase(flow, flow.serviceStep, "logging");
     for (const step of flow.plugins) step.plugin.endRequest(ctx);
     const seconds = Number(process.hrtime.bigint() - ctx.startedHr) / 1e9;
     this.observer.requestFinished(flow.route, ctx.method, ctx.response.status, seconds);

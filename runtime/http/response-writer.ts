@@ -1,23 +1,27 @@
 import type { ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import type { Duplex, Writable } from "node:stream";
 import { STATUS_CODES } from "node:http";
 
 /** Where a response goes: a normal HTTP response, or the raw socket of a refused upgrade. */
 export interface ResponseWriter {
   head(status: number, headers: Record<string, string | string[]>): void;
-  write(chunk: Buffer): void;
+  /** False when the client is not keeping up: wait for `drain` on `destination` before writing more. */
+  write(chunk: Buffer): boolean;
   end(chunk?: Buffer): void;
   readonly raw: ServerResponse | null;
+  /** The stream the bytes go to (for drain and close). */
+  readonly destination: Writable;
 }
 
 export function httpResponseWriter(res: ServerResponse): ResponseWriter {
   return {
     raw: res,
+    destination: res,
     head(status, headers) {
       res.writeHead(status, headers);
     },
     write(chunk) {
-      res.write(chunk);
+      return res.write(chunk);
     },
     end(chunk) {
       res.end(chunk);
@@ -30,6 +34,7 @@ export function socketResponseWriter(socket: Duplex): ResponseWriter {
   let chunked = false;
   return {
     raw: null,
+    destination: socket,
     head(status, headers) {
       const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Status"}`];
       chunked = !Object.keys(headers).some((k) => k.toLowerCase() === "content-length");
@@ -39,8 +44,9 @@ export function socketResponseWriter(socket: Duplex): ResponseWriter {
       socket.write(lines.join("\r\n"));
     },
     write(chunk) {
-      if (!chunked) socket.write(chunk);
-      else if (chunk.length > 0) socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
+      if (!chunked) return socket.write(chunk);
+      if (chunk.length === 0) return true;
+      return socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
     },
     end(chunk) {
       if (chunk) this.write(chunk);
