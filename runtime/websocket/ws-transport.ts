@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import type { ConnectionTransport } from "./connection.js";
 import type { OutboundMessage } from "./outbound-message.js";
+import { writeCoalesced } from "./write-coalescer.js";
 
 /**
  * A connection's frames on a real socket. Without compression the already-built frame bytes are
@@ -17,7 +18,7 @@ export function wsTransport(ws: WebSocket): ConnectionTransport {
     },
     send(message: OutboundMessage) {
       if (compressed) ws.send(message.data, { binary: message.binary });
-      else socket.write(message.frame());
+      else writeCoalesced(socket, message.frame());
     },
     close(code, reason) {
       ws.close(code, reason);
