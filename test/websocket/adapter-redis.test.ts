@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import { outboundMessage } from "../../runtime/websocket/outbound-message.js";
 import { encodeEnvelope, EnvelopeKind } from "../../runtime/websocket/adapters/redis-envelope.js";
 import { RedisKeys } from "../../runtime/websocket/adapters/redis-keys.js";
-import { DEAD_NODE_REMOVAL_BOUND_MS } from "../../runtime/websocket/adapters/redis-membership.js";
+import { DEAD_NODE_REMOVAL_BOUND_MS, HEARTBEAT_INTERVAL_MS } from "../../runtime/websocket/adapters/redis-membership.js";
 import { RedisServer, redisServerMissing } from "../cluster/redis-server.js";
 import { eventually, memoryLogger, redisSettings, startRedisNode, stopNode, type TestNode } from "./adapter-nodes.js";
 import type { RedisAdapter } from "../../runtime/websocket/adapters/redis-adapter.js";
@@ -78,11 +78,11 @@ describe("redis adapter", { skip: redisServerMissing }, () => {
     const alice = a.connect();
     a.adapter.join(alice.conn, "wake");
     await settleAll();
-    // A node that registered, then died: its heartbeat stops (here: a short TTL that simply runs out).
+    // A node that registered, then died: its heartbeat stops (here: a TTL of one beat that runs out).
     const dead = "00000000-dead-node-0000-000000000000";
     await inspector
       .multi()
-      .set(keys.alive(dead), "1", "PX", 200)
+      .set(keys.alive(dead), "1", "PX", HEARTBEAT_INTERVAL_MS)
       .sadd(keys.nodes, dead)
       .sadd(keys.roomsOf(dead), "wake")
       .hset(keys.sizes("wake"), dead, 2)

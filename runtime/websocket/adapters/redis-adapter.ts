@@ -169,10 +169,11 @@ export class RedisAdapter implements RoomAdapter {
   }
 
   private async beat(): Promise<void> {
+    const listedAt = this.sizes.clock;
     const view = await this.membership.beat(() => this.registerAll());
     if (!view) return;
     this.liveNodes = new Set(view.live);
-    this.sizes.keepOnlyNodes(this.liveNodes);
+    this.sizes.keepOnlyNodes(this.liveNodes, listedAt);
     this.sizes.refreshQueried((room) => this.hub.local.size(room) > 0);
   }
 
@@ -180,10 +181,26 @@ export class RedisAdapter implements RoomAdapter {
   private onCommandReady(): void {
     this.logger.info({ node: this.nodeId }, "redis adapter: connected; registering this node's rooms");
     void this.registerAll().then(() => this.beat());
+    void this.resyncRoomSizes();
   }
 
   private onSubscriberReady(): void {
-    this.sizes.refreshAll(this.routing.rooms);
+    void this.resyncRoomSizes();
+  }
+
+  /**
+   * Size notices published while this node was not subscribed are lost, so after any reconnect the
+   * counts are read again, once both clients are up and the resubscriptions are done (the PING
+   * answers after them): a change before the read is in it, a change after it arrives as a notice.
+   */
+  private async resyncRoomSizes(): Promise<void> {
+    if (this.command.status !== "ready" || this.subscriber.status !== "ready") return;
+    try {
+      await this.subscriber.ping();
+      this.sizes.refreshAll(this.routing.rooms);
+    } catch (error) {
+      this.errors.record("room-size-refresh", error);
+    }
   }
 
   private registerAll(): Promise<void> {

@@ -7,10 +7,14 @@ export const QUERIED_ROOM_REFRESH_MS = 1000;
 /** ...for as long as it keeps being asked about; after this much silence it is forgotten. */
 const QUERIED_ROOM_KEEP_MS = 10_000;
 
+interface NodeCount {
+  count: number;
+  /** `noticeClock` when a notice last set it; a read issued before that must not overwrite it. */
+  noticedAt: number;
+}
+
 interface RemoteCounts {
-  /** Member counts per other node. */
-  byNode: Map<string, number>;
-  total: number;
+  byNode: Map<string, NodeCount>;
   queriedAt: number;
 }
 
@@ -24,6 +28,11 @@ export class RemoteRoomSizes {
   private readonly rooms = new Map<string, RemoteCounts>();
   private readonly toRefresh = new Set<string>();
   private refreshQueued = false;
+  /**
+   * Counts notices. Notices and read replies travel on different connections, so a reply may land
+   * after a newer notice; a node's latest notice is always its latest state, so it wins.
+   */
+  private noticeClock = 0;
 
   constructor(
     private readonly client: Redis,
@@ -35,26 +44,34 @@ export class RemoteRoomSizes {
   /** Members on other nodes, best known; a room never seen before is fetched in the background. */
   total(room: string, hasLocalMembers: boolean): number {
     const entry = this.rooms.get(room);
-    if (entry) {
-      entry.queriedAt = Date.now();
-      return entry.total;
+    if (!entry) {
+      if (!hasLocalMembers) this.refreshSoon(room);
+      return 0;
     }
-    if (!hasLocalMembers) this.refreshSoon(room);
-    return 0;
+    entry.queriedAt = Date.now();
+    let total = 0;
+    for (const { count } of entry.byNode.values()) total += count;
+    return total;
   }
 
-  set(room: string, node: string, count: number): void {
+  /** A size notice (a count of 0 also for a node that left), in the order the node sent them. */
+  noticed(room: string, node: string, count: number): void {
     if (node === this.nodeId) return;
-    const entry = this.entry(room);
-    entry.total += count - (entry.byNode.get(node) ?? 0);
-    if (count > 0) entry.byNode.set(node, count);
-    else entry.byNode.delete(node);
+    this.entry(room).byNode.set(node, { count, noticedAt: ++this.noticeClock });
   }
 
-  /** Drops counts of nodes that are not live (reaped, or stopped while our notice was lost). */
-  keepOnlyNodes(live: ReadonlySet<string>): void {
-    for (const [room, entry] of this.rooms) {
-      for (const node of entry.byNode.keys()) if (!live.has(node)) this.set(room, node, 0);
+  /** Where the notices are now; pass it to keepOnlyNodes for a node list read after this. */
+  get clock(): number {
+    return this.noticeClock;
+  }
+
+  /**
+   * Drops counts of nodes that are not live (reaped, or stopped while our notice was lost). A count
+   * noticed after `listedAt` may come from a node that registered after the list was read: kept.
+   */
+  keepOnlyNodes(live: ReadonlySet<string>, listedAt: number): void {
+    for (const entry of this.rooms.values()) {
+      for (const [node, known] of entry.byNode) if (!live.has(node) && known.noticedAt <= listedAt) entry.byNode.delete(node);
     }
   }
 
@@ -89,33 +106,32 @@ export class RemoteRoomSizes {
     if (this.toRefresh.size === 0 || this.client.status !== "ready") return;
     const rooms = [...this.toRefresh];
     this.toRefresh.clear();
+    const issuedAt = this.noticeClock;
     const pipeline = this.client.pipeline();
     for (const room of rooms) pipeline.hgetall(this.keys.sizes(room));
     pipeline.exec().then(
       (replies) => {
         rooms.forEach((room, i) => {
           const [error, counts] = replies?.[i] ?? [];
-          if (!error) this.replace(room, counts as Record<string, string>);
+          if (!error) this.replace(room, counts as Record<string, string>, issuedAt);
         });
       },
       (error: unknown) => this.errors.record("room-size-refresh", error),
     );
   }
 
-  private replace(room: string, counts: Record<string, string>): void {
-    const entry = this.entry(room);
-    entry.byNode.clear();
-    entry.total = 0;
+  private replace(room: string, counts: Record<string, string>, issuedAt: number): void {
+    const { byNode } = this.entry(room);
+    for (const [node, known] of byNode) if (known.noticedAt <= issuedAt && !(node in counts)) byNode.delete(node);
     for (const [node, count] of Object.entries(counts)) {
-      if (node === this.nodeId) continue;
-      entry.byNode.set(node, Number(count));
-      entry.total += Number(count);
+      if (node === this.nodeId || (byNode.get(node)?.noticedAt ?? 0) > issuedAt) continue;
+      byNode.set(node, { count: Number(count), noticedAt: 0 });
     }
   }
 
   private entry(room: string): RemoteCounts {
     let entry = this.rooms.get(room);
-    if (!entry) this.rooms.set(room, (entry = { byNode: new Map(), total: 0, queriedAt: Date.now() }));
+    if (!entry) this.rooms.set(room, (entry = { byNode: new Map(), queriedAt: Date.now() }));
     return entry;
   }
 }

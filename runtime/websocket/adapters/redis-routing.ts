@@ -94,9 +94,9 @@ export class RedisRouting {
       if (kind === EnvelopeKind.roomText || kind === EnvelopeKind.roomBinary) {
         if (a !== this.nodeId) this.local.deliver(room, outboundMessage(kind === EnvelopeKind.roomBinary, payload), b || undefined);
       } else if (kind === EnvelopeKind.roomSize) {
-        this.sizes.set(room, a, Number(payload.toString()));
+        this.sizes.noticed(room, a, Number(payload.toString()));
       } else if (kind === EnvelopeKind.nodeGone) {
-        this.sizes.set(room, a, 0);
+        this.sizes.noticed(room, a, 0);
       }
       return;
     }
