@@ -1,0 +1,36 @@
+// Issue 6 item 4: absurd arguments to host functions come back to the plugin as error values (the
+// plugin and its connection carry on), and a flood of calls is cut off by the deadline. The proxy
+// and the healthy neighbour carry on throughout.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { closed, failures, get, nextText, openWs, waitForFailures, withHostileNeighbour } from "./sandbox-fixtures.js";
+
+describe("host import abuse", () => {
+  it("a CR/LF header value, a 10 MB room name, too many rooms and a foreign connection id return errors; a million calls hit the deadline", async () => {
+    // 300 ms leaves room for building and copying the 10 MB room name on cold code.
+    await withHostileNeighbour("abuse-host-imports", "{ deadline_ms: 300 }", async (nylon) => {
+      const reply = await get(`${nylon.url}/hostile?abuse=1`);
+      assert.equal(reply.status, 200);
+      assert.deepEqual(JSON.parse(reply.text), { header: "NYLON_E_INVALID_HEADER" });
+      assert.equal(reply.headers["set-cookie"], undefined);
+
+      const ws = await openWs(`${nylon.wsUrl}/hostile`);
+      ws.send("abuse:2000");
+      assert.deepEqual(JSON.parse(await nextText(ws)), {
+        hugeRoom: "NYLON_E_INVALID_ARGUMENT",
+        joined: 1000,
+        refused: "NYLON_E_INVALID_ARGUMENT",
+        foreign: "NYLON_E_UNKNOWN_CONNECTION",
+      });
+      ws.send("still there?");
+      assert.equal(await nextText(ws), "echo: still there?");
+      assert.deepEqual(failures(nylon), []);
+
+      // Each refused call is cheap, but a million of them is more work than one callback may do.
+      const wsClosed = closed(ws);
+      ws.send("abuse:1000000");
+      assert.equal((await wsClosed).code, 1011);
+      assert.deepEqual((await waitForFailures(nylon, 1)).map((f) => f.kind), ["deadline"]);
+    });
+  });
+});
