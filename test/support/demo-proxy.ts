@@ -4,21 +4,28 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before } from "node:test";
 import { parse, stringify } from "yaml";
-import { repoRoot, startNylon, type NylonProcess } from "./nylon-process.js";
+import { freePort, repoRoot, startNylon, type NylonProcess } from "./nylon-process.js";
 
 interface DemoConfig {
   http: string[];
   plugins: { file: string }[];
-  services: { static?: { root: string } }[];
+  services: { static?: { root: string }; endpoints?: { port: number }[] }[];
 }
 
+/** The demo's stand-in upstream listener (nylon serving itself), as written in nylon.yaml. */
+const DEMO_BACKEND_PORT = 8081;
+
 /**
- * nylon.yaml with its listener on `{{PORT}}` and its relative paths made absolute: the copy is
- * written to a temporary folder, and relative paths are relative to the file that declares them.
+ * nylon.yaml with its listeners on `{{PORT}}` and `backendPort` (the stand-in upstream) and its
+ * relative paths made absolute: the copy is written to a temporary folder, and relative paths are
+ * relative to the file that declares them.
  */
-export function demoConfigYaml(): string {
+export function demoConfigYaml(backendPort: number): string {
   const config = parse(readFileSync(path.join(repoRoot, "nylon.yaml"), "utf8")) as DemoConfig;
-  config.http = ["127.0.0.1:{{PORT}}"];
+  config.http = ["127.0.0.1:{{PORT}}", `127.0.0.1:${backendPort}`];
+  for (const service of config.services) {
+    for (const endpoint of service.endpoints ?? []) if (endpoint.port === DEMO_BACKEND_PORT) endpoint.port = backendPort;
+  }
   for (const plugin of config.plugins) plugin.file = path.resolve(repoRoot, plugin.file);
   for (const service of config.services) {
     if (service.static) service.static.root = path.resolve(repoRoot, service.static.root);
@@ -33,7 +40,7 @@ export function demoConfigYaml(): string {
 export function useDemoProxy(): () => NylonProcess {
   let nylon: NylonProcess | undefined;
   before(async () => {
-    nylon = await startNylon(demoConfigYaml());
+    nylon = await startNylon(demoConfigYaml(await freePort()));
   });
   after(async () => {
     await nylon?.stop();
