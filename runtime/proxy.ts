@@ -69,6 +69,7 @@ export class Proxy {
     const plugins = await loadPlugins(config.plugins, hub, logger);
     proxy.observe(plugins);
     proxy.current = { config, certificates, state: buildProxyState(config, plugins, hub, logger) };
+    proxy.metrics.enabled = config.metrics.length > 0;
     const listeners = await proxy.listeners.prepare(addressesOf(config), certificates);
     await listeners.commit(certificates);
     logger.info({ ...addressesOf(config), plugins: [...plugins.keys()], node: hub.nodeId }, "nylon is serving");
@@ -105,6 +106,7 @@ export class Proxy {
       this.observe(next.state.plugins);
       this.current = next;
       this.logger.level = logLevel(config.log.level);
+      this.metrics.enabled = config.metrics.length > 0;
       const closed = await listeners.commit(certificates);
       this.retired.retire(previous.state.plugins.values());
       void previous.state.dispose(); // upstream pools close once their requests in flight are done

@@ -1,0 +1,169 @@
+// The throughput cost of observability: the same nylon with metrics and access logging off, then on
+// (a `metrics:` listener scraped every second, `log.access_log: true`, the log read from a pipe as a
+// log shipper would), measured in the same run, alternating off/on so drift in the box's load hits
+// both alike. HTTP: wrk -t1 -c50 through nylon to a Node "hello" upstream. WebSocket: echo round trips
+// through the echo plugin, 50 connections with 10 messages each in flight.
+//
+//   npx tsc -p tsconfig.json && node dist/bench/observability.js [--seconds 6] [--rounds 2]
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import WebSocket from "ws";
+import { stringify } from "yaml";
+import { freePort } from "./support/free-port.js";
+import { machineLoad } from "./support/machine-load.js";
+import { cpuMicroseconds } from "./support/proc-stats.js";
+import { nylonCliPath, pluginWasmPath, repoRoot } from "./support/repo-paths.js";
+import { spawnServer, type SpawnedServer } from "./support/spawn-server.js";
+
+const HELLO_UPSTREAM = `
+require("node:http").createServer((req, res) => { res.writeHead(200, { "content-type": "text/plain" }); res.end("hello world"); })
+  .listen(Number(process.argv[1]), "127.0.0.1");
+`;
+const WS_CONNECTIONS = 50;
+const WS_IN_FLIGHT = 10;
+
+interface Sample {
+  httpRps: number;
+  httpCpuUs: number;
+  wsMsgs: number;
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(argument("--seconds") ?? 6);
+  const rounds = Number(argument("--rounds") ?? 2);
+  const temp = mkdtempSync(join(tmpdir(), "nylon-obs-bench-"));
+  const upstreamPort = await freePort();
+  const upstream = await spawnServer({ command: process.execPath, args: ["-e", HELLO_UPSTREAM, String(upstreamPort)], port: upstreamPort });
+  const samples: Record<"off" | "on", Sample[]> = { off: [], on: [] };
+  try {
+    console.log(`observability cost: ${seconds} s per measure, ${rounds} rounds; ${machineLoad()}`);
+    for (let round = 0; round < rounds; round++) {
+      for (const mode of ["off", "on"] as const) {
+        const sample = await measure(mode, temp, upstreamPort, seconds);
+        samples[mode].push(sample);
+        console.log(
+          `round ${round + 1} ${mode.padEnd(3)}  HTTP ${sample.httpRps.toFixed(0).padStart(6)} req/s (${sample.httpCpuUs.toFixed(1)} µs CPU/req)   WebSocket echo ${sample.wsMsgs.toFixed(0).padStart(6)} msg/s`,
+        );
+      }
+    }
+  } finally {
+    await upstream.stop();
+    rmSync(temp, { recursive: true, force: true });
+  }
+  const mean = (mode: "off" | "on", key: keyof Sample) => samples[mode].reduce((sum, s) => sum + s[key], 0) / samples[mode].length;
+  const change = (key: keyof Sample) => ((mean("on", key) / mean("off", key) - 1) * 100).toFixed(1);
+  console.log("\n| | metrics + access log off | on | change |\n|---|---|---|---|");
+  console.log(`| HTTP req/s (wrk -t1 -c50) | ${mean("off", "httpRps").toFixed(0)} | ${mean("on", "httpRps").toFixed(0)} | ${change("httpRps")} % |`);
+  console.log(`| HTTP server CPU µs/req | ${mean("off", "httpCpuUs").toFixed(1)} | ${mean("on", "httpCpuUs").toFixed(1)} | ${change("httpCpuUs")} % |`);
+  console.log(`| WebSocket echo msg/s (${WS_CONNECTIONS} conns x ${WS_IN_FLIGHT} in flight) | ${mean("off", "wsMsgs").toFixed(0)} | ${mean("on", "wsMsgs").toFixed(0)} | ${change("wsMsgs")} % |`);
+}
+
+async function measure(mode: "off" | "on", temp: string, upstreamPort: number, seconds: number): Promise<Sample> {
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const config = join(temp, `nylon-${mode}.yaml`);
+  writeFileSync(
+    config,
+    stringify({
+      http: [`127.0.0.1:${port}`],
+      ...(mode === "on" && { metrics: [`127.0.0.1:${metricsPort}`] }),
+      log: { level: "info", access_log: mode === "on" },
+      plugins: [{ name: "echo", type: "wasm", file: pluginWasmPath("echo") }],
+      services: [
+        { name: "hello", service_type: "http", endpoints: [{ ip: "127.0.0.1", port: upstreamPort }] },
+        { name: "echo", service_type: "plugin", plugin: { name: "echo", entry: "echo" } },
+      ],
+      routes: [
+        {
+          name: "bench",
+          route: { type: "host", value: "*" },
+          paths: [
+            { path: "/ws", service: { name: "echo" } },
+            { path: "/", service: { name: "hello" } },
+          ],
+        },
+      ],
+    }),
+  );
+  const nylon = await startLogged(config, port);
+  const scraper = mode === "on" ? setInterval(() => void fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()), 1000) : undefined;
+  try {
+    wrk(port, 1); // warm-up: JIT, keep-alive pools
+    const cpuBefore = cpuMicroseconds(nylon.pid);
+    const http = wrk(port, seconds);
+    const httpCpuUs = (cpuMicroseconds(nylon.pid) - cpuBefore) / http.requests;
+    await wsEcho(port, 1);
+    const wsMsgs = await wsEcho(port, seconds);
+    return { httpRps: http.rps, httpCpuUs, wsMsgs };
+  } finally {
+    clearInterval(scraper);
+    await nylon.stop();
+  }
+}
+
+/** nylon with its log (stderr, the access lines) read from a pipe and thrown away. */
+async function startLogged(config: string, port: number): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [nylonCliPath, "run", "--config", config], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+  child.stderr!.resume();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error("nylon did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    pid: child.pid!,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Echo round trips per second over WS_CONNECTIONS connections, each keeping WS_IN_FLIGHT messages out. */
+async function wsEcho(port: number, seconds: number): Promise<number> {
+  const sockets = await Promise.all(
+    Array.from({ length: WS_CONNECTIONS }, () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+      return new Promise<WebSocket>((resolve, reject) => {
+        ws.once("open", () => resolve(ws));
+        ws.once("error", reject);
+      });
+    }),
+  );
+  let received = 0;
+  let running = true;
+  for (const ws of sockets) {
+    ws.on("message", () => {
+      received++;
+      if (running) ws.send("ping");
+    });
+    for (let i = 0; i < WS_IN_FLIGHT; i++) ws.send("ping");
+  }
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  running = false;
+  const rate = received / ((Date.now() - started) / 1000);
+  await Promise.all(sockets.map((ws) => new Promise((resolve) => (ws.once("close", resolve), ws.close()))));
+  return rate;
+}
+
+function wrk(port: number, seconds: number): { rps: number; requests: number } {
+  const out = execFileSync("wrk", ["-t1", "-c50", `-d${seconds}s`, `http://127.0.0.1:${port}/`], { encoding: "utf8" });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  if (!Number.isFinite(rps) || /Non-2xx|Socket errors/.test(out)) throw new Error(`wrk against port ${port} failed:\n${out}`);
+  return { rps, requests };
+}
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+await main();
