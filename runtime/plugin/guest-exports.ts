@@ -18,7 +18,8 @@ export type WsEvent =
 export interface GuestExports {
   init(config: string): void;
   entries(): EntryInfo[];
-  onPhase(req: number, entry: string, phase: Phase): PhaseResult;
+  /** `entry` is the index of the entry in the list `entries()` returned. */
+  onPhase(req: number, entry: number, phase: Phase): PhaseResult;
   onRequestEnd(req: number): void;
   wsOnOpen(conn: number): void;
   wsOnMessageText(conn: number, message: string): void;

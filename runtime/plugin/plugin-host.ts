@@ -38,6 +38,10 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   /** The sandbox's fuel and memory handles on the current instance. */
   private meter: InstanceMeter | null = null;
   private entryPhases = new Map<string, Set<Phase>>();
+  private entryIndex = new Map<string, number>();
+  private lastPhase = new Map<string, Phase>();
+  /** Requests whose entries may still hold per-request state in the guest. */
+  private readonly entriesWithState = new Map<number, Set<string>>();
   private readonly timers = new Map<number, unknown>();
   private readonly logLimiter = new LogLimiter();
   private readonly restart = new RestartPolicy();
@@ -79,7 +83,9 @@ export class PluginHost implements HostBinding, ConnectionEvents {
 
   runPhase(ctx: RequestContext, entry: string, phase: Phase): PhaseResult {
     this.requests.set(ctx.id, ctx);
-    const result = this.call(`entry "${entry}" ${phase}`, (g) => g.onPhase(ctx.id, entry, phase));
+    const index = this.entryIndex.get(entry) ?? -1;
+    const result = this.call(`entry "${entry}" ${phase}`, (g) => g.onPhase(ctx.id, index, phase));
+    this.trackEntryState(ctx.id, entry, phase);
     if (result === "unset" && !this.warnedUnset) {
       this.warnedUnset = true;
       this.logger.warn(
@@ -93,9 +99,25 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     return result;
   }
 
+  /**
+   * The guest drops an entry's per-request state after the last phase the entry handles; only a
+   * request that ended before that (an error, a client gone) needs `on-request-end`.
+   */
+  private trackEntryState(req: number, entry: string, phase: Phase): void {
+    let open = this.entriesWithState.get(req);
+    if (this.lastPhase.get(entry) === phase) {
+      if (open?.delete(entry) && open.size === 0) this.entriesWithState.delete(req);
+    } else {
+      if (!open) this.entriesWithState.set(req, (open = new Set()));
+      open.add(entry);
+    }
+  }
+
   /** The request is over: the plugin may drop its per-request state. */
   endRequest(ctx: RequestContext): void {
-    if (!this.requests.delete(ctx.id) || !this.guest) return;
+    const open = this.entriesWithState.get(ctx.id);
+    this.entriesWithState.delete(ctx.id);
+    if (!this.requests.delete(ctx.id) || !this.guest || !open) return;
     try {
       this.call("on-request-end", (g) => g.onRequestEnd(ctx.id));
     } catch {
@@ -229,7 +251,11 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     // init runs the plugin's initializers, which may do more than one callback's work.
     meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, this.spec.limits.deadlineMs)));
     guest.init(JSON.stringify(this.spec.config ?? {}));
-    this.entryPhases = new Map(guest.entries().map((e) => [e.name, new Set(e.phases)]));
+    const entries = guest.entries();
+    this.entryPhases = new Map(entries.map((e) => [e.name, new Set(e.phases)]));
+    this.entryIndex = new Map(entries.map((e, i) => [e.name, i]));
+    this.lastPhase = new Map(entries.filter((e) => e.phases.length > 0).map((e) => [e.name, e.phases[e.phases.length - 1]!]));
+    this.entriesWithState.clear();
     this.guest = guest;
     this.meter = meter;
     return guest;

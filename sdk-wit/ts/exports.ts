@@ -27,8 +27,13 @@ const connections = new Map<number, OpenConnection>();
  * Which phases each entry handles, found by running its registration function once with a probe
  * handler (registration functions only register handlers, as in every Nylon example).
  */
+/** Entry names by the index the host passes to `on-phase`, and the last phase each handles. */
+const entryNames: string[] = [];
+const lastPhaseOf = new Map<string, Phase>();
+
 function describeEntries(): EntryInfo[] {
   const out: EntryInfo[] = [];
+  entryNames.length = 0;
   for (const [name, register] of registry.entries) {
     const probe = new PhaseHandler(0);
     register(probe);
@@ -39,6 +44,8 @@ function describeEntries(): EntryInfo[] {
     if (h.responseBodyFilter) phases.push("response-body-filter");
     if (h.logging) phases.push("logging");
     out.push({ name, phases });
+    entryNames.push(name);
+    if (phases.length > 0) lastPhaseOf.set(name, phases[phases.length - 1]!);
   }
   return out;
 }
@@ -62,6 +69,17 @@ function handlerFor(req: number, entry: string): PhaseHandler | undefined {
   return handler;
 }
 
+/** After an entry's last phase, the host calls no more of its phases for this request: drop its state. */
+function dropIfLast(req: number, entry: string, phase: Phase): void {
+  if (lastPhaseOf.get(entry) !== phase) return;
+  const perEntry = requests.get(req);
+  if (perEntry?.delete(entry) && perEntry.size === 0) requests.delete(req);
+}
+
+function registerConnection(conn: OpenConnection): void {
+  connections.set(conn.ws.handle, conn);
+}
+
 function runPhase(req: number, entry: string, phase: Phase): PhaseResult {
   const handler = handlerFor(req, entry);
   if (!handler) {
@@ -73,7 +91,7 @@ function runPhase(req: number, entry: string, phase: Phase): PhaseResult {
   let run: ((ctx: never) => void) | undefined;
   switch (phase) {
     case "request-filter":
-      ctx = new PhaseRequestFilter(req, (conn) => connections.set(conn.ws.handle, conn));
+      ctx = new PhaseRequestFilter(req, registerConnection);
       run = h.requestFilter;
       break;
     case "response-filter":
@@ -158,12 +176,15 @@ export const guest = {
     for (const fn of registry.initializers) fn(parsed);
   },
   entries: describeEntries,
-  onPhase(req: number, entry: string, phase: Phase): PhaseResult {
+  onPhase(req: number, entryIndex: number, phase: Phase): PhaseResult {
+    const entry = entryNames[entryIndex] ?? "";
     try {
       return runPhase(req, entry, phase);
     } catch (thrown) {
       host.log("error", `entry "${entry}" ${phase} failed: ${describe(thrown)}`);
       return "failed";
+    } finally {
+      dropIfLast(req, entry, phase);
     }
   },
   onRequestEnd(req: number): void {

@@ -9,11 +9,14 @@ declare module 'nylon:plugin/guest@0.1.0' {
    */
   export function entries(): Array<EntryInfo>;
   /**
-   * Runs one phase of middleware entry `entry` for request `req`.
+   * Runs one phase of a middleware entry for request `req`. `entry` is the entry's index in the list
+   * `entries` returned (an index, not the name, so the hot path passes no string). After the last
+   * phase the entry handles, the plugin may drop the entry's per-request state.
    */
-  export function onPhase(req: number, entry: string, phase: Phase): PhaseResult;
+  export function onPhase(req: number, entry: number, phase: Phase): PhaseResult;
   /**
-   * The request is finished (after logging): per-request state may be dropped.
+   * The request ended before the last phase some entry handles (an error, a client gone):
+   * per-request state may be dropped. Not called when every entry already ran its last phase.
    */
   export function onRequestEnd(req: number): void;
   export function wsOnOpen(conn: number): void;
