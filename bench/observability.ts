@@ -4,7 +4,9 @@
 // both alike. HTTP: wrk -t1 -c50 through nylon to a Node "hello" upstream. WebSocket: echo round trips
 // through the echo plugin, 50 connections with 10 messages each in flight.
 //
-//   npx tsc -p tsconfig.json && node dist/bench/observability.js [--seconds 6] [--rounds 2]
+//   npx tsc -p tsconfig.json && node dist/bench/observability.js [--seconds 6] [--rounds 2] [--split]
+//
+// --split also measures metrics alone and the access log alone.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +26,8 @@ require("node:http").createServer((req, res) => { res.writeHead(200, { "content-
 const WS_CONNECTIONS = 50;
 const WS_IN_FLIGHT = 10;
 
+type Mode = "off" | "metrics" | "access-log" | "on";
+
 interface Sample {
   httpRps: number;
   httpCpuUs: number;
@@ -36,15 +40,16 @@ async function main(): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), "nylon-obs-bench-"));
   const upstreamPort = await freePort();
   const upstream = await spawnServer({ command: process.execPath, args: ["-e", HELLO_UPSTREAM, String(upstreamPort)], port: upstreamPort });
-  const samples: Record<"off" | "on", Sample[]> = { off: [], on: [] };
+  const modes: Mode[] = process.argv.includes("--split") ? ["off", "metrics", "access-log", "on"] : ["off", "on"];
+  const samples: Record<Mode, Sample[]> = { off: [], metrics: [], "access-log": [], on: [] };
   try {
     console.log(`observability cost: ${seconds} s per measure, ${rounds} rounds; ${machineLoad()}`);
     for (let round = 0; round < rounds; round++) {
-      for (const mode of ["off", "on"] as const) {
+      for (const mode of modes) {
         const sample = await measure(mode, temp, upstreamPort, seconds);
         samples[mode].push(sample);
         console.log(
-          `round ${round + 1} ${mode.padEnd(3)}  HTTP ${sample.httpRps.toFixed(0).padStart(6)} req/s (${sample.httpCpuUs.toFixed(1)} µs CPU/req)   WebSocket echo ${sample.wsMsgs.toFixed(0).padStart(6)} msg/s`,
+          `round ${round + 1} ${mode.padEnd(10)}  HTTP ${sample.httpRps.toFixed(0).padStart(6)} req/s (${sample.httpCpuUs.toFixed(1)} µs CPU/req)   WebSocket echo ${sample.wsMsgs.toFixed(0).padStart(6)} msg/s`,
         );
       }
     }
@@ -52,15 +57,17 @@ async function main(): Promise<void> {
     await upstream.stop();
     rmSync(temp, { recursive: true, force: true });
   }
-  const mean = (mode: "off" | "on", key: keyof Sample) => samples[mode].reduce((sum, s) => sum + s[key], 0) / samples[mode].length;
-  const change = (key: keyof Sample) => ((mean("on", key) / mean("off", key) - 1) * 100).toFixed(1);
-  console.log("\n| | metrics + access log off | on | change |\n|---|---|---|---|");
-  console.log(`| HTTP req/s (wrk -t1 -c50) | ${mean("off", "httpRps").toFixed(0)} | ${mean("on", "httpRps").toFixed(0)} | ${change("httpRps")} % |`);
-  console.log(`| HTTP server CPU µs/req | ${mean("off", "httpCpuUs").toFixed(1)} | ${mean("on", "httpCpuUs").toFixed(1)} | ${change("httpCpuUs")} % |`);
-  console.log(`| WebSocket echo msg/s (${WS_CONNECTIONS} conns x ${WS_IN_FLIGHT} in flight) | ${mean("off", "wsMsgs").toFixed(0)} | ${mean("on", "wsMsgs").toFixed(0)} | ${change("wsMsgs")} % |`);
+  const mean = (mode: Mode, key: keyof Sample) => samples[mode].reduce((sum, s) => sum + s[key], 0) / samples[mode].length;
+  const cell = (mode: Mode, key: keyof Sample, digits: number) =>
+    mode === "off" ? mean(mode, key).toFixed(digits) : `${mean(mode, key).toFixed(digits)} (${((mean(mode, key) / mean("off", key) - 1) * 100).toFixed(1)} %)`;
+  const row = (label: string, key: keyof Sample, digits: number) => console.log(`| ${label} | ${modes.map((m) => cell(m, key, digits)).join(" | ")} |`);
+  console.log(`\n| | ${modes.join(" | ")} |\n|---|${modes.map(() => "---|").join("")}`);
+  row("HTTP req/s (wrk -t1 -c50)", "httpRps", 0);
+  row("HTTP server CPU µs/req", "httpCpuUs", 1);
+  row(`WebSocket echo msg/s (${WS_CONNECTIONS} conns x ${WS_IN_FLIGHT} in flight)`, "wsMsgs", 0);
 }
 
-async function measure(mode: "off" | "on", temp: string, upstreamPort: number, seconds: number): Promise<Sample> {
+async function measure(mode: Mode, temp: string, upstreamPort: number, seconds: number): Promise<Sample> {
   const port = await freePort();
   const metricsPort = await freePort();
   const config = join(temp, `nylon-${mode}.yaml`);
@@ -68,8 +75,8 @@ async function measure(mode: "off" | "on", temp: string, upstreamPort: number, s
     config,
     stringify({
       http: [`127.0.0.1:${port}`],
-      ...(mode === "on" && { metrics: [`127.0.0.1:${metricsPort}`] }),
-      log: { level: "info", access_log: mode === "on" },
+      ...((mode === "on" || mode === "metrics") && { metrics: [`127.0.0.1:${metricsPort}`] }),
+      log: { level: "info", access_log: mode === "on" || mode === "access-log" },
       plugins: [{ name: "echo", type: "wasm", file: pluginWasmPath("echo") }],
       services: [
         { name: "hello", service_type: "http", endpoints: [{ ip: "127.0.0.1", port: upstreamPort }] },
@@ -88,7 +95,7 @@ async function measure(mode: "off" | "on", temp: string, upstreamPort: number, s
     }),
   );
   const nylon = await startLogged(config, port);
-  const scraper = mode === "on" ? setInterval(() => void fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()), 1000) : undefined;
+  const scraper = mode === "on" || mode === "metrics" ? setInterval(() => void fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()), 1000) : undefined;
   try {
     wrk(port, 1); // warm-up: JIT, keep-alive pools
     const cpuBefore = cpuMicroseconds(nylon.pid);

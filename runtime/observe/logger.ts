@@ -9,7 +9,9 @@ import pretty from "pino-pretty";
 export function createLogger(level?: string): Logger {
   const options = { level: logLevel(level), base: { pid: process.pid } };
   if (process.stderr.isTTY) return pino(options, pretty({ destination: 2, sync: true, translateTime: "SYS:HH:MM:ss.l" }));
-  return pino(options, pino.destination(2));
+  // Asynchronous: lines written while a write is pending go out together (one syscall, not one per
+  // access line); pino flushes what is left when the process exits.
+  return pino(options, pino.destination({ dest: 2, sync: false }));
 }
 
 /** NYLON_LOG wins over the config, so an operator can turn on debug without editing the file. */
