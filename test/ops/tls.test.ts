@@ -71,9 +71,10 @@ after(async () => {
 test("wss:// chat through a plugin, trusting the test's self-signed certificate", async () => {
   const ca = fs.readFileSync(path.join(dir, "localhost.crt"));
   const url = `wss://127.0.0.1:${httpsPort}/chat`; // the certificate names 127.0.0.1 too
-  const alice = await RecordingClient.connect(url, { ca });
+  const connect = () => RecordingClient.connect(url, { ca }).catch((err: Error) => assert.fail(`${err.message}\n--- nylon output ---\n${nylon.logs()}`));
+  const alice = await connect();
   await alice.received(2);
-  const bob = await RecordingClient.connect(url, { ca });
+  const bob = await connect();
   await bob.received(2);
   alice.socket.send("over tls");
   assert.equal((await bob.received(3)).at(-1), "over tls");
