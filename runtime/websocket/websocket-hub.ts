@@ -6,6 +6,7 @@ import { ConnectionRegistry } from "./connection-registry.js";
 import { WsConnection, type ConnectionOwner, type ConnectionTransport } from "./connection.js";
 import { LocalRooms } from "./local-rooms.js";
 import { MemoryAdapter } from "./adapters/memory-adapter.js";
+import { sentCloseCode } from "./protocol-error-code.js";
 import type { RoomAdapter } from "./room-adapter.js";
 import type { WebSocketSettings } from "./websocket-settings.js";
 import { wsTransport } from "./ws-transport.js";
@@ -103,11 +104,15 @@ export class WebSocketHub {
         this.touch(conn);
       });
       ws.on("ping", () => this.touch(conn));
-      ws.on("error", (err: Error) => input.error(err.message));
+      let protocolErrorCode: number | undefined;
+      ws.on("error", (err: Error) => {
+        protocolErrorCode ??= sentCloseCode(err);
+        input.error(err.message);
+      });
       ws.on("close", (code: number, reason: Buffer) => {
         this.liveness.delete(conn);
         this.sockets.delete(conn);
-        input.closed(code, reason.toString("utf8"));
+        input.closed(protocolErrorCode ?? code, reason.toString("utf8"));
       });
     });
   }
