@@ -12,7 +12,8 @@ interface Received {
 export class WsTestClient {
   private readonly queue: Received[] = [];
   private waiter: (() => void) | undefined;
-  private readonly closed: Promise<void>;
+  /** How the connection closed (code and reason as this client saw them). */
+  readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(
     readonly url: string,
@@ -22,12 +23,12 @@ export class WsTestClient {
       this.queue.push({ data, isBinary });
       this.waiter?.();
     });
-    this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
+    this.closed = new Promise((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: reason.toString("utf8") })));
   }
 
-  /** Opens a connection; rejects with the server's status when the upgrade is refused. */
-  static async connect(url: string): Promise<WsTestClient> {
-    const socket = new WebSocket(url);
+  /** Opens a connection (offering `protocols`); rejects with the server's status when the upgrade is refused. */
+  static async connect(url: string, protocols: string[] = [], options: WebSocket.ClientOptions = {}): Promise<WsTestClient> {
+    const socket = new WebSocket(url, protocols, options);
     const client = new WsTestClient(url, socket);
     await new Promise<void>((resolve, reject) => {
       socket.once("open", resolve);
@@ -39,6 +40,16 @@ export class WsTestClient {
 
   send(data: string | Uint8Array): void {
     this.socket.send(data);
+  }
+
+  /** The subprotocol the server accepted ("" when none). */
+  get protocol(): string {
+    return this.socket.protocol;
+  }
+
+  /** The extensions the server accepted ("" when none). */
+  get extensions(): string {
+    return this.socket.extensions;
   }
 
   /** The next text message (fails on a binary one, or when none arrives in time). */
@@ -56,8 +67,8 @@ export class WsTestClient {
   }
 
   /** Closes the connection and waits until it is closed. */
-  async close(): Promise<void> {
-    this.socket.close();
+  async close(code?: number, reason?: string): Promise<void> {
+    this.socket.close(code, reason);
     await this.closed;
   }
 

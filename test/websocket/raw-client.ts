@@ -58,6 +58,15 @@ export class RawClient {
     return done(this.outcomes);
   }
 
+  /** Stops reading from the socket, like a client whose application stalled (the server's writes back up). */
+  stopReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   destroy(): void {
     this.socket.destroy();
   }
