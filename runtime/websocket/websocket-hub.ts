@@ -31,7 +31,10 @@ export interface ConnectionInput {
 
 interface Liveness {
   ping(): void;
-  lastSeen: number;
+  /** When a message last went either way; pings and pongs do not count (liveness is not activity). */
+  lastActive: number;
+  /** The connection's bytesOut at the last check: a change means messages went out. */
+  bytesOutSeen: number;
   lastPing: number;
   awaitingPong: boolean;
   settings: WebSocketSettings;
@@ -91,7 +94,7 @@ export class WebSocketHub {
     const server = this.serverFor(settings, protocol);
     server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const now = Date.now();
-      this.liveness.set(conn, { ping: () => ws.ping(), lastSeen: now, lastPing: now, awaitingPong: false, settings });
+      this.liveness.set(conn, { ping: () => ws.ping(), lastActive: now, bytesOutSeen: 0, lastPing: now, awaitingPong: false, settings });
       this.sockets.set(conn, ws);
       const input = this.attach(conn, wsTransport(ws), events);
       ws.on("message", (data: Buffer, isBinary: boolean) => {
@@ -101,9 +104,7 @@ export class WebSocketHub {
       ws.on("pong", () => {
         const l = this.liveness.get(conn);
         if (l) l.awaitingPong = false;
-        this.touch(conn);
       });
-      ws.on("ping", () => this.touch(conn));
       let protocolErrorCode: number | undefined;
       ws.on("error", (err: Error) => {
         protocolErrorCode ??= sentCloseCode(err);
@@ -174,7 +175,7 @@ export class WebSocketHub {
 
   private touch(conn: WsConnection): void {
     const l = this.liveness.get(conn);
-    if (l) l.lastSeen = Date.now();
+    if (l) l.lastActive = Date.now();
   }
 
   private checkLiveness(): void {
@@ -188,7 +189,11 @@ export class WebSocketHub {
         transport.terminate();
         continue;
       }
-      if (s.idleTimeoutMs > 0 && now - l.lastSeen > s.idleTimeoutMs) {
+      if (conn.bytesOut !== l.bytesOutSeen) {
+        l.bytesOutSeen = conn.bytesOut;
+        l.lastActive = now;
+      }
+      if (s.idleTimeoutMs > 0 && now - l.lastActive > s.idleTimeoutMs) {
         conn.close(1001, "idle timeout");
         continue;
       }
