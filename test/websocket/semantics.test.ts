@@ -51,7 +51,7 @@ const VALID_HANDSHAKE = {
 
 // ---- 1. upgrade ----------------------------------------------------------------------------------
 
-test("a valid handshake completes (ws checks Sec-WebSocket-Accept) and the connection talks", async () => {
+test("a valid handshake completes (ws checks Sec-WebSocket-Accept) and the connection talks", { timeout: 10_000 }, async () => {
   const client = await WsTestClient.connect(url());
   assert.match(await idOf(client), /^[^:]+:\d+$/);
   const raw = await RawClient.connect(url()); // checks 101 and the accept key byte for byte
@@ -59,7 +59,7 @@ test("a valid handshake completes (ws checks Sec-WebSocket-Accept) and the conne
   await client.close();
 });
 
-test("a request that is not a valid upgrade gets the plugin's own answer, and nothing of a handshake", async () => {
+test("a request that is not a valid upgrade gets the plugin's own answer, and nothing of a handshake", { timeout: 10_000 }, async () => {
   const cases: [string, Record<string, string>, string?][] = [
     ["a plain GET", {}],
     ["no Connection: Upgrade", { ...VALID_HANDSHAKE, connection: "keep-alive" }],
@@ -73,7 +73,7 @@ test("a request that is not a valid upgrade gets the plugin's own answer, and no
   }
 });
 
-test("the plugin picks a subprotocol the client offered; one it did not offer is refused as not an upgrade", async () => {
+test("the plugin picks a subprotocol the client offered; one it did not offer is refused as not an upgrade", { timeout: 10_000 }, async () => {
   const client = await WsTestClient.connect(url(), ["chat.v1", "chat.v2"]);
   assert.equal(client.protocol, "chat.v2");
   await client.close();
@@ -85,7 +85,7 @@ test("the plugin picks a subprotocol the client offered; one it did not offer is
 
 // ---- 2. callbacks --------------------------------------------------------------------------------
 
-test("callbacks run in the order the events happened, and onClose gets the client's code and reason", async () => {
+test("callbacks run in the order the events happened, and onClose gets the client's code and reason", { timeout: 10_000 }, async () => {
   const client = await WsTestClient.connect(url());
   const id = await idOf(client);
   client.send("hello");
@@ -124,7 +124,7 @@ for (const [what, frame, code, error] of [
   });
 }
 
-test("close from the plugin: default 1000, or the given code and reason; a forbidden code is an error value", async () => {
+test("close from the plugin: default 1000, or the given code and reason; a forbidden code is an error value", { timeout: 10_000 }, async () => {
   const plain = await WsTestClient.connect(url());
   plain.send("close 1005");
   assert.equal(await plain.nextText(), "err NYLON_E_INVALID_ARGUMENT");
@@ -138,7 +138,7 @@ test("close from the plugin: default 1000, or the given code and reason; a forbi
   assert.equal(await watcher.closeOf(id), "close 4001 done for today");
 });
 
-test("a callback that throws closes its connection with 1011; onClose still runs; the plugin serves on", async () => {
+test("a callback that throws closes its connection with 1011; onClose still runs; the plugin serves on", { timeout: 10_000 }, async () => {
   const client = await WsTestClient.connect(url());
   const id = await idOf(client);
   client.send("throw");
@@ -151,7 +151,7 @@ test("a callback that throws closes its connection with 1011; onClose still runs
 
 // ---- 3. methods and rooms ------------------------------------------------------------------------
 
-test("a broadcast reaches every member including the sender; excludeSelf leaves the sender out", async () => {
+test("a broadcast reaches every member including the sender; excludeSelf leaves the sender out", { timeout: 10_000 }, async () => {
   const [alice, bob] = [await WsTestClient.connect(url()), await WsTestClient.connect(url())];
   for (const c of [alice, bob]) {
     c.send("join lobby");
@@ -175,7 +175,7 @@ test("a broadcast reaches every member including the sender; excludeSelf leaves 
   await closeAll([alice, bob]);
 });
 
-test("broadcasting to a room one is not in is allowed and reaches its members", async () => {
+test("broadcasting to a room one is not in is allowed and reaches its members", { timeout: 10_000 }, async () => {
   const [member, outsider] = [await WsTestClient.connect(url()), await WsTestClient.connect(url())];
   member.send("join stage");
   assert.equal(await member.nextText(), "ok");
@@ -186,7 +186,7 @@ test("broadcasting to a room one is not in is allowed and reaches its members", 
   await closeAll([member, outsider]);
 });
 
-test("joining twice is harmless; rooms() lists each room once; leave removes it; sizes follow", async () => {
+test("joining twice is harmless; rooms() lists each room once; leave removes it; sizes follow", { timeout: 10_000 }, async () => {
   const [a, b] = [await WsTestClient.connect(url()), await WsTestClient.connect(url())];
   a.send("twice r1");
   assert.equal(await a.nextText(), "ok");
@@ -215,7 +215,7 @@ test("joining twice is harmless; rooms() lists each room once; leave removes it;
   await closeAll([a, b]);
 });
 
-test("a closed connection leaves every room, and its onClose broadcast reaches the rest", async () => {
+test("a closed connection leaves every room, and its onClose broadcast reaches the rest", { timeout: 10_000 }, async () => {
   const [leaver, stayer] = [await WsTestClient.connect(url()), await WsTestClient.connect(url())];
   const leaverId = await idOf(leaver);
   for (const room of ["x1", "x2"]) {
@@ -233,7 +233,7 @@ test("a closed connection leaves every room, and its onClose broadcast reaches t
   await stayer.close();
 });
 
-test("the connection id reaches that connection with sendTextTo; an unknown id is an error value", async () => {
+test("the connection id reaches that connection with sendTextTo; an unknown id is an error value", { timeout: 10_000 }, async () => {
   const [a, b] = [await WsTestClient.connect(url()), await WsTestClient.connect(url())];
   const bId = await idOf(b);
   a.send(`to ${bId} psst`);
