@@ -67,8 +67,9 @@ export class WsConnection {
   deliver(message: OutboundMessage): DeliveryOutcome {
     const transport = this.transport;
     if (this.state !== "open" || !transport) return "not-open";
-    // The policy applies once what is already queued is over the limit, so one message larger than
-    // the buffer still goes out; memory per connection stays under the limit plus one message.
+    // The policy applies once what the peer left unread is over the limit, so one message larger than
+    // the buffer still goes out; memory per connection stays under the limit plus what one turn of the
+    // event loop sends it (frames batched in a turn are not counted: see write-coalescer.ts).
     if (transport.bufferedAmount > this.limits.sendBufferBytes) {
       if (this.limits.slowConsumer === "drop") {
         this.dropped++;

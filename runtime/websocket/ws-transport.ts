@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import type { ConnectionTransport } from "./connection.js";
 import type { OutboundMessage } from "./outbound-message.js";
-import { writeCoalesced } from "./write-coalescer.js";
+import { bytesCorkedThisTurn, writeCoalesced } from "./write-coalescer.js";
 
 /**
  * A connection's frames on a real socket. Without compression the already-built frame bytes are
@@ -13,8 +13,9 @@ export function wsTransport(ws: WebSocket): ConnectionTransport {
   const socket = (ws as unknown as { _socket: Socket })._socket;
   const compressed = ws.extensions !== "";
   return {
+    // What the peer has not taken from earlier turns (the kernel refused it), not this turn's batch.
     get bufferedAmount() {
-      return ws.bufferedAmount;
+      return ws.bufferedAmount - bytesCorkedThisTurn(socket);
     },
     send(message: OutboundMessage) {
       if (compressed) ws.send(message.data, { binary: message.binary });
