@@ -7,6 +7,7 @@ import { WsConnection, type ConnectionOwner, type ConnectionTransport } from "./
 import { LocalRooms } from "./local-rooms.js";
 import { MemoryAdapter } from "./adapters/memory-adapter.js";
 import { sentCloseCode } from "./protocol-error-code.js";
+import { failFastOnInvalidUtf8 } from "./utf8-fail-fast.js";
 import type { RoomAdapter } from "./room-adapter.js";
 import type { WebSocketSettings } from "./websocket-settings.js";
 import { wsTransport } from "./ws-transport.js";
@@ -93,6 +94,7 @@ export class WebSocketHub {
   ): void {
     const server = this.serverFor(settings, protocol);
     server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      failFastOnInvalidUtf8(ws);
       const now = Date.now();
       this.liveness.set(conn, { ping: () => ws.ping(), lastActive: now, bytesOutSeen: 0, lastPing: now, awaitingPong: false, settings });
       this.sockets.set(conn, ws);
