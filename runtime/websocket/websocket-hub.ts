@@ -112,6 +112,10 @@ export class WebSocketHub {
         protocolErrorCode ??= sentCloseCode(err);
         input.error(err.message);
       });
+      // ws drops the socket on a socket error (a reset, EPIPE) without an 'error' event of its own.
+      socket.on("error", (err: Error) => {
+        if (conn.state !== "closed") input.error(err.message);
+      });
       ws.on("close", (code: number, reason: Buffer) => {
         this.liveness.delete(conn);
         this.sockets.delete(conn);
