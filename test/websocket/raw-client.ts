@@ -71,6 +71,11 @@ export class RawClient {
     this.socket.destroy();
   }
 
+  /** Aborts the connection with a TCP reset, as a crashed client or a dropped network path would. */
+  reset(): void {
+    this.socket.resetAndDestroy();
+  }
+
   private receive(chunk: Buffer): void {
     for (const event of this.parser.push(chunk)) {
       this.record(event);

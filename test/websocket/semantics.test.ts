@@ -124,6 +124,15 @@ for (const [what, frame, code, error] of [
   });
 }
 
+test("a socket error (the client resets the connection) calls onError, then onClose with 1006", { timeout: 10_000 }, async (t) => {
+  const { client, id } = await rawWithId(t);
+  client.reset();
+  const events = await watcher.events(id, 4);
+  assert.deepEqual([events[0], events[1]], ["open", "text 2"]);
+  assert.match(events[2]!, /^error .*ECONNRESET/);
+  assert.equal(events[3], "close 1006 ");
+});
+
 test("close from the plugin: default 1000, or the given code and reason; a forbidden code is an error value", { timeout: 10_000 }, async () => {
   const plain = await WsTestClient.connect(url());
   plain.send("close 1005");
