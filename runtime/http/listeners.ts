@@ -50,7 +50,9 @@ export class ListenerSet {
   async prepare(wanted: ListenerAddresses, certificates: TlsCertificates | null): Promise<ListenerChange> {
     const added: OpenListener[] = [];
     try {
-      for (const kind of ["http", "https", "metrics"] as const) {
+      // Metrics first: once a proxy port accepts, /health and /metrics already answer (supervisors and
+      // tests wait for the proxy port).
+      for (const kind of ["metrics", "https", "http"] as const) {
         for (const address of wanted[kind]) {
           if (this.open.has(keyOf(kind, address))) continue;
           added.push({ kind, address, server: await this.listen(kind, address, certificates) });
