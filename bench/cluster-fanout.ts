@@ -7,13 +7,12 @@
 //   node dist/bench/cluster-fanout.js [--subscribers 1000] [--seconds 5] [--rates 20,50,100,200,400,800,1600,3200]
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { buildFrame, Opcode } from "../test/websocket/frame-builder.js";
+import { DELIVERED_THRESHOLD, FANOUT_PAYLOAD as PAYLOAD, maskedText, publish, settled, STRAGGLER_GRACE_MS } from "./support/fanout-publisher.js";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
 import { serverFrameBytes } from "./support/frame-sizes.js";
 import { freePort } from "./support/free-port.js";
@@ -23,11 +22,6 @@ import { openRawConnections } from "./support/raw-connections.js";
 import { compiledScriptPath, nylonCliPath, pluginWasmPath, repoRoot } from "./support/repo-paths.js";
 import { spawnServer, type SpawnedServer } from "./support/spawn-server.js";
 
-const PAYLOAD = "abcdefghijklmnopqrstuvwxyz012345"; // 32 B, JSON-safe for Socket.IO
-const DELIVERED_THRESHOLD = 0.99;
-const PUBLISH_TICK_MS = 1;
-const STRAGGLER_GRACE_MS = 1000;
-const QUIET_MS = 300;
 const WARM_UP_ATTEMPTS = 20;
 
 const { values: options } = parseArgs({
@@ -132,32 +126,6 @@ interface StepResult {
   deliveriesPerSecond: number;
   serverCpuPercent: number;
   serverCpuMicrosPerDelivery: number;
-}
-
-const maskedText = (text: string) => buildFrame({ opcode: Opcode.text, payload: text, mask: Buffer.from([1, 2, 3, 4]) });
-
-/** Resolves once `read()` hasn't changed for QUIET_MS (or after `limitMs`). */
-async function settled(read: () => number, limitMs = 10_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  let last = -1;
-  while (read() !== last && Date.now() < deadline) {
-    last = read();
-    await sleep(QUIET_MS);
-  }
-}
-
-/** Writes `count` frames at `rate` per second, catching up on each 1 ms tick when the event loop lags. */
-async function publish(publisher: Socket, frame: Buffer, rate: number, count: number): Promise<void> {
-  const startedAt = performance.now();
-  let sent = 0;
-  while (sent < count) {
-    const due = Math.min(count, Math.floor(((performance.now() - startedAt) * rate) / 1000)) - sent;
-    if (due > 0) {
-      publisher.write(Buffer.concat(Array.from({ length: due }, () => frame)));
-      sent += due;
-    }
-    await sleep(PUBLISH_TICK_MS);
-  }
 }
 
 async function benchPeer(peer: ClusterPeer): Promise<StepResult[]> {
