@@ -16,6 +16,7 @@ import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./support/free-port.js";
+import { recordSection } from "./support/benchmarks-doc.js";
 import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
 import { nylonCliPath, repoRoot } from "./support/repo-paths.js";
@@ -216,8 +217,6 @@ const HEADING = "## HTTP proxy (issue 3)";
 
 /** Replaces this benchmark's section of docs/benchmarks.md (or appends it), leaving the others alone. */
 function recordInDocs(results: Result[], nginxRps: number, seconds: number): void {
-  const file = join(repoRoot, "docs", "benchmarks.md");
-  const doc = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
   const rows = results.map((r) =>
     r.rps === null
       ? `| ${r.target} | not measured: ${r.note ?? ""} | | | |`
@@ -237,7 +236,7 @@ function recordInDocs(results: Result[], nginxRps: number, seconds: number): voi
     "npx tsc -p tsconfig.json && node dist/bench/http-proxy.js      # --seconds 8, --no-docs",
     "```",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)}, ${machineLoad()} (other engineers' jobs were running):`,
+    `Measured ${new Date().toISOString().slice(0, 10)}, ${machineLoad()}:`,
     "",
     "| Target | req/s | avg latency | server CPU µs/req | req/s vs nginx |",
     "|---|---|---|---|---|",
@@ -249,15 +248,7 @@ function recordInDocs(results: Result[], nginxRps: number, seconds: number): voi
       : []),
     "",
   ].join("\n");
-  const start = doc.indexOf(HEADING);
-  let next: string;
-  if (start === -1) next = doc.trimEnd() + "\n\n" + section;
-  else {
-    const end = doc.indexOf("\n## ", start + HEADING.length);
-    next = doc.slice(0, start) + section + (end === -1 ? "" : doc.slice(end + 1));
-  }
-  writeFileSync(file, next);
-  console.log(`recorded in ${file}`);
+  recordSection(HEADING, section);
 }
 
 await main();

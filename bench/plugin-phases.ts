@@ -11,11 +11,12 @@
 // First, the same two request filters are called in this process through nylon's PluginHost (no HTTP,
 // no sockets): the plugin's own cost per request, which a busy box disturbs far less than wrk runs.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
 import { freePort } from "./support/free-port.js";
+import { recordSection } from "./support/benchmarks-doc.js";
 import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
 import { nylonCliPath, pluginWasmPath, repoRoot } from "./support/repo-paths.js";
@@ -224,8 +225,6 @@ function recordInDocs(
   rounds: number,
   pinning: string,
 ): void {
-  const file = join(repoRoot, "docs", "benchmarks.md");
-  const doc = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
   const base = summary[0]!;
   const rows = summary.map(
     (s) =>
@@ -267,15 +266,7 @@ function recordInDocs(
       : []),
     "",
   ].join("\n");
-  const start = doc.indexOf(HEADING);
-  let next: string;
-  if (start === -1) next = doc.trimEnd() + "\n\n" + section;
-  else {
-    const end = doc.indexOf("\n## ", start + HEADING.length);
-    next = doc.slice(0, start) + section + (end === -1 ? "" : doc.slice(end + 1));
-  }
-  writeFileSync(file, next);
-  console.log(`recorded in ${file}`);
+  recordSection(HEADING, section);
 }
 
 await main();
