@@ -4,12 +4,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./repo-paths.js";
 
-export function recordSection(heading: string, section: string): void {
+export function recordSection(heading: string, text: string): void {
+  const section = `${text.trimEnd()}\n\n`;
   const file = join(repoRoot, "docs", "benchmarks.md");
   const doc = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
   const start = doc.indexOf(heading);
   let next: string;
-  if (start === -1) next = doc.trimEnd() + "\n\n" + section;
+  if (start === -1) next = `${doc.trimEnd()}\n\n${section}`;
   else {
     const end = doc.indexOf("\n## ", start + heading.length);
     next = doc.slice(0, start) + section + (end === -1 ? "" : doc.slice(end + 1));
