@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { DEAD_NODE_REMOVAL_BOUND_MS } from "../../runtime/websocket/adapters/redis-membership.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
 import { WsTestClient } from "../support/ws-test-client.js";
-import { RedisServer, redisServerMissing } from "./redis-server.js";
+import { RedisServer } from "./redis-server.js";
 
 function clusterConfig(redisPort: number, keyPrefix: string): string {
   return `
@@ -55,7 +55,7 @@ async function untilSizes(probes: WsTestClient[], expected: number, timeoutMs: n
   }
 }
 
-describe("three nylon nodes sharing rooms through Redis", { skip: redisServerMissing }, () => {
+describe("three nylon nodes sharing rooms through Redis", () => {
   let redis: RedisServer;
   let nodes: NylonProcess[] = [];
   const clients: WsTestClient[] = [];

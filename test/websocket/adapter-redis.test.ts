@@ -7,7 +7,7 @@ import { outboundMessage } from "../../runtime/websocket/outbound-message.js";
 import { encodeEnvelope, EnvelopeKind } from "../../runtime/websocket/adapters/redis-envelope.js";
 import { RedisKeys } from "../../runtime/websocket/adapters/redis-keys.js";
 import { DEAD_NODE_REMOVAL_BOUND_MS, HEARTBEAT_INTERVAL_MS } from "../../runtime/websocket/adapters/redis-membership.js";
-import { RedisServer, redisServerMissing } from "../cluster/redis-server.js";
+import { RedisServer } from "../cluster/redis-server.js";
 import { eventually, memoryLogger, redisSettings, startRedisNode, stopNode, type TestNode } from "./adapter-nodes.js";
 import type { RedisAdapter } from "../../runtime/websocket/adapters/redis-adapter.js";
 import type { RedisSettings } from "../../runtime/config/schema.js";
@@ -15,7 +15,7 @@ import type { RedisSettings } from "../../runtime/config/schema.js";
 type RedisNode = TestNode & { adapter: RedisAdapter };
 const text = (s: string) => outboundMessage(false, Buffer.from(s));
 
-describe("redis adapter", { skip: redisServerMissing }, () => {
+describe("redis adapter", () => {
   let redis: RedisServer;
   let settings: RedisSettings;
   let keys: RedisKeys;

@@ -3,14 +3,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { outboundMessage } from "../../runtime/websocket/outbound-message.js";
-import { RedisServer, redisServerMissing } from "../cluster/redis-server.js";
+import { RedisServer } from "../cluster/redis-server.js";
 import { eventually, startCluster, type AdapterKind, type RecordingClient, type TestCluster } from "./adapter-nodes.js";
 
 const text = (s: string) => outboundMessage(false, Buffer.from(s));
 const binary = (bytes: number[]) => outboundMessage(true, Buffer.from(bytes));
 
 for (const kind of ["memory", "redis"] as AdapterKind[]) {
-  describe(`room adapter semantics: ${kind}`, { skip: kind === "redis" && redisServerMissing }, () => {
+  describe(`room adapter semantics: ${kind}`, () => {
     let redis: RedisServer | undefined;
     let cluster: TestCluster;
 
