@@ -6,18 +6,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { transpile as transpileLatest } from "@bytecodealliance/jco";
-import { allocateRequestId, newResponseState, type RequestContext } from "../runtime/http/request-context.js";
 import { createLogger } from "../runtime/observe/logger.js";
+import { echoCallbackRate } from "./support/echo-callback-rate.js";
 import { compileTranspiled, loadComponent, type CompiledComponent } from "../runtime/plugin/component-loader.js";
 import { PluginHost } from "../runtime/plugin/plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS } from "../runtime/plugin/plugin-limits.js";
 import { packageRoot } from "../runtime/package-paths.js";
 import { WebSocketHub } from "../runtime/websocket/websocket-hub.js";
-import { DEFAULT_WEBSOCKET_SETTINGS } from "../runtime/websocket/websocket-settings.js";
 
 const seconds = Number(process.argv[2] ?? 3);
 const wasm = path.join(packageRoot, "plugins", "echo", "echo.wasm");
-const message = "x".repeat(64);
 
 /** Echo callbacks per second through a PluginHost built on `component`. */
 function measure(component: CompiledComponent): number {
@@ -25,59 +23,11 @@ function measure(component: CompiledComponent): number {
   const logger = createLogger("error");
   const plugin = new PluginHost({ name: "echo", file: wasm, config: {}, limits: DEFAULT_PLUGIN_LIMITS }, component, hub, logger);
   plugin.start();
-  let sent = 0;
-  // Open a connection the way the proxy does: the echo entry's request filter upgrades the request.
-  const ctx = upgradeRequest();
-  plugin.runPhase(ctx, "echo", "request-filter");
-  const conn = ctx.upgrade!.conn;
-  conn.transport = { bufferedAmount: 0, send: () => void sent++, close: () => {}, terminate: () => {} };
-  conn.state = "open";
-  plugin.open(conn);
-  const run = (ms: number) => {
-    const end = performance.now() + ms;
-    let n = 0;
-    while (performance.now() < end) {
-      for (let i = 0; i < 1000; i++) plugin.text(conn, message);
-      n += 1000;
-    }
-    return n;
-  };
-  run(1000); // warm-up: lazy compilation and tier-up (wasm-toolchain-facts P13)
-  const before = sent;
-  const t0 = performance.now();
-  const n = run(seconds * 1000);
-  const rate = n / ((performance.now() - t0) / 1000);
-  if (sent - before !== n) throw new Error(`expected ${n} send-text calls, saw ${sent - before}`);
+  const rate = echoCallbackRate(plugin, "echo", seconds);
   hub.stop();
   return rate;
 }
 
-/** A valid WebSocket upgrade request, as the pipeline would hand it to the plugin. */
-function upgradeRequest(): RequestContext {
-  return {
-    id: allocateRequestId(),
-    method: "GET",
-    rawUrl: "/ws",
-    path: "/ws",
-    query: "",
-    host: "bench",
-    tls: false,
-    clientIp: "127.0.0.1",
-    startedAt: Date.now(),
-    startedHr: process.hrtime.bigint(),
-    headers: {},
-    params: {},
-    body: null,
-    bodyTooLarge: false,
-    response: newResponseState(),
-    currentPayload: undefined,
-    upgrade: null,
-    upgradeError: null,
-    offeredProtocols: [],
-    wsSettings: DEFAULT_WEBSOCKET_SETTINGS,
-    stream: null,
-  };
-}
 
 async function main(): Promise<void> {
   if (!fs.existsSync(wasm)) throw new Error(`${wasm} is missing: run \`node dist/cli/nylon.js build plugins/echo\` first`);

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { transpile } from "jco-legacy";
-import { allocateRequestId, newResponseState, type RequestContext } from "../runtime/http/request-context.js";
+import { benchRequest, echoCallbackRate } from "./support/echo-callback-rate.js";
 import { createLogger } from "../runtime/observe/logger.js";
 import { loadComponent, type CompiledComponent, type SandboxLimits } from "../runtime/plugin/component-loader.js";
 import { PluginHost } from "../runtime/plugin/plugin-host.js";
@@ -17,39 +17,12 @@ import { DEFAULT_PLUGIN_LIMITS, type PluginLimits } from "../runtime/plugin/plug
 import { sandboxModule } from "../runtime/plugin/sandbox/sandbox-module.js";
 import { packageRoot } from "../runtime/package-paths.js";
 import { WebSocketHub } from "../runtime/websocket/websocket-hub.js";
-import { DEFAULT_WEBSOCKET_SETTINGS } from "../runtime/websocket/websocket-settings.js";
 
 const seconds = Number(process.argv[2] ?? 3);
 const echoWasm = path.join(packageRoot, "plugins", "echo", "echo.wasm");
 const spinWasm = path.join(packageRoot, "test", "plugins", "spin-request-filter", "spin-request-filter.wasm");
-const message = "x".repeat(64);
 const quietLogger = createLogger("fatal");
 
-function request(query: string): RequestContext {
-  return {
-    id: allocateRequestId(),
-    method: "GET",
-    rawUrl: `/x?${query}`,
-    path: "/x",
-    query,
-    host: "bench",
-    tls: false,
-    clientIp: "127.0.0.1",
-    startedAt: Date.now(),
-    startedHr: process.hrtime.bigint(),
-    headers: { connection: "Upgrade", upgrade: "websocket" },
-    params: {},
-    body: null,
-    bodyTooLarge: false,
-    response: newResponseState(),
-    currentPayload: undefined,
-    upgrade: null,
-    upgradeError: null,
-    offeredProtocols: [],
-    wsSettings: DEFAULT_WEBSOCKET_SETTINGS,
-    stream: null,
-  };
-}
 
 function host(component: CompiledComponent, file: string, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS): PluginHost {
   const plugin = new PluginHost({ name: path.basename(file, ".wasm"), file, config: {}, limits }, component, new WebSocketHub("bench"), quietLogger);
@@ -60,28 +33,7 @@ function host(component: CompiledComponent, file: string, limits: PluginLimits =
 /** Echo callbacks per second through a PluginHost (the proxy's own path for a WebSocket message). */
 function echoRate(component: CompiledComponent): number {
   const plugin = host(component, echoWasm);
-  const ctx = request("");
-  plugin.runPhase(ctx, "echo", "request-filter");
-  const conn = ctx.upgrade!.conn;
-  let sent = 0;
-  conn.transport = { bufferedAmount: 0, send: () => void sent++, close: () => {}, terminate: () => {} };
-  conn.state = "open";
-  plugin.open(conn);
-  const run = (ms: number) => {
-    const end = performance.now() + ms;
-    let n = 0;
-    while (performance.now() < end) {
-      for (let i = 0; i < 1000; i++) plugin.text(conn, message);
-      n += 1000;
-    }
-    return n;
-  };
-  run(1000); // lazy compilation and tier-up (wasm-toolchain-facts P13)
-  const before = sent;
-  const t0 = performance.now();
-  const n = run(seconds * 1000);
-  const rate = n / ((performance.now() - t0) / 1000);
-  if (sent - before !== n) throw new Error(`expected ${n} send-text calls, saw ${sent - before}`);
+  const rate = echoCallbackRate(plugin, "echo", seconds);
   plugin.hub.stop();
   return rate;
 }
@@ -120,14 +72,14 @@ function deadlineRecovery(component: CompiledComponent, deadlineMs: number): { o
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
-    plugin.runPhase(request("misbehave=1"), "hostile", "request-filter");
+    plugin.runPhase(benchRequest("misbehave=1"), "hostile", "request-filter");
     throw new Error("the spinning callback returned");
   } catch (err) {
     if (!String((err as Error).message).includes("deadline exceeded")) throw err;
   }
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
-  const result = plugin.runPhase(request(""), "hostile", "request-filter");
+  const result = plugin.runPhase(benchRequest(""), "hostile", "request-filter");
   const t2 = performance.now();
   if (result !== "end") throw new Error(`the rebuilt instance answered ${result}`);
   plugin.stop();
