@@ -68,7 +68,8 @@ routes:
       const reply = await get(`${nylon.url}/bad`);
       return reply.status === 200 && reply.text === "fixed";
     }, 20_000);
-    assert.match(nylon.logs(), /configuration reloaded/);
+    // Logs are written asynchronously: the line may follow the first answer of the new build.
+    await eventually(async () => /configuration reloaded/.test(nylon.logs()), 5_000);
     const neighbour = await get(`${nylon.url}/good`);
     assert.equal(neighbour.text, "healthy");
     assert.equal(nylon.child.exitCode, null, "the proxy is still running");
