@@ -18,8 +18,10 @@ installConsole();
 installClockAndRandom();
 installTimers();
 
-/** Per-request handlers, keyed by "<req>\u0000<entry>", dropped at on-request-end. */
-const requests = new Map<number, Map<string, PhaseHandler>>();
+/** A plugin registers at most this many entries, so (request, entry) makes one numeric key. */
+const MAX_ENTRIES = 1024;
+/** Per-request handlers, keyed by req * MAX_ENTRIES + entry index; dropped after the entry's last phase. */
+const handlers = new Map<number, PhaseHandler>();
 /** Open connections and their callbacks, keyed by the connection handle. */
 const connections = new Map<number, OpenConnection>();
 
@@ -27,13 +29,17 @@ const connections = new Map<number, OpenConnection>();
  * Which phases each entry handles, found by running its registration function once with a probe
  * handler (registration functions only register handlers, as in every Nylon example).
  */
-/** Entry names by the index the host passes to `on-phase`, and the last phase each handles. */
+/** By the index the host passes to `on-phase`: each entry's name, registration function and last phase. */
 const entryNames: string[] = [];
-const lastPhaseOf = new Map<string, Phase>();
+const entryRegisters: ((phase: PhaseHandler) => void)[] = [];
+const entryLastPhase: (Phase | undefined)[] = [];
 
 function describeEntries(): EntryInfo[] {
   const out: EntryInfo[] = [];
+  if (registry.entries.size > MAX_ENTRIES) throw new Error(`a plugin may register at most ${MAX_ENTRIES} entries`);
   entryNames.length = 0;
+  entryRegisters.length = 0;
+  entryLastPhase.length = 0;
   for (const [name, register] of registry.entries) {
     const probe = new PhaseHandler(0);
     register(probe);
@@ -45,7 +51,8 @@ function describeEntries(): EntryInfo[] {
     if (h.logging) phases.push("logging");
     out.push({ name, phases });
     entryNames.push(name);
-    if (phases.length > 0) lastPhaseOf.set(name, phases[phases.length - 1]!);
+    entryRegisters.push(register);
+    entryLastPhase.push(phases[phases.length - 1]);
   }
   return out;
 }
@@ -56,34 +63,31 @@ function describe(thrown: unknown): string {
   return thrown.stack ? `${thrown.name}: ${thrown.message}\n${thrown.stack}` : `${thrown.name}: ${thrown.message}`;
 }
 
-function handlerFor(req: number, entry: string): PhaseHandler | undefined {
-  let perEntry = requests.get(req);
-  let handler = perEntry?.get(entry);
+function handlerFor(req: number, index: number): PhaseHandler | undefined {
+  const key = req * MAX_ENTRIES + index;
+  let handler = handlers.get(key);
   if (handler) return handler;
-  const register = registry.entries.get(entry);
+  const register = entryRegisters[index];
   if (!register) return undefined;
   handler = new PhaseHandler(req);
   register(handler);
-  if (!perEntry) requests.set(req, (perEntry = new Map()));
-  perEntry.set(entry, handler);
+  handlers.set(key, handler);
   return handler;
 }
 
 /** After an entry's last phase, the host calls no more of its phases for this request: drop its state. */
-function dropIfLast(req: number, entry: string, phase: Phase): void {
-  if (lastPhaseOf.get(entry) !== phase) return;
-  const perEntry = requests.get(req);
-  if (perEntry?.delete(entry) && perEntry.size === 0) requests.delete(req);
+function dropIfLast(req: number, index: number, phase: Phase): void {
+  if (entryLastPhase[index] === phase) handlers.delete(req * MAX_ENTRIES + index);
 }
 
 function registerConnection(conn: OpenConnection): void {
   connections.set(conn.ws.handle, conn);
 }
 
-function runPhase(req: number, entry: string, phase: Phase): PhaseResult {
-  const handler = handlerFor(req, entry);
+function runPhase(req: number, index: number, phase: Phase): PhaseResult {
+  const handler = handlerFor(req, index);
   if (!handler) {
-    host.log("error", `no handler registered for entry "${entry}"`);
+    host.log("error", `no handler registered for entry #${index}`);
     return "failed";
   }
   const h = handler.handlers;
@@ -177,18 +181,17 @@ export const guest = {
   },
   entries: describeEntries,
   onPhase(req: number, entryIndex: number, phase: Phase): PhaseResult {
-    const entry = entryNames[entryIndex] ?? "";
     try {
-      return runPhase(req, entry, phase);
+      return runPhase(req, entryIndex, phase);
     } catch (thrown) {
-      host.log("error", `entry "${entry}" ${phase} failed: ${describe(thrown)}`);
+      host.log("error", `entry "${entryNames[entryIndex] ?? entryIndex}" ${phase} failed: ${describe(thrown)}`);
       return "failed";
     } finally {
-      dropIfLast(req, entry, phase);
+      dropIfLast(req, entryIndex, phase);
     }
   },
   onRequestEnd(req: number): void {
-    requests.delete(req);
+    for (let i = 0; i < entryNames.length; i++) handlers.delete(req * MAX_ENTRIES + i);
   },
   wsOnOpen: onOpen,
   wsOnMessageText: onText,
