@@ -97,7 +97,7 @@ async function startSocketIoCluster(redis: SpawnedServer): Promise<Cluster | str
   const nodes: SpawnedServer[] = [];
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
-    const script = compiledScriptPath("bench/cluster-fanout-socketio-node");
+    const script = compiledScriptPath("bench/servers/socketio-fanout");
     nodes.push(await spawnServer({ command: process.execPath, args: [script, String(port), String(redis.port)], port }));
   }
   const path = "/socket.io/?EIO=4&transport=websocket";
