@@ -1,13 +1,15 @@
 // How many echo callbacks per second (a 64-byte text message in, one send-text out) the TypeScript
 // echo plugin sustains in-process, through nylon's real host (PluginHost + host imports), with the
-// glue nylon uses (jco 1.10.2) and, in the same run, with the glue of the latest jco.
+// glue nylon uses (jco 1.10.2) and, in the same run, with the glue of the latest jco, and the floor of
+// any QuickJS plugin on this machine (bench/support/quickjs-floor.ts).
 //
 //   node dist/bench/plugin-call.js [seconds-per-run=3]
 import fs from "node:fs";
 import path from "node:path";
 import { transpile as transpileLatest } from "@bytecodealliance/jco";
 import { createLogger } from "../runtime/observe/logger.js";
-import { echoCallbackRate } from "./support/echo-callback-rate.js";
+import { echoCallbackRate, MESSAGE } from "./support/echo-callback-rate.js";
+import { measureQuickJsFloor } from "./support/quickjs-floor.js";
 import { compileTranspiled, loadComponent, type CompiledComponent } from "../runtime/plugin/component-loader.js";
 import { PluginHost } from "../runtime/plugin/plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS } from "../runtime/plugin/plugin-limits.js";
@@ -39,10 +41,16 @@ async function main(): Promise<void> {
   const legacyVersion = JSON.parse(fs.readFileSync(path.join(packageRoot, "node_modules/jco-legacy/package.json"), "utf8")).version;
   const oursRate = measure(ours);
   const latestRate = measure(latest);
+  const floor = await measureQuickJsFloor(seconds, MESSAGE);
+  const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-US")}/s`;
   console.log(`echo callbacks/s, 64-byte text in, one send-text out, ${seconds} s each after 1 s warm-up`);
   console.log(`  nylon (jco ${legacyVersion} glue): ${Math.round(oursRate).toLocaleString("en-US")}/s`);
   console.log(`  latest jco ${jcoVersion} glue:      ${Math.round(latestRate).toLocaleString("en-US")}/s`);
   console.log(`  ratio: ${(oursRate / latestRate).toFixed(2)}x   target: >= 300,000/s`);
+  console.log(`QuickJS floor (jco ${legacyVersion} glue, no SDK, no sandbox, host functions that do nothing):`);
+  console.log(`  bare echo guest (one string in, one send-text out): ${perSecond(floor.bareEcho)}`);
+  console.log(`  empty export taking (u32, string):                 ${perSecond(floor.emptyCall)}`);
+  console.log(`  nylon reaches ${((oursRate / floor.bareEcho) * 100).toFixed(0)} % of the bare echo`);
 }
 
 await main();

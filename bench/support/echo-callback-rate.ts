@@ -3,9 +3,10 @@
 import { createRequestContext } from "../../runtime/http/create-request-context.js";
 import type { RequestContext } from "../../runtime/http/request-context.js";
 import type { PluginHost } from "../../runtime/plugin/plugin-host.js";
+import { callsPerSecond } from "./calls-per-second.js";
 import { DEFAULT_WEBSOCKET_SETTINGS } from "../../runtime/websocket/websocket-settings.js";
 
-const MESSAGE = "x".repeat(64);
+export const MESSAGE = "x".repeat(64);
 
 /** A request as a plugin sees it; `upgrade` makes it a valid WebSocket handshake. */
 export function benchRequest(query = "", upgrade = false): RequestContext {
@@ -34,20 +35,12 @@ export function echoCallbackRate(plugin: PluginHost, entry: string, seconds: num
   conn.transport = { bufferedAmount: 0, send: () => void sent++, close: () => {}, terminate: () => {} };
   conn.state = "open";
   plugin.open(conn);
-  const run = (ms: number) => {
-    const end = performance.now() + ms;
-    let n = 0;
-    while (performance.now() < end) {
-      for (let i = 0; i < 1000; i++) plugin.text(conn, MESSAGE);
-      n += 1000;
-    }
-    return n;
-  };
-  run(1000);
   const before = sent;
-  const t0 = performance.now();
-  const n = run(seconds * 1000);
-  const rate = n / ((performance.now() - t0) / 1000);
+  let n = 0;
+  const rate = callsPerSecond(() => {
+    plugin.text(conn, MESSAGE);
+    n++;
+  }, seconds);
   if (sent - before !== n) throw new Error(`expected ${n} send-text calls, saw ${sent - before}`);
   return rate;
 }
