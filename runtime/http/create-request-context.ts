@@ -38,6 +38,7 @@ export function createRequestContext(input: RequestInput): RequestContext {
     params: input.params,
     body: null,
     bodyTooLarge: false,
+    bodyRefused: false,
     response: newResponseState(),
     currentPayload: undefined,
     upgrade: null,

@@ -34,9 +34,12 @@ export interface RequestContext {
   /** The request headers that go upstream (plugins and RequestHeaderModifier change them). */
   headers: IncomingHttpHeaders;
   params: Record<string, string>;
-  /** The whole request body once read (a plugin asked for it). */
+  /** The whole request body, read before the request filters when it fits the cap. */
   body: Buffer | null;
+  /** The body is over the cap: plugins cannot have it, but it still streams to the upstream. */
   bodyTooLarge: boolean;
+  /** A plugin asked for a body that is over the cap: the client gets 413. */
+  bodyRefused: boolean;
   response: ResponseState;
   /** The payload of the middleware currently running, rendered JSON text. */
   currentPayload: string | undefined;

@@ -31,6 +31,8 @@ interface Flow {
   /** The plugin service's entry, when the service is a plugin: it gets the logging phase too. */
   serviceStep?: PluginStep;
   upgrade: { socket: Duplex; head: Buffer } | null;
+  /** The request body went to the upstream (it was not, or not all, read by nylon). */
+  bodyForwarded?: boolean;
 }
 
 /**
@@ -128,7 +130,7 @@ export class RequestPipeline {
       if (result === "end") return this.answerFromPlugin(state, flow);
       if (ctx.upgrade) throw new NylonError("NYLON_E_BAD_REQUEST", "a middleware upgraded the request; only a plugin service can");
     }
-    if (ctx.bodyTooLarge) throw new NylonError("NYLON_E_BODY_TOO_LARGE", `the request body is over ${state.requestBodyLimit} bytes`);
+    if (ctx.bodyRefused) throw new NylonError("NYLON_E_BODY_TOO_LARGE", `the request body is over ${state.requestBodyLimit} bytes`);
 
     switch (service.kind) {
       case "plugin": {
@@ -150,6 +152,7 @@ export class RequestPipeline {
           tunnelUpgrade(flow.req, flow.upgrade.socket, flow.upgrade.head, service.pool, ctx.clientIp, { tls: ctx.tls, rewrite: match.rewrite });
           return;
         }
+        flow.bodyForwarded = true;
         const response = await forward(
           {
             method: ctx.method,
@@ -211,6 +214,9 @@ export class RequestPipeline {
       body = r.body;
     }
     const headers = Object.fromEntries(r.headers);
+    // The rest of an over-cap body was left unread and nothing will read it: close the connection
+    // after this answer instead of reading an upload nobody wants (nginx does the same after a 413).
+    if (ctx.bodyTooLarge && !flow.bodyForwarded) headers["connection"] = "close";
     if (Buffer.isBuffer(body)) {
       // The host computes the framing: a plugin never needs the seed's Content-Length dance.
       delete headers["transfer-encoding"];
@@ -293,16 +299,43 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 }
 
-/** Reads the whole body for plugins, up to the cap; over it, the rest is drained and dropped. */
-async function readBody(req: IncomingMessage, ctx: RequestContext, limit: number): Promise<void> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) ctx.bodyTooLarge = true;
-    else chunks.push(chunk);
-  }
-  ctx.body = ctx.bodyTooLarge ? null : Buffer.concat(chunks);
+/**
+ * Reads the body for plugins when it fits the cap. A body over the cap is not read on: what was read
+ * goes back to the front of the request stream, which then flows to the upstream as if untouched, so
+ * a plugin that never asks for the body (an auth filter in front of uploads) does not cap uploads.
+ */
+function readBody(req: IncomingMessage, ctx: RequestContext, limit: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= limit) return;
+      stop();
+      req.pause();
+      req.unshift(Buffer.concat(chunks));
+      ctx.bodyTooLarge = true;
+      resolve();
+    };
+    const onEnd = () => {
+      stop();
+      ctx.body = Buffer.concat(chunks);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(err);
+    };
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("error", onError);
+  });
 }
 
 /** Drops a service body nobody will read; its abort error has no one to tell. */

@@ -93,7 +93,10 @@ export function createHostImports(b: HostBinding) {
     requestParams: (req: number) => headerList(Object.entries(request(b, req).params)),
     requestBody: (req: number) => {
       const ctx = request(b, req);
-      if (ctx.bodyTooLarge) throw hostError("NYLON_E_BODY_TOO_LARGE", "the request body is over the configured cap");
+      if (ctx.bodyTooLarge) {
+        ctx.bodyRefused = true;
+        throw hostError("NYLON_E_BODY_TOO_LARGE", "the request body is over the configured cap");
+      }
       return ctx.body ? new Uint8Array(ctx.body.buffer, ctx.body.byteOffset, ctx.body.length) : new Uint8Array(0);
     },
     requestBytes: (req: number) => {

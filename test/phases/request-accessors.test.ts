@@ -57,6 +57,12 @@ routes:
         service: { name: upstream }
       - path: /service
         service: { name: inspect-service }
+      - path: /upload
+        middleware: [{ plugin: probe, entry: upstream-editor }]
+        service: { name: upstream }
+      - path: /guard
+        middleware: [{ plugin: probe, entry: header-guard }]
+        service: { name: upstream }
 `;
 }
 
@@ -139,10 +145,34 @@ describe("request accessors", () => {
     const reply = await send(`${nylon.url}/users/1/items/2`, { method: "POST", body: "x".repeat(BODY_LIMIT + 1) });
     assert.equal(reply.status, 413, reply.text);
     assert.equal(JSON.parse(reply.text).error, "NYLON_E_BODY_TOO_LARGE");
+    assert.equal(reply.headers["connection"], "close", "the unread rest of the upload is not waited for");
     await waitForLog(nylon.logs, (records) =>
       records.find((r) => r.plugin === "probe" && r.msg === "probe body-error NYLON_E_BODY_TOO_LARGE"),
     );
     assert.equal(upstreamBodies.length, 0, "nothing reached the upstream");
+  });
+
+  it("streams an over-cap body to the upstream, whole, when no plugin asks for it", async () => {
+    for (const body of ["z".repeat(BODY_LIMIT * 10), "0123456789abcdef".repeat(64 * 1024)]) {
+      const reply = await send(`${nylon.url}/upload`, { method: "POST", body });
+      assert.equal(reply.status, 203, reply.text); // upstream-editor's response filter sets 203
+      assert.equal(reply.text, "upstream");
+      assert.equal(upstreamBodies.at(-1)?.length, body.length);
+      assert.equal(upstreamBodies.at(-1), body);
+    }
+    const chunked = "c".repeat(BODY_LIMIT * 3);
+    const reply = await send(`${nylon.url}/upload`, { method: "PUT", headers: { "transfer-encoding": "chunked" }, body: chunked });
+    assert.equal(reply.status, 203, reply.text);
+    assert.equal(upstreamBodies.at(-1), chunked);
+  });
+
+  it("answers from a plugin that ignores an over-cap body, and closes the connection instead of reading the rest", async () => {
+    const forwarded = upstreamBodies.length;
+    const reply = await send(`${nylon.url}/guard`, { method: "POST", body: "g".repeat(256 * 1024) });
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal(JSON.parse(reply.text).valid, null);
+    assert.equal(reply.headers["connection"], "close");
+    assert.equal(upstreamBodies.length, forwarded, "nothing reached the upstream");
   });
 
   it("reads a body of exactly the cap, also when it arrives chunked", async () => {
