@@ -186,6 +186,8 @@ const staticService = strictObject({
     index: z.string().min(1).default("index.html"),
     /** Serve the index for unknown paths (single-page applications). */
     spa: z.boolean().default(false),
+    /** `deny`: a path with a segment starting with "." answers 404 (a leading `.well-known` is still served). */
+    dotfiles: z.enum(["deny", "allow"]).default("deny"),
   }),
 });
 

@@ -3,7 +3,12 @@
 //
 // - Path: the request path without query; `rewrite` (if the path starts with it at a segment
 //   boundary) is stripped first - Nylon's prefix strip, kept so existing configs work.
-// - Directory, or a path ending in "/": serve its `index` (default index.html).
+// - A path ending in "/" that names a directory: serve its `index` (default index.html). A directory
+//   named without the slash: 301 to the same client path plus "/" (query kept), as nginx does, so
+//   that relative links in its index resolve against the directory.
+// - Dotfiles: with `dotfiles: deny` (the default) a path with a segment starting with "." answers the
+//   same 404 as a missing file, decided before the file system is asked (so existence does not leak,
+//   even in SPA mode); a leading `.well-known` segment is exempt (ACME, security.txt).
 // - Unknown path: with `spa: true` serve root/index with 200, otherwise 404.
 // - Escapes answer 404 (Nylon: 403) and never a file outside root: `..` segments (also encoded),
 //   encoded "/" or "\" (%2f, %5c), backslashes, NUL, and symlinks whose real path leaves root.
@@ -26,6 +31,8 @@ export interface StaticSiteInput {
   root: string;
   index?: string | undefined;
   spa?: boolean | undefined;
+  /** `deny` (default): paths with a segment starting with "." are 404, except a leading `.well-known`. */
+  dotfiles?: "deny" | "allow" | undefined;
 }
 
 export interface StaticRequest {
@@ -41,6 +48,7 @@ export class StaticSite {
   private readonly root: string;
   private readonly index: string;
   private readonly spa: boolean;
+  private readonly allowDotfiles: boolean;
   private realRoot: Promise<string | null> | null = null;
 
   /** `baseDir` resolves a relative root (the config file's directory). */
@@ -48,6 +56,7 @@ export class StaticSite {
     this.root = resolve(baseDir, config.root);
     this.index = config.index ?? "index.html";
     this.spa = config.spa ?? false;
+    this.allowDotfiles = config.dotfiles === "allow";
   }
 
   /** Always answers (errors become JSON error responses); a file body is a stream. */
@@ -57,11 +66,14 @@ export class StaticSite {
       return errorResponse(error, { allow: "GET, HEAD" });
     }
     const root = await this.resolveRoot();
-    const segments = safeSegments(stripPrefix(withoutQuery(request.path), rewrite));
+    const clientPath = withoutQuery(request.path);
+    const segments = safeSegments(stripPrefix(clientPath, rewrite));
     if (root === null || segments === null) return notFound(request.path);
-    let file = await this.find(root, segments);
+    if (!this.allowDotfiles && hasDotSegment(segments)) return notFound(request.path);
+    let file = await this.find(root, segments, clientPath.endsWith("/"));
+    if (file === "directory") return redirectToDirectory(request.path);
     // A symlink out of root is refused outright, not answered with the SPA index.
-    if (file === "missing" && this.spa) file = await this.find(root, [this.index]);
+    if (file === "missing" && this.spa) file = await this.find(root, [this.index], false);
     if (typeof file === "string") return notFound(request.path);
     return respondWithFile(request, file.handle, file.stats, file.path);
   }
@@ -75,14 +87,19 @@ export class StaticSite {
     return this.realRoot;
   }
 
-  /** Opens root/segments (or its index); "outside" when its real path (symlinks resolved) leaves root. */
-  private async find(root: string, segments: string[]): Promise<OpenFile | "missing" | "outside"> {
+  /**
+   * Opens root/segments, or its index when it is a directory and the client path ended in "/"
+   * (`slashTerminated`; otherwise "directory", which the caller redirects). "outside" when the real
+   * path (symlinks resolved) leaves root.
+   */
+  private async find(root: string, segments: string[], slashTerminated: boolean): Promise<OpenFile | "missing" | "outside" | "directory"> {
     let resolved = await realInside(root, join(root, ...segments));
     if (typeof resolved === "string") return resolved;
     const stats = await stat(resolved.path).catch(() => null);
     if (stats === null) return "missing";
     if (stats.isDirectory() || segments.at(-1) === "") {
       if (!stats.isDirectory()) return "missing";
+      if (!slashTerminated) return "directory";
       resolved = await realInside(root, join(resolved.path, this.index));
       if (typeof resolved === "string") return resolved;
     }
@@ -140,6 +157,21 @@ function safeSegments(path: string): string[] | null {
   const kept = segments.filter((s) => s !== "" && s !== ".");
   if (last === "" || kept.length === 0) kept.push("");
   return kept;
+}
+
+/** Whether a path segment is hidden ("." and ".." never get here); a leading `.well-known` is not. */
+function hasDotSegment(segments: readonly string[]): boolean {
+  return segments.some((segment, i) => segment.startsWith(".") && !(i === 0 && segment === ".well-known"));
+}
+
+/**
+ * 301 to the client's own path plus "/" (so a rewrite prefix stays), query kept. Leading slashes are
+ * collapsed: "//host" would be a protocol-relative Location pointing at another site.
+ */
+function redirectToDirectory(target: string): ServiceResponse {
+  const path = withoutQuery(target);
+  const location = "/" + path.replace(/^\/+/, "") + "/" + target.slice(path.length);
+  return { status: 301, headers: { location, "content-length": "0" }, body: null };
 }
 
 function notFound(path: string): ServiceResponse {

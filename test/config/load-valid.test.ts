@@ -134,7 +134,7 @@ describe("valid configurations", () => {
     assert.equal(web.timeout_ms, 30_000);
     assert.equal(web.connect_timeout_ms, 5000);
     assert.deepEqual(web.health_check, { enabled: true, path: "/", interval: 10_000, timeout: 5000, healthy_threshold: 2, unhealthy_threshold: 3 });
-    assert.deepEqual((config.services[1] as StaticService).static, { root: directory, index: "index.html", spa: false });
+    assert.deepEqual((config.services[1] as StaticService).static, { root: directory, index: "index.html", spa: false, dotfiles: "deny" });
   });
 
   it("accepts YAML anchors and merge keys", async () => {

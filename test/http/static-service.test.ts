@@ -9,6 +9,7 @@ import { startProxyHarness, type ProxyHarness } from "./proxy-harness.js";
 let dir: string;
 let plain: ProxyHarness;
 let spa: ProxyHarness;
+let dotfiles: ProxyHarness;
 const big = Buffer.from(Array.from({ length: 1000 }, (_, i) => String.fromCharCode(65 + (i % 26))).join(""));
 
 before(async () => {
@@ -22,6 +23,14 @@ before(async () => {
   await writeFile(join(root, "blob.unknownext"), "?");
   await writeFile(join(root, "big.txt"), big);
   await writeFile(join(root, "sub", "index.html"), "<h1>sub</h1>");
+  await mkdir(join(root, ".git"));
+  await mkdir(join(root, "a"));
+  await mkdir(join(root, ".well-known"));
+  await writeFile(join(root, ".env"), "SECRET=1");
+  await writeFile(join(root, ".git", "config"), "[core]");
+  await writeFile(join(root, "a", ".htpasswd"), "admin:x");
+  await writeFile(join(root, ".well-known", "x"), "acme token");
+  await writeFile(join(root, ".well-known", ".hidden"), "still hidden");
   await writeFile(join(dir, "secret.txt"), "TOP SECRET");
   await symlink(join(dir, "secret.txt"), join(root, "leak.txt"));
   await symlink(dir, join(root, "outside"));
@@ -31,11 +40,13 @@ before(async () => {
   ];
   plain = await startProxyHarness({ routes: routes("files"), services: [{ service_type: "static", name: "files", static: { root } }] });
   spa = await startProxyHarness({ routes: routes("app"), services: [{ service_type: "static", name: "app", static: { root, spa: true } }] });
+  dotfiles = await startProxyHarness({ routes: routes("all"), services: [{ service_type: "static", name: "all", static: { root, dotfiles: "allow" } }] });
 });
 
 after(async () => {
   await plain.close();
   await spa.close();
+  await dotfiles.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -43,15 +54,19 @@ interface Answer {
   status: number;
   headers: IncomingMessage["headers"];
   body: string;
+  bytes: Buffer;
 }
 
 /** node:http keeps the path byte for byte (no dot-segment normalization), which the traversal cases need. */
 function get(proxy: ProxyHarness, path: string, headers: Record<string, string> = {}, method = "GET"): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port: proxy.port, path, method, headers, agent: false }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += String(c)));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString(), bytes });
+      });
     });
     req.on("error", reject);
     req.end();
@@ -67,7 +82,6 @@ describe("static service", () => {
       ["/data.json", "application/json; charset=utf-8", "{}"],
       ["/blob.unknownext", "application/octet-stream", "?"],
       ["/sub/", "text/html; charset=utf-8", "<h1>sub</h1>"],
-      ["/sub", "text/html; charset=utf-8", "<h1>sub</h1>"],
       ["/alias.js?v=3", "text/javascript; charset=utf-8", "console.log(1)"],
     ];
     for (const [path, type, body] of cases) {
@@ -154,4 +168,57 @@ describe("static service", () => {
       }
     }
   });
+
+  it("redirects a directory named without its slash to the slash-terminated client path", async () => {
+    const cases: [string, string][] = [
+      ["/sub", "/sub/"],
+      ["/sub?x=1&y=%20", "/sub/?x=1&y=%20"],
+      ["/assets/sub", "/assets/sub/"], // the rewrite prefix stays: Location is what the client asked for
+      ["/assets/sub?v=2", "/assets/sub/?v=2"],
+      ["//sub", "/sub/"], // never "//sub/", which a browser reads as the host "sub"
+    ];
+    for (const [path, location] of cases) {
+      const answer = await get(plain, path);
+      assert.equal(answer.status, 301, path);
+      assert.equal(answer.headers.location, location, path);
+      assert.equal(answer.body, "", path);
+    }
+    assert.equal((await get(plain, "/sub", {}, "HEAD")).headers.location, "/sub/");
+    assert.equal((await get(spa, "/sub")).status, 301, "SPA mode redirects real directories too");
+    const followed = await get(plain, "/assets/sub/");
+    assert.equal(followed.status, 200);
+    assert.equal(followed.body, "<h1>sub</h1>");
+  });
+
+  it("answers dotfiles with the 404 of a missing file unless dotfiles: allow; .well-known is served", async () => {
+    const missing = await get(plain, "/.no-such-file");
+    assert.equal(missing.status, 404);
+    const hidden = ["/.env", "/.git/config", "/a/.htpasswd", "/%2eenv", "/.git/", "/.git", "/assets/.env", "/.well-known/.hidden"];
+    for (const proxy of [plain, spa]) {
+      for (const path of hidden) {
+        const answer = await get(proxy, path);
+        assert.equal(answer.status, 404, path);
+        // Same answer as a file that does not exist, only the echoed path differs.
+        assert.equal(answer.body.replace(path.split("?")[0]!, "<path>"), missing.body.replace("/.no-such-file", "<path>"), path);
+        assert.doesNotMatch(answer.body, /SECRET|core|admin|still hidden/, path);
+      }
+    }
+    const allowed: [string, string][] = [
+      ["/.env", "SECRET=1"],
+      ["/.git/config", "[core]"],
+      ["/a/.htpasswd", "admin:x"],
+      ["/.well-known/.hidden", "still hidden"],
+    ];
+    for (const [path, body] of allowed) {
+      const answer = await get(dotfiles, path);
+      assert.equal(answer.status, 200, path);
+      assert.equal(answer.body, body, path);
+    }
+    for (const proxy of [plain, spa, dotfiles]) {
+      const wellKnown = await get(proxy, "/.well-known/x");
+      assert.equal(wellKnown.status, 200);
+      assert.equal(wellKnown.body, "acme token");
+    }
+  });
 });
+
