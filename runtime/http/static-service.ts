@@ -13,12 +13,15 @@
 // - Escapes answer 404 (Nylon: 403) and never a file outside root: `..` segments (also encoded),
 //   encoded "/" or "\" (%2f, %5c), backslashes, NUL, and symlinks whose real path leaves root.
 // - Content-Type from the extension (mime-types), ETag (weak, size+mtime) and Last-Modified with 304
-//   (fresh), a single Range -> 206 (range-parser; several ranges get the whole file), unsatisfiable
-//   -> 416, If-Range honoured, HEAD without body. GET and HEAD only (405 otherwise).
+//   (fresh), Range -> 206 (range-parser, overlapping ranges combined; several disjoint ranges get a
+//   streamed multipart/byteranges body, RFC 9110 section 14.6), unsatisfiable -> 416, If-Range
+//   honoured, HEAD without body. GET and HEAD only (405 otherwise).
+import { randomBytes } from "node:crypto";
 import { open, realpath, stat, type FileHandle } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
 import etag from "etag";
 import fresh from "fresh";
 import { contentType } from "mime-types";
@@ -43,6 +46,8 @@ export interface StaticRequest {
 }
 
 const ENCODED_SEPARATOR_OR_NUL = /%(2f|5c|00)/i;
+/** More ranges than this (after combining) are ignored and the whole file is sent (Apache's MaxRanges idea). */
+const MAX_RANGES = 100;
 
 export class StaticSite {
   private readonly root: string;
@@ -200,6 +205,9 @@ async function respondWithFile(request: StaticRequest, handle: FileHandle, stats
       const error = new NylonError("NYLON_E_RANGE_NOT_SATISFIABLE", `range ${range} is outside the ${stats.size} bytes of the file`);
       return errorResponse(error, { "content-range": `bytes */${stats.size}` });
     }
+    if (ranges !== -2 && ranges.type === "bytes" && ranges.length > 1 && ranges.length <= MAX_RANGES) {
+      return respondWithRanges(request, handle, stats.size, ranges, headers);
+    }
     if (ranges !== -2 && ranges.type === "bytes" && ranges.length === 1) {
       start = ranges[0]!.start;
       end = ranges[0]!.end;
@@ -213,6 +221,47 @@ async function respondWithFile(request: StaticRequest, handle: FileHandle, stats
     return { status, headers, body: null };
   }
   return { status, headers, body: handle.createReadStream({ start, end }) };
+}
+
+/**
+ * 206 multipart/byteranges (RFC 9110 section 14.6): each part has its own Content-Type and
+ * Content-Range; the file bytes are streamed part by part from the open handle, never buffered.
+ */
+async function respondWithRanges(
+  request: StaticRequest,
+  handle: FileHandle,
+  size: number,
+  ranges: readonly parseRange.Range[],
+  headers: Record<string, string>,
+): Promise<ServiceResponse> {
+  const boundary = randomBytes(12).toString("hex");
+  const partType = headers["content-type"]!;
+  // The CRLF before each delimiter belongs to the delimiter (RFC 2046), so the first part has none.
+  const partHeads = ranges.map((r, i) =>
+    Buffer.from(`${i === 0 ? "" : "\r\n"}--${boundary}\r\nContent-Type: ${partType}\r\nContent-Range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`),
+  );
+  const closing = Buffer.from(`\r\n--${boundary}--\r\n`);
+  let length = closing.length;
+  for (const [i, r] of ranges.entries()) length += partHeads[i]!.length + r.end - r.start + 1;
+  headers["content-type"] = `multipart/byteranges; boundary=${boundary}`;
+  headers["content-length"] = String(length);
+  if (request.method === "HEAD") {
+    await handle.close();
+    return { status: 206, headers, body: null };
+  }
+  async function* parts(): AsyncGenerator<Buffer> {
+    try {
+      for (const [i, r] of ranges.entries()) {
+        yield partHeads[i]!;
+        // autoClose: false - the handle serves every part and is closed once, below.
+        yield* handle.createReadStream({ start: r.start, end: r.end, autoClose: false }) as AsyncIterable<Buffer>;
+      }
+      yield closing;
+    } finally {
+      await handle.close();
+    }
+  }
+  return { status: 206, headers, body: Readable.from(parts(), { objectMode: false }) };
 }
 
 /** If-Range: the range applies only while the file is still the one the client has. */

@@ -11,6 +11,8 @@ let plain: ProxyHarness;
 let spa: ProxyHarness;
 let dotfiles: ProxyHarness;
 const big = Buffer.from(Array.from({ length: 1000 }, (_, i) => String.fromCharCode(65 + (i % 26))).join(""));
+/** Every byte value, so a multipart body that is off by one byte or re-encoded shows. */
+const binary = Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7) % 256));
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "nylon-static-"));
@@ -22,6 +24,7 @@ before(async () => {
   await writeFile(join(root, "data.json"), "{}");
   await writeFile(join(root, "blob.unknownext"), "?");
   await writeFile(join(root, "big.txt"), big);
+  await writeFile(join(root, "bin.dat"), binary);
   await writeFile(join(root, "sub", "index.html"), "<h1>sub</h1>");
   await mkdir(join(root, ".git"));
   await mkdir(join(root, "a"));
@@ -220,5 +223,87 @@ describe("static service", () => {
       assert.equal(wellKnown.body, "acme token");
     }
   });
+
+  it("answers several ranges with a 206 multipart/byteranges body, byte for byte", async () => {
+    const ranges: [number, number][] = [
+      [0, 9],
+      [100, 355],
+      [1020, 1023],
+    ];
+    const answer = await get(plain, "/bin.dat", { range: "bytes=0-9,100-355,-4" });
+    assert.equal(answer.status, 206);
+    assert.equal(answer.headers["content-range"], undefined);
+    const boundary = /^multipart\/byteranges; boundary=(.+)$/.exec(answer.headers["content-type"] ?? "")?.[1];
+    assert.ok(boundary, answer.headers["content-type"]);
+    assert.equal(answer.headers["content-length"], String(answer.bytes.length));
+    const parts = parseByteranges(answer.bytes, boundary);
+    assert.equal(parts.length, ranges.length);
+    for (const [i, [start, end]] of ranges.entries()) {
+      assert.equal(parts[i]!.headers["content-type"], "application/octet-stream");
+      assert.equal(parts[i]!.headers["content-range"], `bytes ${start}-${end}/1024`);
+      assert.ok(parts[i]!.body.equals(binary.subarray(start, end + 1)), `part ${i}`);
+    }
+
+    const head = await get(plain, "/bin.dat", { range: "bytes=0-9,100-355,-4" }, "HEAD");
+    assert.equal(head.status, 206);
+    assert.match(head.headers["content-type"] ?? "", /^multipart\/byteranges; boundary=./);
+    assert.equal(head.headers["content-length"], answer.headers["content-length"]);
+    assert.equal(head.bytes.length, 0);
+
+    const stale = await get(plain, "/bin.dat", { range: "bytes=0-9,100-355", "if-range": 'W/"stale"' });
+    assert.equal(stale.status, 200);
+    assert.ok(stale.bytes.equals(binary));
+    const current = await get(plain, "/bin.dat", { range: "bytes=0-9,100-355", "if-range": answer.headers.etag! });
+    assert.equal(current.status, 206);
+    assert.equal(parseByteranges(current.bytes, /boundary=(.+)$/.exec(current.headers["content-type"]!)![1]!).length, 2);
+  });
+
+  it("combines overlapping ranges into one plain 206, and ignores a flood of ranges", async () => {
+    const answer = await get(plain, "/bin.dat", { range: "bytes=10-29,0-14,25-39" });
+    assert.equal(answer.status, 206);
+    assert.equal(answer.headers["content-type"], "application/octet-stream");
+    assert.equal(answer.headers["content-range"], "bytes 0-39/1024");
+    assert.equal(answer.headers["content-length"], "40");
+    assert.ok(answer.bytes.equals(binary.subarray(0, 40)));
+
+    const flood = Array.from({ length: 101 }, (_, i) => `${i * 2}-${i * 2}`).join(",");
+    const whole = await get(plain, "/bin.dat", { range: `bytes=${flood}` });
+    assert.equal(whole.status, 200);
+    assert.ok(whole.bytes.equals(binary));
+  });
 });
 
+/**
+ * A strict multipart/byteranges reader: each part's length comes from its Content-Range, so a
+ * missing or extra byte anywhere breaks the delimiter check that follows it.
+ */
+function parseByteranges(body: Buffer, boundary: string): { headers: Record<string, string>; body: Buffer }[] {
+  const parts: { headers: Record<string, string>; body: Buffer }[] = [];
+  let at = 0;
+  const expect = (text: string): void => {
+    assert.equal(body.subarray(at, at + text.length).toString("latin1"), text, `at byte ${at}`);
+    at += text.length;
+  };
+  expect(`--${boundary}\r\n`);
+  for (;;) {
+    const headEnd = body.indexOf("\r\n\r\n", at);
+    assert.ok(headEnd > at, "part headers end");
+    const headers: Record<string, string> = {};
+    for (const line of body.subarray(at, headEnd).toString("latin1").split("\r\n")) {
+      const colon = line.indexOf(":");
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    at = headEnd + 4;
+    const [, start, end] = /^bytes (\d+)-(\d+)\/\d+$/.exec(headers["content-range"] ?? "") ?? [];
+    assert.ok(start !== undefined && end !== undefined, headers["content-range"]);
+    const length = Number(end) - Number(start) + 1;
+    parts.push({ headers, body: body.subarray(at, at + length) });
+    at += length;
+    expect(`\r\n--${boundary}`);
+    if (body.subarray(at, at + 2).toString() === "--") break;
+    expect("\r\n");
+  }
+  expect("--\r\n");
+  assert.equal(at, body.length, "nothing after the closing delimiter");
+  return parts;
+}
