@@ -5,16 +5,19 @@
 // closes the other. Frames are not parsed: plugins do not see tunnelled traffic.
 //
 // Failures before the upstream answers get a JSON error written on the raw socket: no healthy
-// endpoint or connection error -> 502, no answer within the service's timeout_ms -> 504. A refused
-// connection counts against the endpoint's health. There is no retry on another endpoint.
-import { request, type IncomingMessage } from "node:http";
+// endpoint or connection error -> 502, no answer within the service's timeout_ms -> 504. A connection
+// that fails before it is established (refused, unreachable: nothing was sent) counts against the
+// endpoint's health and the upgrade is tried on the next endpoint the balancer offers, each endpoint
+// at most once, like plain requests (proxy-service.ts); 502 once none is left. An error after the
+// connection was established is not retried. timeout_ms covers all attempts together.
+import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { STATUS_CODES } from "node:http";
 import { errorBody, NylonError } from "../errors.js";
 import { addForwardedHeaders } from "./forwarded-headers.js";
 import { withoutHopByHop } from "./hop-by-hop.js";
 import { applyPathRewrite, type PathRewrite } from "./path-rewrite.js";
-import type { UpstreamPool } from "./upstream-pool.js";
+import type { UpstreamEndpoint, UpstreamPool } from "./upstream-pool.js";
 
 export interface TunnelOptions {
   /** The client connection is TLS (X-Forwarded-Proto). */
@@ -31,20 +34,15 @@ export function tunnelUpgrade(
   clientIp: string,
   options: TunnelOptions = {},
 ): void {
-  let endpoint;
-  try {
-    endpoint = service.select(clientIp);
-  } catch (error) {
-    refuse(socket, error as NylonError);
-    return;
-  }
   const headers = addForwardedHeaders(withoutHopByHop(req.headers), { clientIp, tls: options.tls ?? false, host: req.headers.host });
   headers["connection"] = "upgrade";
   if (req.headers.upgrade !== undefined) headers["upgrade"] = req.headers.upgrade;
   const path = options.rewrite ? applyPathRewrite(req.url ?? "/", options.rewrite) : (req.url ?? "/");
 
-  const upstreamRequest = request({ host: endpoint.ip, port: endpoint.port, method: req.method, path, headers, agent: false, setHost: false });
-  const where = `service ${service.name}, endpoint ${endpoint.id}`;
+  const tried = new Set<UpstreamEndpoint>();
+  let upstreamRequest: ClientRequest | null = null;
+  let where = `service ${service.name}`;
+  let lastError: NylonError | null = null;
   let settled = false;
   const timer = setTimeout(() => {
     fail(new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${where} did not answer the upgrade within ${service.timeoutMs} ms`));
@@ -53,44 +51,67 @@ export function tunnelUpgrade(
     if (settled) return;
     settled = true;
     clearTimeout(timer);
-    upstreamRequest.destroy();
+    upstreamRequest?.destroy();
     refuse(socket, error);
   };
   const abandon = (): void => {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
-    upstreamRequest.destroy();
+    upstreamRequest?.destroy();
+  };
+
+  const attempt = (): void => {
+    let endpoint: UpstreamEndpoint;
+    try {
+      endpoint = service.select(clientIp, tried);
+    } catch (error) {
+      // Every endpoint is down or already tried: the last connection error is the better answer.
+      return fail(lastError ?? (error as NylonError));
+    }
+    tried.add(endpoint);
+    const here = `service ${service.name}, endpoint ${endpoint.id}`;
+    where = here;
+    const current = request({ host: endpoint.ip, port: endpoint.port, method: req.method, path, headers, agent: false, setHost: false });
+    upstreamRequest = current;
+    let connected = false;
+    current.on("socket", (upstream) => upstream.once("connect", () => (connected = true)));
+
+    current.on("upgrade", (response: IncomingMessage, upstream: Duplex, upstreamHead: Buffer) => {
+      if (settled) return upstream.destroy();
+      settled = true;
+      clearTimeout(timer);
+      socket.off("close", abandon);
+      socket.write(statusLine(response) + rawHeaderLines(response.rawHeaders) + "\r\n");
+      if (upstreamHead.length > 0) socket.write(upstreamHead);
+      if (head.length > 0) upstream.write(head);
+      splice(socket, upstream);
+    });
+    current.on("response", (response: IncomingMessage) => {
+      if (settled) return response.destroy();
+      settled = true;
+      clearTimeout(timer);
+      // The upstream refused the upgrade: relay its answer, then close (the body is delimited by close).
+      const relayed = withoutHopByHop(response.headers);
+      relayed["connection"] = "close";
+      socket.write(statusLine(response) + headerLines(relayed) + "\r\n");
+      response.pipe(socket);
+      response.on("error", () => socket.destroy());
+    });
+    current.on("error", (error: NodeJS.ErrnoException) => {
+      if (settled) return;
+      const failure = new NylonError("NYLON_E_UPSTREAM", `${here} failed: ${error.code ?? error.message}`, { cause: error });
+      if (connected) return fail(failure);
+      // Not connected: nothing reached this endpoint, so another one may take the upgrade.
+      endpoint.health.recordFailure();
+      lastError = failure;
+      attempt();
+    });
+    current.end();
   };
   socket.once("close", abandon);
   socket.on("error", abandon);
-
-  upstreamRequest.on("upgrade", (response: IncomingMessage, upstream: Duplex, upstreamHead: Buffer) => {
-    if (settled) return upstream.destroy();
-    settled = true;
-    clearTimeout(timer);
-    socket.off("close", abandon);
-    socket.write(statusLine(response) + rawHeaderLines(response.rawHeaders) + "\r\n");
-    if (upstreamHead.length > 0) socket.write(upstreamHead);
-    if (head.length > 0) upstream.write(head);
-    splice(socket, upstream);
-  });
-  upstreamRequest.on("response", (response: IncomingMessage) => {
-    if (settled) return response.destroy();
-    settled = true;
-    clearTimeout(timer);
-    // The upstream refused the upgrade: relay its answer, then close (the body is delimited by close).
-    const relayed = withoutHopByHop(response.headers);
-    relayed["connection"] = "close";
-    socket.write(statusLine(response) + headerLines(relayed) + "\r\n");
-    response.pipe(socket);
-    response.on("error", () => socket.destroy());
-  });
-  upstreamRequest.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "ECONNREFUSED") endpoint.health.recordFailure();
-    fail(new NylonError("NYLON_E_UPSTREAM", `${where} failed: ${error.code ?? error.message}`, { cause: error }));
-  });
-  upstreamRequest.end();
+  attempt();
 }
 
 /** After the 101: bytes both ways; either side ending or failing tears down both. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
 import { after, describe, it } from "node:test";
 import { WebSocket, WebSocketServer } from "ws";
 import { startProxyHarness, type ProxyHarness } from "./proxy-harness.js";
@@ -11,13 +12,18 @@ after(async () => {
   for (const o of open.splice(0)) await o.close();
 });
 
-async function proxyToPort(port: number, rewrite?: string): Promise<ProxyHarness> {
+/** A proxy whose service "s" has one endpoint per port, in that order (round robin tries the first first). */
+async function proxyToPorts(ports: number[], rewrite?: string): Promise<ProxyHarness> {
   const proxy = await startProxyHarness({
     routes: [{ name: "r", route: { type: "host", value: "*" }, paths: [{ path: "/ws/{*rest}", service: { name: "s", rewrite } }] }],
-    services: [{ service_type: "http", name: "s", endpoints: [{ ip: "127.0.0.1", port }] }],
+    services: [{ service_type: "http", name: "s", endpoints: ports.map((port) => ({ ip: "127.0.0.1", port })) }],
   });
   open.push(proxy);
   return proxy;
+}
+
+function proxyToPort(port: number, rewrite?: string): Promise<ProxyHarness> {
+  return proxyToPorts([port], rewrite);
 }
 
 /** A `ws` echo upstream that also says hello first and records the upgrade request. */
@@ -96,15 +102,58 @@ describe("WebSocket tunnel", () => {
 
   it("answers 502 when the upstream is down", async () => {
     const proxy = await proxyToPort(await closedPort());
+    assert.equal(await refusal(proxy), "NYLON_E_UPSTREAM");
+  });
+
+  it("tries the next endpoint when the connection to the first is refused", async () => {
+    const { upstream, seen } = await echoUpstream();
+    const proxy = await proxyToPorts([await closedPort(), upstream.port]);
+    const [down, up] = proxy.pools.get("s")!.endpoints;
     const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/ws/x`);
-    client.on("error", () => {});
-    const [, response] = (await once(client, "unexpected-response")) as [unknown, IncomingMessage];
-    assert.equal(response.statusCode, 502);
-    let body = "";
-    for await (const chunk of response) body += String(chunk);
-    assert.equal((JSON.parse(body) as { error: string }).error, "NYLON_E_UPSTREAM");
+    const inbox = messages(client);
+    const [upgrade] = (await once(client, "upgrade")) as [IncomingMessage];
+    assert.equal(upgrade.statusCode, 101);
+    assert.equal(String((await inbox.next()).data), "hello from upstream");
+    client.send("through the second");
+    assert.equal(String((await inbox.next()).data), "through the second");
+    assert.equal(seen.length, 1);
+    assert.equal(down!.health.isHealthy(), false, "the refused endpoint was tried first and counted as failed");
+    assert.equal(up!.health.isHealthy(), true);
+    client.close();
+    await once(client, "close");
+  });
+
+  it("answers 502 once every endpoint refused, each tried once", async () => {
+    const proxy = await proxyToPorts([await closedPort(), await closedPort()]);
+    assert.equal(await refusal(proxy), "NYLON_E_UPSTREAM");
+    for (const endpoint of proxy.pools.get("s")!.endpoints) assert.equal(endpoint.health.isHealthy(), false, endpoint.id);
+  });
+
+  it("does not retry once the connection was established: the upgrade may have reached the upstream", async () => {
+    const { upstream, seen } = await echoUpstream();
+    const dropper = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropper.listen(0, "127.0.0.1", resolve));
+    open.push({ close: () => new Promise<void>((resolve) => dropper.close(() => resolve())) });
+    const proxy = await proxyToPorts([(dropper.address() as AddressInfo).port, upstream.port]);
+    assert.equal(await refusal(proxy), "NYLON_E_UPSTREAM");
+    assert.equal(seen.length, 0, "the second endpoint never saw the upgrade");
   });
 });
+
+/** Opens a WebSocket through the proxy that must be refused with 502; the error code of the JSON body. */
+async function refusal(proxy: ProxyHarness): Promise<string> {
+  const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/ws/x`);
+  client.on("error", () => {});
+  client.once("upgrade", () => client.terminate());
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    client.once("unexpected-response", (_request, res: IncomingMessage) => resolve(res));
+    client.once("upgrade", () => reject(new assert.AssertionError({ message: "the upgrade went through instead of a 502" })));
+  });
+  assert.equal(response.statusCode, 502);
+  let body = "";
+  for await (const chunk of response) body += String(chunk);
+  return (JSON.parse(body) as { error: string }).error;
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
