@@ -1,12 +1,9 @@
 #!/usr/bin/env node
 import { createRequire } from "node:module";
 import { Command } from "commander";
-import { buildCommand } from "./build-command.js";
-import { reloadCommand } from "./reload-command.js";
-import { newPluginCommand } from "./new-command.js";
-import { runCommand } from "./run-command.js";
-import { testCommand } from "./test-command.js";
-import { validateCommand } from "./validate.js";
+
+// Each command's module is imported when the command runs: `nylon run` then never loads the plugin
+// toolchain (TypeScript, rolldown, the QuickJS componentizer), which cost it startup time and memory.
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -21,9 +18,10 @@ program
   .option("-c, --config <file>", "the configuration file", "/etc/nylon/config.yaml")
   .option("--watch", "development: rebuild changed plugin sources and reload (config changes reload too)")
   .option("--pid-file <file>", "write the process id here (for nylon reload --pid-file)")
-  .action(async (opts: { config: string; watch?: boolean; pidFile?: string }) =>
-    runCommand(opts.config, { ...(opts.watch && { watch: true }), ...(opts.pidFile !== undefined && { pidFile: opts.pidFile }) }),
-  );
+  .action(async (opts: { config: string; watch?: boolean; pidFile?: string }) => {
+    const { runCommand } = await import("./run-command.js");
+    await runCommand(opts.config, { ...(opts.watch && { watch: true }), ...(opts.pidFile !== undefined && { pidFile: opts.pidFile }) });
+  });
 
 program
   .command("reload")
@@ -32,6 +30,7 @@ program
   .option("--pid-file <file>", "a file holding it (nylon run --pid-file)")
   .option("-c, --config <file>", "check this configuration first; without --pid/--pid-file, signal the nylon serving it")
   .action(async (opts: { pid?: string; pidFile?: string; config?: string }) => {
+    const { reloadCommand } = await import("./reload-command.js");
     process.exitCode = await reloadCommand(opts);
   });
 
@@ -42,6 +41,7 @@ program
   .option("-o, --output <file>", "where to write the .wasm (default: <folder>/<name>.wasm)")
   .option("--all", "build every plugin folder under <plugin>")
   .action(async (input: string, opts: { output?: string; all?: boolean }) => {
+    const { buildCommand } = await import("./build-command.js");
     process.exitCode = await buildCommand(input, opts);
   });
 
@@ -50,6 +50,7 @@ program
   .description("check a configuration without starting anything")
   .option("-c, --config <file>", "the configuration file", "/etc/nylon/config.yaml")
   .action(async (opts: { config: string }) => {
+    const { validateCommand } = await import("./validate.js");
     process.exitCode = await validateCommand(opts.config);
   });
 
@@ -59,6 +60,7 @@ program
   .argument("<plugin>", "the plugin's .wasm")
   .argument("<scenario>", "the scenario file (.yaml)")
   .action(async (wasm: string, scenario: string) => {
+    const { testCommand } = await import("./test-command.js");
     process.exitCode = await testCommand(wasm, scenario);
   });
 
@@ -69,7 +71,8 @@ program
   .description("create a plugin folder: source, a harness test, a scenario, a README with the build command")
   .argument("<name>", "the plugin's name (lower-case letters, digits and -)")
   .option("--dir <parent>", "where to create the folder", ".")
-  .action((name: string, opts: { dir: string }) => {
+  .action(async (name: string, opts: { dir: string }) => {
+    const { newPluginCommand } = await import("./new-command.js");
     process.exitCode = newPluginCommand(name, opts);
   });
 

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { Proxy } from "../runtime/proxy.js";
 import { NylonError } from "../runtime/errors.js";
-import { DevWatch } from "../runtime/reload/dev-watch.js";
 
 /**
  * `nylon run --config FILE [--watch]`: serves until SIGTERM/SIGINT (graceful; a second signal exits at
@@ -28,7 +27,8 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
     fs.writeFileSync(pidFile, `${process.pid}\n`);
     process.on("exit", () => fs.rmSync(pidFile, { force: true }));
   }
-  const watch = options.watch ? new DevWatch(running, configFile, running.logger) : undefined;
+  // --watch brings in the plugin toolchain; a plain run does not load it.
+  const watch = options.watch ? new (await import("../runtime/reload/dev-watch.js")).DevWatch(running, configFile, running.logger) : undefined;
   watch?.start();
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,4 +1,3 @@
-import { componentWit } from "jco-legacy";
 import { NylonError } from "../errors.js";
 import { CONTRACT_PACKAGE } from "../package-paths.js";
 import fs from "node:fs";
@@ -20,6 +19,8 @@ export const HOST_CONTRACT_VERSION: string = (() => {
 export async function checkContract(file: string, component: Uint8Array): Promise<void> {
   let wit: string;
   try {
+    // jco is imported only here, on a glue-cache miss: a warm start never loads it.
+    const { componentWit } = await import("jco-legacy");
     wit = await componentWit(component);
   } catch (cause) {
     throw new NylonError("NYLON_E_PLUGIN_LOAD", `${file} is not a WebAssembly component: ${(cause as Error).message}`, {

@@ -3,7 +3,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { transpile } from "jco-legacy";
 import { NylonError } from "../errors.js";
 import { checkContract, HOST_CONTRACT_VERSION } from "./contract.js";
 
@@ -53,6 +52,8 @@ export async function transpiledFiles(file: string, bytes: Uint8Array): Promise<
   await checkContract(file, bytes);
   let files: Record<string, Uint8Array>;
   try {
+    // Imported on a cache miss only: loading jco costs a warm start most of its time and memory.
+    const { transpile } = await import("jco-legacy");
     const { files: all } = await transpile(bytes, GLUE_OPTIONS);
     // Only the glue and the core modules are needed; the typings are not.
     files = Object.fromEntries(Object.entries(all).filter(([name]) => name === "plugin.js" || /^[\w.-]+\.wasm$/.test(name)));
