@@ -20,6 +20,17 @@ import { httpsRedirect } from "./https-redirect.js";
 
 type PluginStep = Extract<MiddlewareStep, { kind: "plugin" }>;
 
+/**
+ * What counting a request in the metrics needs, kept from its arrival: the crash path has no Flow,
+ * and a request is counted once whichever of finish() or the crash path gets there first.
+ */
+interface Tally {
+  readonly startedHr: bigint;
+  /** The matched route's name once known, "" until then (and when none matched). */
+  route: string;
+  counted: boolean;
+}
+
 interface Flow {
   ctx: RequestContext;
   /** The matched route's name ("" when none matched), for metrics and the access log. */
@@ -34,6 +45,7 @@ interface Flow {
   upgrade: { socket: Duplex; head: Buffer } | null;
   /** The request body went to the upstream (it was not, or not all, read by nylon). */
   bodyForwarded?: boolean;
+  tally: Tally;
 }
 
 /**
@@ -49,20 +61,23 @@ export class RequestPipeline {
 
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const state = this.current();
-    this.run(state, req, httpResponseWriter(res), null).catch((err) => this.crash(state, err, res));
+    const tally = newTally();
+    this.run(state, req, httpResponseWriter(res), null, tally).catch((err) => this.crash(state, err, req, res, tally));
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const state = this.current();
     socket.on("error", () => socket.destroy());
-    this.run(state, req, socketResponseWriter(socket), { socket, head }).catch((err) => {
+    this.run(state, req, socketResponseWriter(socket), { socket, head }, newTally()).catch((err) => {
       state.logger.error({ err }, "upgrade failed");
       socket.destroy();
     });
   }
 
-  private crash(state: ProxyState, err: unknown, res: ServerResponse): void {
+  /** Last resort for an exception nothing else caught: a 500 if nothing was sent yet, counted as a 500. */
+  private crash(state: ProxyState, err: unknown, req: IncomingMessage, res: ServerResponse, tally: Tally): void {
     state.logger.error({ err }, "request failed");
+    this.count(tally, req.method ?? "GET", 500);
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ status: 500, error: "NYLON_E_INTERNAL", message: "internal error" }));
@@ -74,14 +89,16 @@ export class RequestPipeline {
     req: IncomingMessage,
     writer: ResponseWriter,
     upgrade: { socket: Duplex; head: Buffer } | null,
+    tally: Tally,
   ): Promise<void> {
     const match = state.router.match({ method: req.method ?? "GET", path: req.url ?? "/", host: req.headers.host, headers: req.headers });
     const ctx = newContext(state, req, upgrade !== null, match.kind === "match" ? match : null);
     if (match.kind === "miss") {
       const headers: Record<string, string> = match.allow.length > 0 ? { allow: match.allow.join(", ") } : {};
-      await this.send(state, { ctx, route: "", req, writer, steps: [], plugins: new Set(), upgrade }, errorResponse(match.error, headers));
+      await this.send(state, { ctx, route: "", req, writer, steps: [], plugins: new Set(), upgrade, tally }, errorResponse(match.error, headers));
       return;
     }
+    tally.route = match.route.name;
     const flow: Flow = {
       ctx,
       route: match.route.name,
@@ -90,6 +107,7 @@ export class RequestPipeline {
       steps: match.middleware.map((item) => state.steps.get(item)).filter((s): s is MiddlewareStep => s !== undefined),
       plugins: new Set(),
       upgrade,
+      tally,
     };
     const redirect = httpsRedirect(match.route, ctx);
     if (redirect) {
@@ -287,9 +305,18 @@ export class RequestPipeline {
     for (const step of flow.steps) if (step.kind === "plugin") this.phase(flow, step, "logging");
     if (flow.serviceStep) this.phase(flow, flow.serviceStep, "logging");
     for (const step of flow.plugins) step.plugin.endRequest(ctx);
-    const seconds = Number(process.hrtime.bigint() - ctx.startedHr) / 1e9;
-    this.observer.requestFinished(flow.route, ctx.method, ctx.response.status, seconds);
+    const seconds = this.count(flow.tally, ctx.method, ctx.response.status);
     if (state.accessLog) logRequest(state.logger, flow.route, ctx, seconds);
+  }
+
+  /** Reports the request to the observer unless that was done already; returns its duration (seconds). */
+  private count(tally: Tally, method: string, status: number): number {
+    const seconds = Number(process.hrtime.bigint() - tally.startedHr) / 1e9;
+    if (!tally.counted) {
+      tally.counted = true;
+      this.observer.requestFinished(tally.route, method, status, seconds);
+    }
+    return seconds;
   }
 
   /** A response-side phase of a step, which thereby takes part in the request. */
@@ -297,6 +324,10 @@ export class RequestPipeline {
     flow.plugins.add(step);
     runResponseSidePhase(step, flow.ctx, phase);
   }
+}
+
+function newTally(): Tally {
+  return { startedHr: process.hrtime.bigint(), route: "", counted: false };
 }
 
 function newContext(state: ProxyState, req: IncomingMessage, isUpgrade: boolean, match: RouteMatch<Route> | null): RequestContext {

@@ -34,6 +34,11 @@ routes:
       - { path: /chat, service: { name: chat } }
       - { path: /, service: { name: web } }
       - { path: "/api/{*rest}", service: { name: api } }
+      # A value with CR/LF (from the query) is refused by the modifier on the service's answer and
+      # again on the error answer that replaces it: the pipeline's last-resort 500.
+      - path: /echo-query
+        middleware: [{ plugin: ResponseHeaderModifier, payload: { set: [{ name: x-echo, value: "\${query(v)}" }] } }]
+        service: { name: web }
 `);
 });
 
@@ -52,6 +57,20 @@ test("request counters and the latency histogram move by the requests sent, by r
   assert.equal(delta(before, after, 'nylon_http_request_duration_seconds_count{route="site",method="GET"}'), 3);
   assert.equal(delta(before, after, 'nylon_http_request_duration_seconds_bucket{le="+Inf",route="site",method="GET"}'), 3);
   await waitForLog(nylon, /"access":"http","route":"site","method":"GET","path":"\/","status":200,"bytes":\d+,"ms":[\d.]+,"client":"127.0.0.1"/);
+});
+
+test("a request that ends in the last-resort 500 is counted once, as a 500 of its route", async () => {
+  const before = await scrape(metricsUrl);
+  const logsBefore = nylon.logs().length;
+  const response = await fetch(`${nylon.url}/echo-query?v=a%0Ab`);
+  assert.equal(response.status, 500);
+  assert.equal(((await response.json()) as { error: string }).error, "NYLON_E_INTERNAL");
+  await waitForLog(nylon, /"msg":"request failed"/, 5_000, logsBefore); // it went through the crash path
+  const after = await scrape(metricsUrl);
+  assert.equal(delta(before, after, 'nylon_http_requests_total{route="site",method="GET",status="500"}'), 1);
+  assert.equal(delta(before, after, 'nylon_http_request_duration_seconds_count{route="site",method="GET"}'), 1);
+  // Not also as the 404 the static service answered before the modifier refused the header.
+  assert.equal(delta(before, after, 'nylon_http_requests_total{route="site",method="GET",status="404"}'), 0);
 });
 
 test("WebSocket gauges and counters follow a chat session; plugin callbacks are timed", async () => {
