@@ -12,7 +12,7 @@ import type { RequestContext } from "./request-context.js";
 import { httpResponseWriter, socketResponseWriter, type ResponseWriter } from "./response-writer.js";
 import type { RouteMatch } from "./router.js";
 import { errorResponse, type ServiceResponse } from "./service-response.js";
-import { tunnelUpgrade } from "./ws-tunnel.js";
+import { tunnelUpgrade, type TunnelEvents } from "./ws-tunnel.js";
 import type { Route } from "../config/schema.js";
 import { logRequest, logWebSocketSession } from "../observe/access-log.js";
 import { NO_REQUEST_OBSERVER, type RequestObserver } from "../observe/request-observer.js";
@@ -22,7 +22,7 @@ type PluginStep = Extract<MiddlewareStep, { kind: "plugin" }>;
 
 /**
  * What counting a request in the metrics needs, kept from its arrival: the crash path has no Flow,
- * and a request is counted once whichever of finish() or the crash path gets there first.
+ * and a request is counted once whichever of finish(), a tunnel or the crash path gets there first.
  */
 interface Tally {
   readonly startedHr: bigint;
@@ -168,7 +168,8 @@ export class RequestPipeline {
       }
       case "http": {
         if (flow.upgrade) {
-          tunnelUpgrade(flow.req, flow.upgrade.socket, flow.upgrade.head, service.pool, ctx.clientIp, { tls: ctx.tls, rewrite: match.rewrite });
+          const events = this.tunnelEvents(flow, service.name);
+          tunnelUpgrade(flow.req, flow.upgrade.socket, flow.upgrade.head, service.pool, ctx.clientIp, { tls: ctx.tls, rewrite: match.rewrite, events });
           return;
         }
         flow.bodyForwarded = true;
@@ -317,6 +318,20 @@ export class RequestPipeline {
       this.observer.requestFinished(tally.route, method, status, seconds);
     }
     return seconds;
+  }
+
+  /**
+   * A tunnelled upgrade counts as a request once it is answered (the upstream's 101 or refusal, or
+   * nylon's 502/504), as an accepted plugin WebSocket does; one the client left before that does not.
+   */
+  private tunnelEvents(flow: Flow, service: string): TunnelEvents {
+    return {
+      settled: (outcome, status) => {
+        this.observer.tunnelSettled(service, outcome);
+        if (status !== 0) this.count(flow.tally, flow.ctx.method, status);
+      },
+      closed: () => this.observer.tunnelClosed(service),
+    };
   }
 
   /** A response-side phase of a step, which thereby takes part in the request. */

@@ -14,6 +14,7 @@ import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { STATUS_CODES } from "node:http";
 import { errorBody, NylonError } from "../errors.js";
+import type { TunnelOutcome } from "../observe/request-observer.js";
 import { addForwardedHeaders } from "./forwarded-headers.js";
 import { withoutHopByHop } from "./hop-by-hop.js";
 import { applyPathRewrite, type PathRewrite } from "./path-rewrite.js";
@@ -24,6 +25,15 @@ export interface TunnelOptions {
   tls?: boolean | undefined;
   /** From RouteMatch.rewrite. */
   rewrite?: PathRewrite | null | undefined;
+  /** Told how the upgrade ended and when an opened tunnel closes (metrics). */
+  events?: TunnelEvents | undefined;
+}
+
+/** What a tunnel reports: `settled` once per upgrade, then `closed` once if it was "opened". */
+export interface TunnelEvents {
+  /** `status`: what the client was answered (101, the upstream's refusal, 502, 504); 0 when it left first. */
+  settled(outcome: TunnelOutcome, status: number): void;
+  closed(): void;
 }
 
 export function tunnelUpgrade(
@@ -44,6 +54,7 @@ export function tunnelUpgrade(
   let where = `service ${service.name}`;
   let lastError: NylonError | null = null;
   let settled = false;
+  const events = options.events;
   const timer = setTimeout(() => {
     fail(new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${where} did not answer the upgrade within ${service.timeoutMs} ms`));
   }, service.timeoutMs);
@@ -52,6 +63,7 @@ export function tunnelUpgrade(
     settled = true;
     clearTimeout(timer);
     upstreamRequest?.destroy();
+    events?.settled("failed", error.status);
     refuse(socket, error);
   };
   const abandon = (): void => {
@@ -59,6 +71,7 @@ export function tunnelUpgrade(
     settled = true;
     clearTimeout(timer);
     upstreamRequest?.destroy();
+    events?.settled("abandoned", 0);
   };
 
   const attempt = (): void => {
@@ -82,15 +95,17 @@ export function tunnelUpgrade(
       settled = true;
       clearTimeout(timer);
       socket.off("close", abandon);
+      events?.settled("opened", response.statusCode ?? 101);
       socket.write(statusLine(response) + rawHeaderLines(response.rawHeaders) + "\r\n");
       if (upstreamHead.length > 0) socket.write(upstreamHead);
       if (head.length > 0) upstream.write(head);
-      splice(socket, upstream);
+      splice(socket, upstream, events);
     });
     current.on("response", (response: IncomingMessage) => {
       if (settled) return response.destroy();
       settled = true;
       clearTimeout(timer);
+      events?.settled("refused", response.statusCode ?? 502);
       // The upstream refused the upgrade: relay its answer, then close (the body is delimited by close).
       const relayed = withoutHopByHop(response.headers);
       relayed["connection"] = "close";
@@ -115,10 +130,13 @@ export function tunnelUpgrade(
 }
 
 /** After the 101: bytes both ways; either side ending or failing tears down both. */
-function splice(client: Duplex, upstream: Duplex): void {
+function splice(client: Duplex, upstream: Duplex, events: TunnelEvents | undefined): void {
+  let open = true;
   const close = (): void => {
     client.destroy();
     upstream.destroy();
+    if (open) events?.closed();
+    open = false;
   };
   for (const side of [client, upstream]) {
     side.once("close", close);

@@ -2,7 +2,7 @@ import client from "prom-client";
 import type { ServiceTarget } from "../http/service-target.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
 import type { PluginObserver } from "./plugin-observer.js";
-import type { RequestObserver } from "./request-observer.js";
+import type { RequestObserver, TunnelOutcome } from "./request-observer.js";
 
 /** What the metrics read at scrape time; `services` follows reloads. */
 export interface MetricsSources {
@@ -37,6 +37,8 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
   private readonly pluginFailures: client.Counter<"plugin" | "kind">;
   private readonly pluginRestarts: client.Counter<"plugin">;
   private readonly reloads: client.Counter<"result">;
+  private readonly tunnels: client.Gauge<"service">;
+  private readonly tunnelUpgrades: client.Counter<"service" | "outcome">;
   /** Label children by key: prom-client hashes a label object on every call otherwise. */
   private readonly requestChildren = new Map<string, { count: client.Counter.Internal; seconds: client.Histogram.Internal<"route" | "method"> }>();
   private readonly pluginChildren = new Map<string, client.Histogram.Internal<"plugin">>();
@@ -117,6 +119,18 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       },
     });
     mirroredCounter(registers, "nylon_websocket_connections_opened_total", "WebSocket connections accepted", () => hub.stats.opened);
+    this.tunnels = new client.Gauge({
+      name: "nylon_websocket_tunnels",
+      help: "Open WebSocket (Upgrade) tunnels to http upstreams on this node, by service",
+      labelNames: ["service"],
+      registers,
+    });
+    this.tunnelUpgrades = new client.Counter({
+      name: "nylon_websocket_tunnel_upgrades_total",
+      help: "Upgrades tunnelled to http upstreams, by service and outcome: opened (101), refused (the upstream's non-101 answer relayed), failed (502/504), abandoned (the client left first)",
+      labelNames: ["service", "outcome"],
+      registers,
+    });
     mirroredCounter(registers, "nylon_websocket_messages_received_total", "WebSocket messages received from clients", () => hub.stats.messagesIn);
     mirroredCounter(registers, "nylon_websocket_messages_sent_total", "WebSocket messages queued to clients (direct and broadcast)", () => hub.stats.messagesOut);
     mirroredCounter(registers, "nylon_websocket_broadcast_deliveries_total", "Room broadcast copies delivered to local members", () => hub.local.deliveries);
@@ -174,6 +188,17 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
     }
     child.count.inc();
     child.seconds.observe(seconds);
+  }
+
+  // Not switched off with `enabled`: a tunnel opened before a reload that turned metrics on must not
+  // drive the gauge below zero when it closes after.
+  tunnelSettled(service: string, outcome: TunnelOutcome): void {
+    this.tunnelUpgrades.inc({ service, outcome });
+    if (outcome === "opened") this.tunnels.inc({ service });
+  }
+
+  tunnelClosed(service: string): void {
+    this.tunnels.dec({ service });
   }
 
   callTook(plugin: string, seconds: number): void {

@@ -1,17 +1,26 @@
 // The metrics listener: counters move by exactly the traffic sent, upstream health is visible, labels
 // never carry a connection or a room, /health answers 200 while serving.
 import assert from "node:assert/strict";
+import { once } from "node:events";
+import type { IncomingMessage } from "node:http";
 import { after, before, test } from "node:test";
+import { WebSocket, WebSocketServer } from "ws";
 import { freePort, startNylon, type NylonProcess } from "../support/nylon-process.js";
 import { closedPort, startUpstream, type TestUpstream } from "../http/test-upstream.js";
 import { delta, eventually, RecordingClient, scrape, waitForLog } from "./ops-support.js";
 
 let nylon: NylonProcess;
 let upstream: TestUpstream;
+/** A `ws` echo server on /tunnel; an upgrade to any other path gets its 400. */
+let wsUpstream: TestUpstream;
 let metricsUrl: string;
 
 before(async () => {
   upstream = await startUpstream((_req, res) => res.end("upstream"));
+  wsUpstream = await startUpstream((_req, res) => res.writeHead(426).end());
+  new WebSocketServer({ server: wsUpstream.server, path: "/tunnel" }).on("connection", (socket) =>
+    socket.on("message", (data, isBinary) => socket.send(data, { binary: isBinary })),
+  );
   const metricsPort = await freePort();
   metricsUrl = `http://127.0.0.1:${metricsPort}`;
   nylon = await startNylon(`
@@ -27,6 +36,8 @@ services:
     service_type: http
     endpoints: [{ ip: 127.0.0.1, port: ${upstream.port} }, { ip: 127.0.0.1, port: ${await closedPort()} }]
     health_check: { path: /, interval: 100ms, timeout: 100ms, unhealthy_threshold: 1, healthy_threshold: 1 }
+  - { name: ws, service_type: http, endpoints: [{ ip: 127.0.0.1, port: ${wsUpstream.port} }] }
+  - { name: ws-dead, service_type: http, endpoints: [{ ip: 127.0.0.1, port: ${await closedPort()} }] }
 routes:
   - name: site
     route: { type: host, value: "*" }
@@ -34,6 +45,8 @@ routes:
       - { path: /chat, service: { name: chat } }
       - { path: /, service: { name: web } }
       - { path: "/api/{*rest}", service: { name: api } }
+      - { path: [/tunnel, /tunnel-refused], service: { name: ws } }
+      - { path: /tunnel-dead, service: { name: ws-dead } }
       # A value with CR/LF (from the query) is refused by the modifier on the service's answer and
       # again on the error answer that replaces it: the pipeline's last-resort 500.
       - path: /echo-query
@@ -45,6 +58,7 @@ routes:
 after(async () => {
   await nylon.stop();
   await upstream.close();
+  await wsUpstream.close();
 });
 
 test("request counters and the latency histogram move by the requests sent, by route, method and status", async () => {
@@ -72,6 +86,44 @@ test("a request that ends in the last-resort 500 is counted once, as a 500 of it
   // Not also as the 404 the static service answered before the modifier refused the header.
   assert.equal(delta(before, after, 'nylon_http_requests_total{route="site",method="GET",status="404"}'), 0);
 });
+
+test("a WebSocket tunnel to an http upstream: the gauge follows it, upgrades are counted by outcome", async () => {
+  const before = await scrape(metricsUrl);
+  const client = new WebSocket(`${nylon.wsUrl}/tunnel`);
+  await once(client, "open");
+  client.send("through the tunnel");
+  const [echo] = (await once(client, "message")) as [Buffer];
+  assert.equal(String(echo), "through the tunnel");
+  const during = await scrape(metricsUrl);
+  assert.equal(during.get('nylon_websocket_tunnels{service="ws"}'), 1);
+  assert.equal(delta(before, during, 'nylon_websocket_tunnel_upgrades_total{service="ws",outcome="opened"}'), 1);
+  // The upgrade request counts once, with the 101 it was answered, like an accepted plugin WebSocket.
+  assert.equal(delta(before, during, 'nylon_http_requests_total{route="site",method="GET",status="101"}'), 1);
+
+  client.close();
+  await once(client, "close");
+  await eventually(async () => assert.equal((await scrape(metricsUrl)).get('nylon_websocket_tunnels{service="ws"}'), 0));
+
+  assert.equal(await refusedUpgrade(`${nylon.wsUrl}/tunnel-dead`), 502); // nothing listens: failed
+  assert.equal(await refusedUpgrade(`${nylon.wsUrl}/tunnel-refused`), 400); // the upstream said no: refused
+  const after = await scrape(metricsUrl);
+  assert.equal(delta(before, after, 'nylon_websocket_tunnel_upgrades_total{service="ws-dead",outcome="failed"}'), 1);
+  assert.equal(delta(before, after, 'nylon_websocket_tunnel_upgrades_total{service="ws",outcome="refused"}'), 1);
+  assert.equal(delta(before, after, 'nylon_websocket_tunnel_upgrades_total{service="ws",outcome="opened"}'), 1);
+  assert.equal(after.get('nylon_websocket_tunnels{service="ws-dead"}') ?? 0, 0);
+  assert.equal(delta(before, after, 'nylon_http_requests_total{route="site",method="GET",status="502"}'), 1);
+  assert.equal(delta(before, after, 'nylon_http_requests_total{route="site",method="GET",status="400"}'), 1);
+});
+
+/** Opens a WebSocket that must be refused; returns the status it was answered. */
+async function refusedUpgrade(url: string): Promise<number> {
+  const client = new WebSocket(url);
+  client.on("error", () => {}); // ws reports the refusal as an error too
+  const [, response] = (await once(client, "unexpected-response")) as [unknown, IncomingMessage];
+  response.resume();
+  client.terminate();
+  return response.statusCode ?? 0;
+}
 
 test("WebSocket gauges and counters follow a chat session; plugin callbacks are timed", async () => {
   const before = await scrape(metricsUrl);
