@@ -16,6 +16,10 @@ const SOURCE_FILE = /\.[cm]?[tj]s$/;
  */
 export class DevWatch {
   private readonly watchers = new Map<string, fs.FSWatcher>();
+  /** What a change in each watched folder means; the config's folder may be a plugin's too. */
+  private readonly handlers = new Map<string, Array<(file: string) => void>>();
+  /** Plugin folders followed (not `watchers`: that also holds the config's folder). */
+  private readonly pluginFolders = new Set<string>();
   /** Plugin folders with a source change not yet built, mapped to the .wasm the config loads. */
   private readonly dirty = new Map<string, string>();
   private configChanged = false;
@@ -42,13 +46,15 @@ export class DevWatch {
     clearTimeout(this.timer);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
+    this.handlers.clear();
   }
 
   /** Watches the source folder of every plugin the config has now (a reload may add or drop some). */
   private followPlugins(): void {
     for (const spec of this.proxy.config.plugins) {
       const folder = path.dirname(spec.file);
-      if (this.watchers.has(folder) || !hasSource(folder)) continue;
+      if (this.pluginFolders.has(folder) || !hasSource(folder)) continue;
+      this.pluginFolders.add(folder);
       this.watch(folder, (file) => {
         if (SOURCE_FILE.test(file)) this.dirty.set(folder, spec.file);
       });
@@ -56,9 +62,15 @@ export class DevWatch {
   }
 
   private watch(folder: string, onFile: (file: string) => void): void {
+    const handlers = this.handlers.get(folder);
+    if (handlers) {
+      handlers.push(onFile);
+      return;
+    }
+    this.handlers.set(folder, [onFile]);
     const watcher = fs.watch(folder, (_event, file) => {
       if (!file) return;
-      onFile(file.toString());
+      for (const handle of this.handlers.get(folder) ?? []) handle(file.toString());
       clearTimeout(this.timer);
       this.timer = setTimeout(() => (this.running = this.running.then(() => this.rebuildAndReload())), SETTLE_MS);
     });

@@ -80,15 +80,16 @@ export function runNylon(args: string[], options: { timeoutMs?: number; cwd?: st
 
 /**
  * Starts `nylon run` with a config (YAML text with `{{PORT}}` for the listener port, `{{ROOT}}` for
- * the repository root) and resolves once the port accepts connections.
+ * the repository root) and resolves once the port accepts connections. `args` go after
+ * `--config FILE` (e.g. `--watch`).
  */
 export async function startNylon(
   configYaml: string,
-  options: { port?: number; env?: NodeJS.ProcessEnv; startTimeoutMs?: number; configDir?: string } = {},
+  options: { port?: number; env?: NodeJS.ProcessEnv; startTimeoutMs?: number; configDir?: string; args?: string[] } = {},
 ): Promise<NylonProcess> {
   const port = options.port ?? (await freePort());
   const configFile = writeTempConfig(configYaml, port, options.configDir);
-  const child = spawn(process.execPath, [nylonBin, "run", "--config", configFile], {
+  const child = spawn(process.execPath, [nylonBin, "run", "--config", configFile, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
