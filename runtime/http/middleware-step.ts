@@ -1,5 +1,5 @@
 import { compilePayload, renderPayload, type CompiledPayload } from "../config/template.js";
-import { NylonError } from "../errors.js";
+import { errorBody, NylonError } from "../errors.js";
 import type { Phase } from "../plugin/guest-exports.js";
 import type { PluginHost } from "../plugin/plugin-host.js";
 import type { RequestContext } from "./request-context.js";
@@ -59,9 +59,19 @@ export function runResponseSidePhase(step: Extract<MiddlewareStep, { kind: "plug
   } catch (err) {
     ctx.response.error = (err as Error).message;
     if (phase === "response-filter" || phase === "response-body-filter") {
-      ctx.response.status = 500;
-      ctx.response.body = Buffer.from(JSON.stringify({ status: 500, error: "NYLON_E_PLUGIN_FAILED", message: (err as Error).message }));
-      ctx.response.headers = new Map([["content-type", "application/json"]]);
+      replaceWithError(ctx, new NylonError("NYLON_E_PLUGIN_FAILED", (err as Error).message));
     }
   }
+}
+
+/**
+ * A response-side step failed (a plugin filter, or a ResponseHeaderModifier whose template rendered
+ * an invalid value from client input): the client gets that error's answer instead of the response,
+ * and the later steps run on it. The failing step is not run again on its own error answer.
+ */
+export function replaceWithError(ctx: RequestContext, error: NylonError): void {
+  ctx.response.error = error.message;
+  ctx.response.status = error.status;
+  ctx.response.body = Buffer.from(errorBody(error.status, error.code, error.message));
+  ctx.response.headers = new Map([["content-type", "application/json"]]);
 }

@@ -4,7 +4,7 @@ import { NylonError } from "../errors.js";
 import type { Phase } from "../plugin/guest-exports.js";
 import { collectBody, isBodySource, readableSource, type BodySource } from "./body-source.js";
 import { applyHeaderModifier, applyHeaderModifierToMap, parseHeaderModifierPayload } from "./header-modifier.js";
-import { runPluginPhase, runResponseSidePhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
+import { replaceWithError, runPluginPhase, runResponseSidePhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
 import { forward } from "./proxy-service.js";
 import type { ProxyState } from "./proxy-state.js";
 import { createRequestContext } from "./create-request-context.js";
@@ -219,9 +219,13 @@ export class RequestPipeline {
     r.body = Buffer.isBuffer(response.body) ? response.body : null;
     for (const step of flow.steps) {
       if (step.kind === "response-header-modifier") {
-        r.headers = applyHeaderModifierToMap(r.headers, parseHeaderModifierPayload(renderStepPayload(step.payload, ctx), "response"));
-      }
-      else if (step.kind === "plugin") this.phase(flow, step, "response-filter");
+        try {
+          r.headers = applyHeaderModifierToMap(r.headers, parseHeaderModifierPayload(renderStepPayload(step.payload, ctx), "response"));
+        } catch (err) {
+          if (!(err instanceof NylonError)) throw err;
+          replaceWithError(ctx, err);
+        }
+      } else if (step.kind === "plugin") this.phase(flow, step, "response-filter");
     }
     const bodyFilters = flow.steps.filter(
       (s): s is PluginStep => s.kind === "plugin" && s.plugin.handles(s.entry, "response-body-filter"),
