@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable, type Duplex } from "node:stream";
 import { NylonError } from "../errors.js";
 import type { Phase } from "../plugin/guest-exports.js";
-import { collectBody, isBodySource, readableSource, type BodySource } from "./body-source.js";
 import { applyHeaderModifier, applyHeaderModifierToMap, parseHeaderModifierPayload } from "./header-modifier.js";
 import { replaceWithError, runPluginPhase, runResponseSidePhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
 import { forward } from "./proxy-service.js";
@@ -230,11 +229,10 @@ export class RequestPipeline {
     const bodyFilters = flow.steps.filter(
       (s): s is PluginStep => s.kind === "plugin" && s.plugin.handles(s.entry, "response-body-filter"),
     );
-    const serviceBody = response.body instanceof Readable ? readableSource(response.body) : response.body;
-    let body = r.body ?? serviceBody;
-    if (body !== serviceBody && isBodySource(serviceBody)) serviceBody.abort();
+    let body = r.body ?? response.body;
+    if (body !== response.body && response.body instanceof Readable) discard(response.body);
     if (bodyFilters.length > 0 && body !== null) {
-      r.body = Buffer.isBuffer(body) ? body : await collectBody(body);
+      r.body = Buffer.isBuffer(body) ? body : await collect(body);
       for (const step of bodyFilters) this.phase(flow, step, "response-body-filter");
       body = r.body;
     }
@@ -256,45 +254,29 @@ export class RequestPipeline {
       this.onFinished(state, flow);
     } else {
       flow.writer.head(r.status, headers);
-      this.stream(state, flow, body);
-    }
-  }
-
-  /**
-   * Streams a body to the client. Backpressure: a slow client pauses the source (the upstream)
-   * instead of growing the proxy's memory, and a client that leaves stops it.
-   */
-  private stream(state: ProxyState, flow: Flow, source: BodySource): void {
-    const r = flow.ctx.response;
-    const destination = flow.writer.destination;
-    const resume = () => source.resume();
-    const clientGone = () => {
-      destination.off("drain", resume);
-      source.abort();
-    };
-    const done = () => {
-      destination.off("drain", resume);
-      destination.off("close", clientGone);
-    };
-    destination.on("drain", resume);
-    destination.once("close", clientGone);
-    source.start({
-      data: (chunk) => {
+      // Backpressure: a slow client pauses the upstream body instead of growing the proxy's memory,
+      // and a client that leaves stops it.
+      const destination = flow.writer.destination;
+      const resume = () => body.resume();
+      destination.on("drain", resume);
+      destination.once("close", () => {
+        destination.off("drain", resume);
+        if (!body.readableEnded) body.destroy();
+      });
+      body.on("data", (chunk: Buffer) => {
         r.bytesSent += chunk.length;
-        return flow.writer.write(chunk);
-      },
-      end: () => {
-        done();
+        if (!flow.writer.write(chunk)) body.pause();
+      });
+      body.on("end", () => {
         flow.writer.end();
         this.onFinished(state, flow);
-      },
-      error: (err) => {
-        done();
+      });
+      body.on("error", (err) => {
         r.error = err.message;
         flow.writer.raw?.destroy(err);
         this.onFinished(state, flow);
-      },
-    });
+      });
+    }
   }
 
   private onFinished(state: ProxyState, flow: Flow): void {
@@ -404,6 +386,18 @@ function readBody(req: IncomingMessage, ctx: RequestContext, limit: number): Pro
     req.once("end", onEnd);
     req.once("error", onError);
   });
+}
+
+/** Drops a service body nobody will read; its abort error has no one to tell. */
+function discard(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
+async function collect(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 /** A plugin's streamed response goes straight to the client as chunks; the request finishes with it. */

@@ -2,14 +2,13 @@
 // runs the response filters on it and then writes it to the client.
 import type { Readable } from "node:stream";
 import { errorBody, type NylonError } from "../errors.js";
-import type { BodySource } from "./body-source.js";
 
 export interface ServiceResponse {
   status: number;
   /** Lower-case header name -> value(s), exactly as they should reach the client. */
   headers: Record<string, string | string[]>;
   /** Streamed (upstream body, file stream), buffered (local answers) or absent (HEAD, 304). */
-  body: BodySource | Readable | Buffer | null;
+  body: Readable | Buffer | null;
 }
 
 /** The JSON error answer for a NylonError, with Content-Type (Nylon sent none). */
