@@ -82,17 +82,20 @@ export class DevWatch {
     const builds = [...this.dirty];
     this.dirty.clear();
     if (builds.length === 0 && !this.configChanged) return;
+    let changed = this.configChanged;
     this.configChanged = false;
+    // Every changed plugin is built, even after one fails (a checkout touches several at once): a
+    // failed build writes no .wasm, so the reload keeps that plugin as it runs and takes the others.
     for (const [folder, output] of builds) {
       try {
         const result = await buildPlugin(folder, { output });
         this.logger.info({ plugin: result.name, ms: result.millis, bytes: result.bytes }, "plugin rebuilt");
+        changed = true;
       } catch (err) {
         this.logger.error({ folder, err: (err as Error).message }, "plugin build failed; the running plugin stays");
-        return;
       }
     }
-    if (await this.proxy.reload()) this.followPlugins();
+    if (changed && (await this.proxy.reload())) this.followPlugins();
   }
 }
 

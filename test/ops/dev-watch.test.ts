@@ -201,3 +201,52 @@ test("a config file in the plugin's own folder: source edits are still rebuilt",
     assert.equal(await together.stop(), 0, together.logs());
   }
 });
+
+test("two plugins edited at once, one of them broken: the other is still rebuilt and served", async () => {
+  // A checkout or a search-and-replace touches several plugins in one burst; a failed build must not
+  // drop the others' edits (nor a config change in the same burst).
+  const pair = path.join(dir, "pair");
+  const folders = { a: path.join(pair, "a"), b: path.join(pair, "b") };
+  for (const [name, folder] of Object.entries(folders)) {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.copyFileSync(sourceFile, path.join(folder, "plugin.ts"));
+    fs.copyFileSync(wasmFile, path.join(folder, `${name}.wasm`));
+  }
+  const before = (await get()).slice("200 ".length);
+  const proxy = await startNylon(
+    `
+http: ["127.0.0.1:{{PORT}}"]
+plugins:
+  - { name: a, type: wasm, file: ./a/a.wasm }
+  - { name: b, type: wasm, file: ./b/b.wasm }
+services:
+  - { name: a, service_type: plugin, plugin: { name: a, entry: hello } }
+  - { name: b, service_type: plugin, plugin: { name: b, entry: hello } }
+routes:
+  - name: app
+    route: { type: host, value: "*" }
+    paths:
+      - { path: /a, service: { name: a } }
+      - { path: /b, service: { name: b } }
+`,
+    watching(pair),
+  );
+  const answer = async (route: string) => {
+    const response = await fetch(`${proxy.url}${route}`);
+    return `${response.status} ${await response.text()}`;
+  };
+  try {
+    await waitForLog(proxy, /watching plugin sources and the config/);
+    assert.equal(await answer("/a"), `200 ${before}`);
+    const from = proxy.logs().length;
+    fs.writeFileSync(path.join(folders.a, "plugin.ts"), pluginSource(`const answer: number = "broken";`));
+    fs.writeFileSync(path.join(folders.b, "plugin.ts"), answering("b2"));
+    await eventually(async () => assert.equal(await answer("/b"), "200 b2"), REBUILD_MS);
+    assert.equal(await answer("/a"), `200 ${before}`, "the broken plugin keeps running as it was");
+    const log = proxy.logs().slice(from);
+    assert.match(log, /plugin build failed/);
+    assert.match(log, /"plugin":"b"[^\n]*"msg":"plugin rebuilt"|"msg":"plugin rebuilt"[^\n]*"plugin":"b"/);
+  } finally {
+    assert.equal(await proxy.stop(), 0, proxy.logs());
+  }
+});
