@@ -12,6 +12,7 @@
 // no sockets): the plugin's own cost per request, which a busy box disturbs far less than wrk runs.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
@@ -95,7 +96,16 @@ async function measure(nylon: SpawnedServer, metricsPort: number, path: string, 
 
 /** Seconds nylon has spent inside plugin callbacks so far (nylon_plugin_callback_duration_seconds_sum). */
 async function pluginCallbackSeconds(metricsPort: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  // A fresh connection per scrape: a kept-alive one can be closed by the server between two runs.
+  const text = await new Promise<string>((resolve, reject) => {
+    get({ host: "127.0.0.1", port: metricsPort, path: "/metrics", agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve(body));
+      res.on("error", reject);
+    }).on("error", reject);
+  });
   let sum = 0;
   for (const m of text.matchAll(/^nylon_plugin_callback_duration_seconds_sum\{[^}]*\} (\S+)$/gm)) sum += Number(m[1]);
   return sum;

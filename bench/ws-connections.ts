@@ -3,7 +3,7 @@
 // Needs a file-descriptor limit above N in both processes; raise it in the shell that starts the bench
 // (the servers inherit it):
 //
-//   ulimit -n 25000 && node dist/bench/ws-connections.js [--connections 10000]
+//   ulimit -n 20000 && node dist/bench/ws-connections.js [--connections 10000]
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { startNylonServer, startScriptServer, type ServerUnderTest } from "./support/bench-servers.js";
