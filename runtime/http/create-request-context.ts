@@ -33,7 +33,6 @@ export function createRequestContext(input: RequestInput): RequestContext {
     tls: input.tls,
     clientIp: input.clientIp,
     startedAt: input.startedAt,
-    startedHr: process.hrtime.bigint(),
     headers: { ...input.headers },
     params: input.params,
     body: null,

@@ -30,7 +30,6 @@ export interface RequestContext {
   readonly tls: boolean;
   readonly clientIp: string;
   readonly startedAt: number;
-  readonly startedHr: bigint;
   /** The request headers that go upstream (plugins and RequestHeaderModifier change them). */
   headers: IncomingHttpHeaders;
   params: Record<string, string>;
