@@ -57,7 +57,11 @@ before(async () => {
 });
 
 after(async () => {
-  await nylon.stop();
+  try {
+    await nylon?.stop();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a config with errors is rejected on SIGHUP: logged with its errors, traffic unaffected", async () => {

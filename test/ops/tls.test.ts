@@ -65,7 +65,11 @@ routes:
 });
 
 after(async () => {
-  await nylon.stop();
+  try {
+    await nylon?.stop();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("wss:// chat through a plugin, trusting the test's self-signed certificate", async () => {
