@@ -2,7 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import { buildPlugin } from "../build/build-plugin.js";
-import { resolvePluginSource } from "../build/plugin-source.js";
+import { resolvePluginSource, type PluginSource } from "../build/plugin-source.js";
+import { loadConfig } from "../config/load.js";
+import type { PluginSpec } from "../config/schema.js";
 import type { Proxy } from "../proxy.js";
 
 /** Editors save in bursts (write, rename, chmod): one rebuild per burst. */
@@ -13,15 +15,20 @@ const SOURCE_FILE = /\.[cm]?[tj]s$/;
  * `nylon run --watch`, for development: a changed plugin source is rebuilt next to its .wasm, a
  * changed config file is re-read, and either way the proxy reloads (a failed build or an invalid
  * config is logged and changes nothing). fs.watch on the folders, no polling.
+ *
+ * The plugin folders followed, and the .wasm each is built to, are those of the config file as it is
+ * when a burst settles: a plugin the config drops is no longer built, one it adds is followed, and one
+ * whose `file:` moves is built to the new path before the reload loads it.
  */
 export class DevWatch {
+  /** The folders watched: the config's, and every followed plugin folder (which may be the same). */
   private readonly watchers = new Map<string, fs.FSWatcher>();
-  /** What a change in each watched folder means; the config's folder may be a plugin's too. */
-  private readonly handlers = new Map<string, Array<(file: string) => void>>();
-  /** Plugin folders followed (not `watchers`: that also holds the config's folder). */
-  private readonly pluginFolders = new Set<string>();
-  /** Plugin folders with a source change not yet built, mapped to the .wasm the config loads. */
-  private readonly dirty = new Map<string, string>();
+  /** Each followed plugin folder, mapped to the .wasm the config loads from it. */
+  private outputs = new Map<string, string>();
+  /** Followed plugin folders with a source change not yet built. */
+  private readonly dirty = new Set<string>();
+  private readonly configDir: string;
+  private readonly configName: string;
   private configChanged = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -30,15 +37,14 @@ export class DevWatch {
     private readonly proxy: Proxy,
     private readonly configFile: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.configDir = path.dirname(path.resolve(configFile));
+    this.configName = path.basename(configFile);
+  }
 
   start(): void {
-    const configDir = path.dirname(path.resolve(this.configFile));
-    const configName = path.basename(this.configFile);
-    this.watch(configDir, (file) => {
-      if (file === configName) this.configChanged = true;
-    });
-    this.followPlugins();
+    this.watch(this.configDir);
+    this.follow(this.proxy.config.plugins);
     this.logger.info({ config: this.configFile, folders: [...this.watchers.keys()] }, "watching plugin sources and the config");
   }
 
@@ -46,64 +52,104 @@ export class DevWatch {
     clearTimeout(this.timer);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
-    this.handlers.clear();
   }
 
-  /** Watches the source folder of every plugin the config has now (a reload may add or drop some). */
-  private followPlugins(): void {
-    for (const spec of this.proxy.config.plugins) {
-      const folder = path.dirname(spec.file);
-      if (this.pluginFolders.has(folder) || !hasSource(folder)) continue;
-      this.pluginFolders.add(folder);
-      this.watch(folder, (file) => {
-        if (SOURCE_FILE.test(file)) this.dirty.set(folder, spec.file);
-      });
+  /**
+   * Follows the source folders of `plugins` and only those: a folder no plugin names any more is
+   * unwatched (unless it is the config's) and its pending change dropped. Returns the folders that
+   * were followed before and now build to another .wasm.
+   */
+  private follow(plugins: readonly PluginSpec[]): string[] {
+    const previous = this.outputs;
+    this.outputs = outputsOf(plugins);
+    for (const folder of previous.keys()) {
+      if (this.outputs.has(folder)) continue;
+      this.dirty.delete(folder);
+      if (folder !== this.configDir) this.unwatch(folder);
     }
+    for (const folder of this.outputs.keys()) this.watch(folder);
+    return [...this.outputs].filter(([folder, output]) => previous.has(folder) && previous.get(folder) !== output).map(([folder]) => folder);
   }
 
-  private watch(folder: string, onFile: (file: string) => void): void {
-    const handlers = this.handlers.get(folder);
-    if (handlers) {
-      handlers.push(onFile);
-      return;
-    }
-    this.handlers.set(folder, [onFile]);
-    const watcher = fs.watch(folder, (_event, file) => {
+  private watch(folder: string): void {
+    if (this.watchers.has(folder)) return;
+    // What a change means is looked up when it comes: the folder's role may change with each reload.
+    const watcher = fs.watch(folder, (_event, name) => {
+      const file = name?.toString();
       if (!file) return;
-      for (const handle of this.handlers.get(folder) ?? []) handle(file.toString());
+      if (folder === this.configDir && file === this.configName) this.configChanged = true;
+      else if (this.outputs.has(folder) && SOURCE_FILE.test(file)) this.dirty.add(folder);
+      else return;
       clearTimeout(this.timer);
       this.timer = setTimeout(() => (this.running = this.running.then(() => this.rebuildAndReload())), SETTLE_MS);
     });
-    watcher.on("error", (err) => this.logger.warn({ folder, err: err.message }, "stopped watching a folder"));
+    watcher.on("error", (err) => {
+      this.logger.warn({ folder, err: err.message }, "stopped watching a folder");
+      this.unwatch(folder);
+    });
     this.watchers.set(folder, watcher);
   }
 
+  private unwatch(folder: string): void {
+    this.watchers.get(folder)?.close();
+    this.watchers.delete(folder);
+  }
+
+  /** The plugins of the config file as it is now, or undefined when it does not load. */
+  private async configuredPlugins(): Promise<PluginSpec[] | undefined> {
+    try {
+      return (await loadConfig(this.configFile)).config.plugins;
+    } catch {
+      return undefined; // the reload reports why, and the folders followed stay as they are
+    }
+  }
+
   private async rebuildAndReload(): Promise<void> {
-    const builds = [...this.dirty];
-    this.dirty.clear();
-    if (builds.length === 0 && !this.configChanged) return;
     let changed = this.configChanged;
     this.configChanged = false;
+    if (this.dirty.size === 0 && !changed) return;
+    // Read from disk, not the running config: when the config names a .wasm that does not exist yet,
+    // the reload can only succeed once it is built.
+    const plugins = await this.configuredPlugins();
+    if (plugins) for (const moved of this.follow(plugins)) this.dirty.add(moved);
+    const builds = [...this.dirty];
+    this.dirty.clear();
     // Every changed plugin is built, even after one fails (a checkout touches several at once): a
     // failed build writes no .wasm, so the reload keeps that plugin as it runs and takes the others.
-    for (const [folder, output] of builds) {
+    for (const folder of builds) {
       try {
-        const result = await buildPlugin(folder, { output });
+        const result = await buildPlugin(folder, { output: this.outputs.get(folder)! });
         this.logger.info({ plugin: result.name, ms: result.millis, bytes: result.bytes }, "plugin rebuilt");
         changed = true;
       } catch (err) {
         this.logger.error({ folder, err: (err as Error).message }, "plugin build failed; the running plugin stays");
       }
     }
-    if (changed && (await this.proxy.reload())) this.followPlugins();
+    if (changed) await this.proxy.reload();
   }
 }
 
-function hasSource(folder: string): boolean {
+/**
+ * The .wasm each plugin folder of `plugins` is built to (folders without a plugin source are left
+ * out). A folder has one source (resolvePluginSource), so when several plugins name .wasm files in the
+ * same folder only one is built: the folder's default output (what `nylon build FOLDER` writes) if a
+ * plugin names it, else the first listed. The others are loaded as they are and never overwritten: a
+ * .wasm next to a plugin's source may be a component built elsewhere.
+ */
+function outputsOf(plugins: readonly PluginSpec[]): Map<string, string> {
+  const outputs = new Map<string, string>();
+  for (const { file } of plugins) {
+    const folder = path.dirname(file);
+    const source = sourceOf(folder);
+    if (source && (!outputs.has(folder) || file === source.defaultOutput)) outputs.set(folder, file);
+  }
+  return outputs;
+}
+
+function sourceOf(folder: string): PluginSource | undefined {
   try {
-    resolvePluginSource(folder);
-    return true;
+    return resolvePluginSource(folder);
   } catch {
-    return false;
+    return undefined;
   }
 }

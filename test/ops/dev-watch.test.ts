@@ -59,9 +59,46 @@ ${second ? `  - name: second\n    route: { type: header, value: second }\n    pa
 `;
 }
 
-async function get(headers: Record<string, string> = {}, proxy = nylon): Promise<string> {
-  const response = await fetch(`${proxy.url}/`, { headers });
+async function get(headers: Record<string, string> = {}, proxy = nylon, route = "/"): Promise<string> {
+  const response = await fetch(`${proxy.url}${route}`, { headers });
   return `${response.status} ${await response.text()}`;
+}
+
+/** GET `route` of `proxy`: "status body". */
+function at(proxy: NylonProcess, route: string): Promise<string> {
+  return get({}, proxy, route);
+}
+
+/** Polls `route` of `proxy` until it answers 200 with `body`. */
+async function answersAt(proxy: NylonProcess, route: string, body: string): Promise<void> {
+  await eventually(async () => assert.equal(await at(proxy, route), `200 ${body}`), REBUILD_MS);
+}
+
+/**
+ * A plugin folder for another proxy: `source` as its plugin.ts, and a copy of the first proxy's .wasm
+ * under each of `wasmNames` (so it answers what GET / of the first proxy does until it is rebuilt).
+ */
+function pluginFolder(folder: string, source: string, ...wasmNames: string[]): void {
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, "plugin.ts"), source);
+  for (const name of wasmNames) fs.copyFileSync(wasmFile, path.join(folder, name));
+}
+
+/** A config serving each plugin (its `hello` entry) at /<name>; `plugins` maps names to .wasm files. */
+function routed(plugins: Record<string, string>): string {
+  const names = Object.keys(plugins);
+  return `
+http: ["127.0.0.1:{{PORT}}"]
+plugins:
+${names.map((name) => `  - { name: ${name}, type: wasm, file: ${plugins[name]!} }`).join("\n")}
+services:
+${names.map((name) => `  - { name: ${name}, service_type: plugin, plugin: { name: ${name}, entry: hello } }`).join("\n")}
+routes:
+  - name: app
+    route: { type: host, value: "*" }
+    paths:
+${names.map((name) => `      - { path: /${name}, service: { name: ${name} } }`).join("\n")}
+`;
 }
 
 /** Polls GET / until it answers 200 with `body`; returns how long that took. */
@@ -77,9 +114,9 @@ function watching(configDir: string): Parameters<typeof startNylon>[1] {
   return { configDir, args: ["--watch"], env: { NYLON_CACHE_DIR: path.join(dir, "cache") } };
 }
 
-/** The JSON log lines written since offset `from`, in order. */
-function logsSince(from: number): Array<{ msg: string } & Record<string, unknown>> {
-  return nylon
+/** The JSON log lines `proxy` wrote since offset `from`, in order. */
+function logsSince(from: number, proxy = nylon): Array<{ msg: string } & Record<string, unknown>> {
+  return proxy
     .logs()
     .slice(from)
     .split("\n")
@@ -185,9 +222,7 @@ test("a config file in the plugin's own folder: source edits are still rebuilt",
   // A second proxy, for a common development layout: nylon.yaml next to plugin.ts (the config's folder
   // is the plugin's). It starts on a copy of the first one's .wasm, so both answer the same until the edit.
   const folder = path.join(dir, "together");
-  fs.mkdirSync(folder);
-  fs.copyFileSync(sourceFile, path.join(folder, "plugin.ts"));
-  fs.copyFileSync(wasmFile, path.join(folder, "together.wasm"));
+  pluginFolder(folder, fs.readFileSync(sourceFile, "utf8"), "together.wasm");
   const yaml = config(false).replace(JSON.stringify(wasmFile), "./together.wasm");
   const together = await startNylon(yaml, watching(folder));
   try {
@@ -207,45 +242,133 @@ test("two plugins edited at once, one of them broken: the other is still rebuilt
   // drop the others' edits (nor a config change in the same burst).
   const pair = path.join(dir, "pair");
   const folders = { a: path.join(pair, "a"), b: path.join(pair, "b") };
-  for (const [name, folder] of Object.entries(folders)) {
-    fs.mkdirSync(folder, { recursive: true });
-    fs.copyFileSync(sourceFile, path.join(folder, "plugin.ts"));
-    fs.copyFileSync(wasmFile, path.join(folder, `${name}.wasm`));
-  }
+  for (const [name, folder] of Object.entries(folders)) pluginFolder(folder, fs.readFileSync(sourceFile, "utf8"), `${name}.wasm`);
   const before = (await get()).slice("200 ".length);
-  const proxy = await startNylon(
-    `
-http: ["127.0.0.1:{{PORT}}"]
-plugins:
-  - { name: a, type: wasm, file: ./a/a.wasm }
-  - { name: b, type: wasm, file: ./b/b.wasm }
-services:
-  - { name: a, service_type: plugin, plugin: { name: a, entry: hello } }
-  - { name: b, service_type: plugin, plugin: { name: b, entry: hello } }
-routes:
-  - name: app
-    route: { type: host, value: "*" }
-    paths:
-      - { path: /a, service: { name: a } }
-      - { path: /b, service: { name: b } }
-`,
-    watching(pair),
-  );
-  const answer = async (route: string) => {
-    const response = await fetch(`${proxy.url}${route}`);
-    return `${response.status} ${await response.text()}`;
-  };
+  const proxy = await startNylon(routed({ a: "./a/a.wasm", b: "./b/b.wasm" }), watching(pair));
   try {
     await waitForLog(proxy, /watching plugin sources and the config/);
-    assert.equal(await answer("/a"), `200 ${before}`);
+    assert.equal(await at(proxy, "/a"), `200 ${before}`);
     const from = proxy.logs().length;
     fs.writeFileSync(path.join(folders.a, "plugin.ts"), pluginSource(`const answer: number = "broken";`));
     fs.writeFileSync(path.join(folders.b, "plugin.ts"), answering("b2"));
-    await eventually(async () => assert.equal(await answer("/b"), "200 b2"), REBUILD_MS);
-    assert.equal(await answer("/a"), `200 ${before}`, "the broken plugin keeps running as it was");
+    await answersAt(proxy, "/b", "b2");
+    assert.equal(await at(proxy, "/a"), `200 ${before}`, "the broken plugin keeps running as it was");
     const log = proxy.logs().slice(from);
     assert.match(log, /plugin build failed/);
     assert.match(log, /"plugin":"b"[^\n]*"msg":"plugin rebuilt"|"msg":"plugin rebuilt"[^\n]*"plugin":"b"/);
+  } finally {
+    assert.equal(await proxy.stop(), 0, proxy.logs());
+  }
+});
+
+/** The plugins (as `nylon build` names them: their folder) that `proxy` rebuilt since log offset `from`. */
+function rebuiltSince(from: number, proxy: NylonProcess): unknown[] {
+  return logsSince(from, proxy)
+    .filter((e) => e.msg === "plugin rebuilt")
+    .map((e) => e.plugin);
+}
+
+/** Waits for the reload after log offset `from`, asserts it applied, and returns the plugins it loaded. */
+async function reloaded(proxy: NylonProcess, from: number): Promise<unknown> {
+  const line = JSON.parse(await waitForLog(proxy, /configuration reloaded|reload rejected/, REBUILD_MS, from)) as { msg: string; plugins?: unknown };
+  assert.equal(line.msg, "configuration reloaded", proxy.logs().slice(from));
+  return line.plugins;
+}
+
+test("a reload that moves a plugin's .wasm within its folder: the folder is built to the new path, the old file is left alone", async () => {
+  const root = path.join(dir, "moving");
+  const folder = path.join(root, "hello");
+  const oldWasm = path.join(folder, "hello.wasm");
+  const newWasm = path.join(folder, "next.wasm");
+  pluginFolder(folder, answering("moved1"), "hello.wasm");
+  const before = (await get()).slice("200 ".length);
+  const oldBytes = fs.readFileSync(oldWasm);
+  const proxy = await startNylon(routed({ hello: "./hello/hello.wasm" }), watching(root));
+  try {
+    await waitForLog(proxy, /watching plugin sources and the config/);
+    assert.equal(await at(proxy, "/hello"), `200 ${before}`);
+
+    // next.wasm does not exist yet: the config's new path is built from the source, then loaded.
+    const from = proxy.logs().length;
+    writeTempConfig(routed({ hello: "./hello/next.wasm" }), proxy.port, root);
+    assert.deepEqual(await reloaded(proxy, from), ["hello"]);
+    assert.deepEqual(rebuiltSince(from, proxy), ["hello"]);
+    assert.ok(fs.existsSync(newWasm), "the new path was built");
+    assert.equal(await at(proxy, "/hello"), "200 moved1");
+
+    // Later edits go to the new path too.
+    const edited = proxy.logs().length;
+    fs.writeFileSync(path.join(folder, "plugin.ts"), answering("moved2"));
+    await answersAt(proxy, "/hello", "moved2");
+    assert.deepEqual(rebuiltSince(edited, proxy), ["hello"]);
+    assert.deepEqual(fs.readFileSync(oldWasm), oldBytes, "the path the config no longer names is not written");
+    assert.doesNotMatch(proxy.logs().slice(from), /reload rejected|plugin build failed/);
+  } finally {
+    assert.equal(await proxy.stop(), 0, proxy.logs());
+  }
+});
+
+test("plugins a reload drops are no longer rebuilt, even in the config's own folder; added back, they are again", async () => {
+  // The config's folder holds the source of plugin "drop" (drop.wasm is what `nylon build` writes there).
+  const root = path.join(dir, "drop");
+  const folders = { drop: root, gone: path.join(root, "gone"), kept: path.join(root, "kept") };
+  const wasm = { drop: path.join(root, "drop.wasm"), gone: path.join(folders.gone, "gone.wasm") };
+  const all = { drop: "./drop.wasm", gone: "./gone/gone.wasm", kept: "./kept/kept.wasm" };
+  for (const [name, folder] of Object.entries(folders)) pluginFolder(folder, answering(`${name}1`), `${name}.wasm`);
+  const before = (await get()).slice("200 ".length);
+  const proxy = await startNylon(routed(all), watching(root));
+  const edit = (name: keyof typeof folders, text: string) => fs.writeFileSync(path.join(folders[name], "plugin.ts"), answering(text));
+  try {
+    const started = JSON.parse(await waitForLog(proxy, /watching plugin sources and the config/)) as { folders: string[] };
+    assert.deepEqual(started.folders.sort(), Object.values(folders).sort());
+    const dropped = proxy.logs().length;
+    writeTempConfig(routed({ kept: all.kept }), proxy.port, root);
+    assert.deepEqual(await reloaded(proxy, dropped), ["kept"]);
+
+    // One burst: only the plugin still in the config is built.
+    const bytes = { drop: fs.readFileSync(wasm.drop), gone: fs.readFileSync(wasm.gone) };
+    const edited = proxy.logs().length;
+    edit("drop", "drop2");
+    edit("gone", "gone2");
+    edit("kept", "kept2");
+    await answersAt(proxy, "/kept", "kept2");
+    assert.deepEqual(rebuiltSince(edited, proxy), ["kept"]);
+    assert.doesNotMatch(proxy.logs().slice(edited), /plugin build failed/);
+    assert.deepEqual(fs.readFileSync(wasm.drop), bytes.drop, "drop.wasm was not rebuilt");
+    assert.deepEqual(fs.readFileSync(wasm.gone), bytes.gone, "gone.wasm was not rebuilt");
+
+    // The config's folder is still watched; plugins added back load their .wasm as it is (a config
+    // change builds nothing) and are followed again.
+    const readded = proxy.logs().length;
+    writeTempConfig(routed(all), proxy.port, root);
+    assert.deepEqual(await reloaded(proxy, readded), ["drop", "gone", "kept"]);
+    assert.equal(await at(proxy, "/gone"), `200 ${before}`);
+    assert.deepEqual(rebuiltSince(readded, proxy), []);
+    edit("drop", "drop3");
+    edit("gone", "gone3");
+    await answersAt(proxy, "/gone", "gone3");
+    await answersAt(proxy, "/drop", "drop3");
+  } finally {
+    assert.equal(await proxy.stop(), 0, proxy.logs());
+  }
+});
+
+test("two plugins' .wasm files in one source folder: the folder's own .wasm is built, the other is left alone", async () => {
+  // A folder has one source (plugin.ts); vendor.wasm, listed first, may be a component built elsewhere.
+  const root = path.join(dir, "sharing");
+  const folder = path.join(root, "lib");
+  pluginFolder(folder, answering("lib1"), "lib.wasm", "vendor.wasm");
+  const before = (await get()).slice("200 ".length);
+  const vendorBytes = fs.readFileSync(path.join(folder, "vendor.wasm"));
+  const proxy = await startNylon(routed({ vendor: "./lib/vendor.wasm", lib: "./lib/lib.wasm" }), watching(root));
+  try {
+    await waitForLog(proxy, /watching plugin sources and the config/);
+    const from = proxy.logs().length;
+    fs.writeFileSync(path.join(folder, "plugin.ts"), answering("lib2"));
+    await answersAt(proxy, "/lib", "lib2");
+    assert.equal(await at(proxy, "/vendor"), `200 ${before}`);
+    assert.deepEqual(fs.readFileSync(path.join(folder, "vendor.wasm")), vendorBytes);
+    assert.deepEqual(rebuiltSince(from, proxy), ["lib"]);
   } finally {
     assert.equal(await proxy.stop(), 0, proxy.logs());
   }
