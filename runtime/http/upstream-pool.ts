@@ -58,6 +58,8 @@ export class UpstreamPool {
   readonly name: string;
   readonly endpoints: readonly UpstreamEndpoint[];
   readonly timeoutMs: number;
+  /** The TCP connect deadline per endpoint (undici's connect timeout; WebSocket tunnels use it too). */
+  readonly connectTimeoutMs: number;
   private readonly balancer: Balancer<UpstreamEndpoint>;
   private readonly stopHealthChecks: () => void;
 
@@ -65,7 +67,7 @@ export class UpstreamPool {
     this.name = service.name;
     this.timeoutMs = service.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     const check = service.health_check !== undefined && service.health_check.enabled !== false ? { ...HEALTH_CHECK_DEFAULTS, ...definedOnly(service.health_check) } : null;
-    const connectTimeoutMs = service.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.connectTimeoutMs = service.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.endpoints = service.endpoints.map((endpoint) => {
       const id = `${endpoint.ip}:${endpoint.port}`;
       const onChange = (healthy: boolean): void => options.onHealthChange?.(service.name, id, healthy);
@@ -73,7 +75,7 @@ export class UpstreamPool {
         check === null
           ? new EndpointHealth(1, 1, PASSIVE_COOLDOWN_MS, onChange)
           : new EndpointHealth(check.healthy_threshold, check.unhealthy_threshold, null, onChange);
-      return new UpstreamEndpoint(endpoint.ip, endpoint.port, endpoint.weight ?? 1, health, connectTimeoutMs);
+      return new UpstreamEndpoint(endpoint.ip, endpoint.port, endpoint.weight ?? 1, health, this.connectTimeoutMs);
     });
     this.balancer = createBalancer(service.algorithm ?? "round_robin", this.endpoints);
     this.stopHealthChecks =

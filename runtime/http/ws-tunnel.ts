@@ -5,11 +5,13 @@
 // closes the other. Frames are not parsed: plugins do not see tunnelled traffic.
 //
 // Failures before the upstream answers get a JSON error written on the raw socket: no healthy
-// endpoint or connection error -> 502, no answer within the service's timeout_ms -> 504. A connection
-// that fails before it is established (refused, unreachable: nothing was sent) counts against the
-// endpoint's health and the upgrade is tried on the next endpoint the balancer offers, each endpoint
-// at most once, like plain requests (proxy-service.ts); 502 once none is left. An error after the
-// connection was established is not retried. timeout_ms covers all attempts together.
+// endpoint or connection error -> 502, a connect timeout or no answer within the service's
+// timeout_ms -> 504, as for plain requests (proxy-service.ts). A connection that fails before it is
+// established (refused, unreachable, or not connected within the service's connect_timeout_ms:
+// nothing was sent) counts against the endpoint's health and the upgrade is tried on the next
+// endpoint the balancer offers, each endpoint at most once; once none is left the last failure is
+// answered (504 if it was a connect timeout, 502 otherwise). An error after the connection was
+// established is not retried. timeout_ms covers all attempts together.
 import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { STATUS_CODES } from "node:http";
@@ -58,18 +60,24 @@ export function tunnelUpgrade(
   const timer = setTimeout(() => {
     fail(new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${where} did not answer the upgrade within ${service.timeoutMs} ms`));
   }, service.timeoutMs);
-  const fail = (error: NylonError): void => {
-    if (settled) return;
+  /** The current attempt's connect deadline, stopped with the others once the upgrade is settled. */
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Marks the upgrade answered (or given up) and stops the timers; false if it already was. */
+  const settle = (): boolean => {
+    if (settled) return false;
     settled = true;
     clearTimeout(timer);
+    clearTimeout(connectTimer);
+    return true;
+  };
+  const fail = (error: NylonError): void => {
+    if (!settle()) return;
     upstreamRequest?.destroy();
     events?.settled("failed", error.status);
     refuse(socket, error);
   };
   const abandon = (): void => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
+    if (!settle()) return;
     upstreamRequest?.destroy();
     events?.settled("abandoned", 0);
   };
@@ -88,12 +96,33 @@ export function tunnelUpgrade(
     const current = request({ host: endpoint.ip, port: endpoint.port, method: req.method, path, headers, agent: false, setHost: false });
     upstreamRequest = current;
     let connected = false;
-    current.on("socket", (upstream) => upstream.once("connect", () => (connected = true)));
+    /** This attempt was given up before it connected (the next one may be under way). */
+    let dropped = false;
+    /** Nothing reached this endpoint: it counts as failed, and another one may take the upgrade. */
+    const next = (failure: NylonError): void => {
+      if (settled || dropped) return;
+      dropped = true;
+      clearTimeout(connectDeadline);
+      current.destroy();
+      endpoint.health.recordFailure();
+      lastError = failure;
+      attempt();
+    };
+    // A connect whose SYN is never answered would otherwise hang until timeout_ms; undici gives plain
+    // requests the same connect_timeout_ms.
+    const connectDeadline = setTimeout(() => {
+      next(new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${here} could not be connected to within ${service.connectTimeoutMs} ms`));
+    }, service.connectTimeoutMs);
+    connectTimer = connectDeadline;
+    current.on("socket", (upstream) =>
+      upstream.once("connect", () => {
+        connected = true;
+        clearTimeout(connectDeadline);
+      }),
+    );
 
     current.on("upgrade", (response: IncomingMessage, upstream: Duplex, upstreamHead: Buffer) => {
-      if (settled) return upstream.destroy();
-      settled = true;
-      clearTimeout(timer);
+      if (!settle()) return upstream.destroy();
       socket.off("close", abandon);
       events?.settled("opened", response.statusCode ?? 101);
       socket.write(statusLine(response) + rawHeaderLines(response.rawHeaders) + "\r\n");
@@ -102,9 +131,7 @@ export function tunnelUpgrade(
       splice(socket, upstream, events);
     });
     current.on("response", (response: IncomingMessage) => {
-      if (settled) return response.destroy();
-      settled = true;
-      clearTimeout(timer);
+      if (!settle()) return response.destroy();
       events?.settled("refused", response.statusCode ?? 502);
       // The upstream refused the upgrade: relay its answer, then close (the body is delimited by close).
       const relayed = withoutHopByHop(response.headers);
@@ -114,13 +141,10 @@ export function tunnelUpgrade(
       response.on("error", () => socket.destroy());
     });
     current.on("error", (error: NodeJS.ErrnoException) => {
-      if (settled) return;
+      if (settled || dropped) return;
       const failure = new NylonError("NYLON_E_UPSTREAM", `${here} failed: ${error.code ?? error.message}`, { cause: error });
       if (connected) return fail(failure);
-      // Not connected: nothing reached this endpoint, so another one may take the upgrade.
-      endpoint.health.recordFailure();
-      lastError = failure;
-      attempt();
+      next(failure);
     });
     current.end();
   };
