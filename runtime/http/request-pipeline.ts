@@ -13,7 +13,7 @@ import type { RouteMatch } from "./router.js";
 import { errorResponse, type ServiceResponse } from "./service-response.js";
 import { tunnelUpgrade, type TunnelEvents } from "./ws-tunnel.js";
 import type { Route } from "../config/schema.js";
-import { logRequest, logWebSocketSession } from "../observe/access-log.js";
+import { logCrashedRequest, logRequest, logTunnelSession, logWebSocketSession } from "../observe/access-log.js";
 import { NO_REQUEST_OBSERVER, type RequestObserver } from "../observe/request-observer.js";
 import { httpsRedirect } from "./https-redirect.js";
 
@@ -73,14 +73,22 @@ export class RequestPipeline {
     });
   }
 
-  /** Last resort for an exception nothing else caught: a 500 if nothing was sent yet, counted as a 500. */
+  /**
+   * Last resort for an exception nothing else caught: a 500 if nothing was sent yet, counted and
+   * access-logged as a 500 (unless finish() got there first).
+   */
   private crash(state: ProxyState, err: unknown, req: IncomingMessage, res: ServerResponse, tally: Tally): void {
     state.logger.error({ err }, "request failed");
-    this.count(tally, req.method ?? "GET", 500);
+    const counted = tally.counted;
+    const seconds = this.count(tally, req.method ?? "GET", 500);
+    let bytes = 0;
     if (!res.headersSent) {
+      const body = JSON.stringify({ status: 500, error: "NYLON_E_INTERNAL", message: "internal error" });
       res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ status: 500, error: "NYLON_E_INTERNAL", message: "internal error" }));
+      res.end(body);
+      bytes = Buffer.byteLength(body);
     } else res.destroy();
+    if (state.accessLog && !counted) logCrashedRequest(state.logger, tally.route, req.method ?? "GET", req.url ?? "/", state.clientAddress.of(req), bytes, seconds);
   }
 
   private async run(
@@ -167,7 +175,7 @@ export class RequestPipeline {
       }
       case "http": {
         if (flow.upgrade) {
-          const events = this.tunnelEvents(flow, service.name);
+          const events = this.tunnelEvents(state, flow, service.name);
           tunnelUpgrade(flow.req, flow.upgrade.socket, flow.upgrade.head, service.pool, ctx.clientIp, { tls: ctx.tls, rewrite: match.rewrite, events });
           return;
         }
@@ -298,7 +306,7 @@ export class RequestPipeline {
 
   /** Reports the request to the observer unless that was done already; returns its duration (seconds). */
   private count(tally: Tally, method: string, status: number): number {
-    const seconds = Number(process.hrtime.bigint() - tally.startedHr) / 1e9;
+    const seconds = elapsed(tally);
     if (!tally.counted) {
       tally.counted = true;
       this.observer.requestFinished(tally.route, method, status, seconds);
@@ -309,14 +317,27 @@ export class RequestPipeline {
   /**
    * A tunnelled upgrade counts as a request once it is answered (the upstream's 101 or refusal, or
    * nylon's 502/504), as an accepted plugin WebSocket does; one the client left before that does not.
+   * Its access line is written when it ends: when an opened tunnel closes, else once it is settled.
    */
-  private tunnelEvents(flow: Flow, service: string): TunnelEvents {
+  private tunnelEvents(state: ProxyState, flow: Flow, service: string): TunnelEvents {
+    let answered = 0;
+    const log = (bytesIn: number, bytesOut: number): void => {
+      if (!state.accessLog) return;
+      const { ctx } = flow;
+      const seconds = elapsed(flow.tally);
+      logTunnelSession(state.logger, { route: flow.route, service, path: ctx.path, status: answered, bytesIn, bytesOut, seconds, client: ctx.clientIp });
+    };
     return {
       settled: (outcome, status) => {
+        answered = status;
         this.observer.tunnelSettled(service, outcome);
         if (status !== 0) this.count(flow.tally, flow.ctx.method, status);
+        if (outcome !== "opened") log(0, 0);
       },
-      closed: () => this.observer.tunnelClosed(service),
+      closed: (bytesIn, bytesOut) => {
+        this.observer.tunnelClosed(service);
+        log(bytesIn, bytesOut);
+      },
     };
   }
 
@@ -329,6 +350,11 @@ export class RequestPipeline {
 
 function newTally(): Tally {
   return { startedHr: process.hrtime.bigint(), route: "", counted: false };
+}
+
+/** Seconds since the request arrived. */
+function elapsed(tally: Tally): number {
+  return Number(process.hrtime.bigint() - tally.startedHr) / 1e9;
 }
 
 function newContext(state: ProxyState, req: IncomingMessage, isUpgrade: boolean, match: RouteMatch<Route> | null): RequestContext {

@@ -35,7 +35,8 @@ export interface TunnelOptions {
 export interface TunnelEvents {
   /** `status`: what the client was answered (101, the upstream's refusal, 502, 504); 0 when it left first. */
   settled(outcome: TunnelOutcome, status: number): void;
-  closed(): void;
+  /** Bytes carried after the 101: client to upstream (`bytesIn`), upstream to client (`bytesOut`). */
+  closed(bytesIn: number, bytesOut: number): void;
 }
 
 export function tunnelUpgrade(
@@ -128,7 +129,7 @@ export function tunnelUpgrade(
       socket.write(statusLine(response) + rawHeaderLines(response.rawHeaders) + "\r\n");
       if (upstreamHead.length > 0) socket.write(upstreamHead);
       if (head.length > 0) upstream.write(head);
-      splice(socket, upstream, events);
+      splice(socket, upstream, head.length, upstreamHead.length, events);
     });
     current.on("response", (response: IncomingMessage) => {
       if (!settle()) return response.destroy();
@@ -153,13 +154,16 @@ export function tunnelUpgrade(
   attempt();
 }
 
-/** After the 101: bytes both ways; either side ending or failing tears down both. */
-function splice(client: Duplex, upstream: Duplex, events: TunnelEvents | undefined): void {
+/**
+ * After the 101: bytes both ways; either side ending or failing tears down both. `bytesIn` and
+ * `bytesOut` start with what came along with the upgrade request and with the 101 (the heads).
+ */
+function splice(client: Duplex, upstream: Duplex, bytesIn: number, bytesOut: number, events: TunnelEvents | undefined): void {
   let open = true;
   const close = (): void => {
     client.destroy();
     upstream.destroy();
-    if (open) events?.closed();
+    if (open) events?.closed(bytesIn, bytesOut);
     open = false;
   };
   for (const side of [client, upstream]) {
@@ -167,6 +171,8 @@ function splice(client: Duplex, upstream: Duplex, events: TunnelEvents | undefin
     side.on("error", close);
     (side as Duplex & { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
   }
+  client.on("data", (chunk: Buffer) => (bytesIn += chunk.length));
+  upstream.on("data", (chunk: Buffer) => (bytesOut += chunk.length));
   client.pipe(upstream);
   upstream.pipe(client);
 }

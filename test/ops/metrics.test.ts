@@ -2,12 +2,11 @@
 // never carry a connection or a room, /health answers 200 while serving.
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import type { IncomingMessage } from "node:http";
 import { after, before, test } from "node:test";
 import { WebSocket, WebSocketServer } from "ws";
 import { freePort, startNylon, type NylonProcess } from "../support/nylon-process.js";
 import { closedPort, startUpstream, type TestUpstream } from "../http/test-upstream.js";
-import { delta, eventually, RecordingClient, scrape, waitForLog } from "./ops-support.js";
+import { delta, eventually, RecordingClient, refusedUpgrade, scrape, waitForLog } from "./ops-support.js";
 
 let nylon: NylonProcess;
 let upstream: TestUpstream;
@@ -116,15 +115,62 @@ test("a WebSocket tunnel to an http upstream: the gauge follows it, upgrades are
   assert.equal(delta(before, after, 'nylon_http_requests_total{route="site",method="GET",status="400"}'), 1);
 });
 
-/** Opens a WebSocket that must be refused; returns the status it was answered. */
-async function refusedUpgrade(url: string): Promise<number> {
-  const client = new WebSocket(url);
-  client.on("error", () => {}); // ws reports the refusal as an error too
-  const [, response] = (await once(client, "unexpected-response")) as [unknown, IncomingMessage];
-  response.resume();
-  client.terminate();
-  return response.statusCode ?? 0;
+interface TunnelLine {
+  access: string;
+  route: string;
+  service: string;
+  path: string;
+  status: number;
+  bytes_in: number;
+  bytes_out: number;
+  ms: number;
+  client: string;
+  msg: string;
 }
+
+/** The first tunnel access line for `path` written after log offset `from`, parsed. */
+async function tunnelLine(path: string, from: number): Promise<TunnelLine> {
+  return JSON.parse(await waitForLog(nylon, new RegExp(`"access":"tunnel",.*"path":"${path}"`), 5_000, from)) as TunnelLine;
+}
+
+test("access log: a tunnelled WebSocket session writes one line when it closes, with 101, bytes each way and its duration", async () => {
+  const from = nylon.logs().length;
+  const client = new WebSocket(`${nylon.wsUrl}/tunnel?room=1`);
+  await once(client, "open");
+  client.send("through the tunnel");
+  const [echo] = (await once(client, "message")) as [Buffer];
+  assert.equal(String(echo), "through the tunnel");
+  await new Promise((r) => setTimeout(r, 200));
+  assert.doesNotMatch(nylon.logs().slice(from), /"access":"tunnel"/, "no line while the tunnel is open");
+  client.close();
+  await once(client, "close");
+
+  const line = await tunnelLine("/tunnel", from);
+  assert.deepEqual(
+    { access: line.access, route: line.route, service: line.service, path: line.path, status: line.status, client: line.client, msg: line.msg },
+    { access: "tunnel", route: "site", service: "ws", path: "/tunnel", status: 101, client: "127.0.0.1", msg: "tunnel session" },
+  );
+  // At least the message frames: 18 bytes of payload, masked from the client (+6), not from the upstream (+2).
+  assert.ok(line.bytes_in >= 24, `bytes_in ${line.bytes_in}`);
+  assert.ok(line.bytes_out >= 20, `bytes_out ${line.bytes_out}`);
+  assert.ok(line.ms >= 200, `ms ${line.ms}: from the upgrade request to the close`);
+  assert.equal(nylon.logs().slice(from).match(/"access":"tunnel"/g)?.length, 1, "one line per session");
+});
+
+test("access log: an upgrade that opens no tunnel writes its line at once, with the upstream's refusal or nylon's 502", async () => {
+  const from = nylon.logs().length;
+  assert.equal(await refusedUpgrade(`${nylon.wsUrl}/tunnel-refused`), 400);
+  const refused = await tunnelLine("/tunnel-refused", from);
+  assert.equal(refused.service, "ws");
+  assert.equal(refused.status, 400);
+  assert.equal(refused.bytes_in + refused.bytes_out, 0);
+
+  assert.equal(await refusedUpgrade(`${nylon.wsUrl}/tunnel-dead`), 502);
+  const failed = await tunnelLine("/tunnel-dead", from);
+  assert.equal(failed.service, "ws-dead");
+  assert.equal(failed.status, 502);
+  assert.equal(failed.route, "site");
+});
 
 test("WebSocket gauges and counters follow a chat session; plugin callbacks are timed", async () => {
   const before = await scrape(metricsUrl);

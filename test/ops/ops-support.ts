@@ -1,6 +1,8 @@
 // Helpers for the operations tests: Prometheus scrapes, waiting on a process's log, WebSocket clients
 // that keep their close code.
+import { once } from "node:events";
 import fs from "node:fs";
+import type { IncomingMessage } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
@@ -43,6 +45,16 @@ export async function waitForExit(nylon: NylonProcess, timeoutMs: number): Promi
       resolve(code);
     });
   });
+}
+
+/** Opens a WebSocket that must be refused; returns the status it was answered. */
+export async function refusedUpgrade(url: string): Promise<number> {
+  const client = new WebSocket(url);
+  client.on("error", () => {}); // ws reports the refusal as an error too
+  const [, response] = (await once(client, "unexpected-response")) as [unknown, IncomingMessage];
+  response.resume();
+  client.terminate();
+  return response.statusCode ?? 0;
 }
 
 /** Retries `check` until it passes or `timeoutMs` is over (then its last failure is thrown). */
