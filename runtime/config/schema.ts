@@ -161,6 +161,9 @@ const healthCheck = strictObject({
   unhealthy_threshold: positiveInt.default(3),
 });
 
+/** Defaults of an http service's timeouts; the upstream pool uses them too when built without a config. */
+export const HTTP_SERVICE_DEFAULTS = { timeout_ms: 30_000, connect_timeout_ms: 5_000 } as const;
+
 const httpService = strictObject({
   name,
   service_type: z.literal("http"),
@@ -168,8 +171,8 @@ const httpService = strictObject({
   endpoints: z.array(endpoint).min(1, "an http service needs at least one endpoint"),
   health_check: healthCheck.optional(),
   /** Upstream response timeout; reaching it answers 504. */
-  timeout_ms: positiveInt.default(30_000),
-  connect_timeout_ms: positiveInt.default(5000),
+  timeout_ms: positiveInt.default(HTTP_SERVICE_DEFAULTS.timeout_ms),
+  connect_timeout_ms: positiveInt.default(HTTP_SERVICE_DEFAULTS.connect_timeout_ms),
 });
 
 const pluginService = strictObject({

@@ -2,6 +2,7 @@
 // load balancer, and the endpoints' health. Built once per configuration; close() frees sockets.
 import { isIP } from "node:net";
 import { Pool } from "undici";
+import { HTTP_SERVICE_DEFAULTS } from "../config/schema.js";
 import { NylonError } from "../errors.js";
 import { createBalancer, type Algorithm, type Balancer } from "./load-balancer.js";
 import {
@@ -29,8 +30,6 @@ export interface HttpServiceInput {
   connect_timeout_ms?: number | undefined;
 }
 
-export const DEFAULT_TIMEOUT_MS = 60_000; // nginx proxy_read_timeout
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 export interface UpstreamPoolOptions {
   /** Called when an endpoint leaves or re-enters rotation (for logs and metrics). */
@@ -65,9 +64,9 @@ export class UpstreamPool {
 
   constructor(service: HttpServiceInput, options: UpstreamPoolOptions = {}) {
     this.name = service.name;
-    this.timeoutMs = service.timeout_ms ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = service.timeout_ms ?? HTTP_SERVICE_DEFAULTS.timeout_ms;
     const check = service.health_check !== undefined && service.health_check.enabled !== false ? { ...HEALTH_CHECK_DEFAULTS, ...definedOnly(service.health_check) } : null;
-    this.connectTimeoutMs = service.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.connectTimeoutMs = service.connect_timeout_ms ?? HTTP_SERVICE_DEFAULTS.connect_timeout_ms;
     this.endpoints = service.endpoints.map((endpoint) => {
       const id = `${endpoint.ip}:${endpoint.port}`;
       const onChange = (healthy: boolean): void => options.onHealthChange?.(service.name, id, healthy);
