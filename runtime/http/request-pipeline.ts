@@ -404,9 +404,10 @@ function readBody(req: IncomingMessage, ctx: RequestContext, limit: number): Pro
       ctx.body = Buffer.concat(chunks);
       resolve();
     };
+    // A client that goes away mid-body is not the proxy's failure: no error-level log line.
     const onError = (err: Error) => {
       stop();
-      reject(err);
+      reject(new NylonError("NYLON_E_BAD_REQUEST", `the client went away before sending the whole body (${err.message})`, { cause: err }));
     };
     req.on("data", onData);
     req.once("end", onEnd);

@@ -1,5 +1,6 @@
 // Every request accessor of the SDK, read by the phase-probe plugin inside a real nylon and answered as JSON.
 import assert from "node:assert/strict";
+import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { startUpstream, type TestUpstream } from "../http/test-upstream.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
@@ -173,6 +174,24 @@ describe("request accessors", () => {
     assert.equal(JSON.parse(reply.text).valid, null);
     assert.equal(reply.headers["connection"], "close");
     assert.equal(upstreamBodies.length, forwarded, "nothing reached the upstream");
+  });
+
+  it("does not log a client that goes away mid-body as a proxy failure, and keeps serving", async () => {
+    const from = nylon.logs().length;
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(nylon.port, "127.0.0.1", () => {
+        socket.write("POST /users/1/items/2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789");
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 100);
+      });
+      socket.on("error", reject);
+    });
+    assert.equal((await send(`${nylon.url}/users/1/items/2`)).status, 200);
+    // An error-level line, if any, is written while the aborted request unwinds; give the log a moment.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.doesNotMatch(nylon.logs().slice(from), /"level":50/);
   });
 
   it("reads a body of exactly the cap, also when it arrives chunked", async () => {
