@@ -32,6 +32,7 @@ export const ERRORS = {
   NYLON_E_UNKNOWN_CONNECTION: { summary: "the connection is unknown, closed, or not owned by this plugin" },
   NYLON_E_WRONG_PHASE: { summary: "the function cannot be used in this phase" },
   NYLON_E_ADAPTER: { summary: "the room adapter failed" },
+  NYLON_E_INTERNAL: { status: 500, summary: "an unexpected error in the proxy (logged as \"request failed\")" },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable, type Duplex } from "node:stream";
-import { NylonError } from "../errors.js";
+import { errorBody, NylonError } from "../errors.js";
 import type { Phase } from "../plugin/guest-exports.js";
 import { applyHeaderModifier, applyHeaderModifierToMap, parseHeaderModifierPayload } from "./header-modifier.js";
 import { replaceWithError, runPluginPhase, runResponseSidePhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
@@ -32,8 +32,6 @@ interface Tally {
 
 interface Flow {
   ctx: RequestContext;
-  /** The matched route's name ("" when none matched), for metrics and the access log. */
-  route: string;
   req: IncomingMessage;
   writer: ResponseWriter;
   steps: MiddlewareStep[];
@@ -83,7 +81,7 @@ export class RequestPipeline {
     const seconds = this.count(tally, req.method ?? "GET", 500);
     let bytes = 0;
     if (!res.headersSent) {
-      const body = JSON.stringify({ status: 500, error: "NYLON_E_INTERNAL", message: "internal error" });
+      const body = errorBody(500, "NYLON_E_INTERNAL", "internal error");
       res.writeHead(500, { "content-type": "application/json" });
       res.end(body);
       bytes = Buffer.byteLength(body);
@@ -102,13 +100,12 @@ export class RequestPipeline {
     const ctx = newContext(state, req, upgrade !== null, match.kind === "match" ? match : null);
     if (match.kind === "miss") {
       const headers: Record<string, string> = match.allow.length > 0 ? { allow: match.allow.join(", ") } : {};
-      await this.send(state, { ctx, route: "", req, writer, steps: [], plugins: new Set(), upgrade, tally }, errorResponse(match.error, headers));
+      await this.send(state, { ctx, req, writer, steps: [], plugins: new Set(), upgrade, tally }, errorResponse(match.error, headers));
       return;
     }
     tally.route = match.route.name;
     const flow: Flow = {
       ctx,
-      route: match.route.name,
       req,
       writer,
       steps: match.middleware.map((item) => state.steps.get(item)).filter((s): s is MiddlewareStep => s !== undefined),
@@ -211,7 +208,7 @@ export class RequestPipeline {
     const pending = ctx.upgrade!;
     this.finish(state, flow);
     if (!flow.upgrade) return; // cannot happen: websocket-upgrade refuses non-upgrade requests
-    if (state.accessLog) pending.conn.onClosed.push(() => logWebSocketSession(state.logger, flow.route, pending.conn));
+    if (state.accessLog) pending.conn.onClosed.push(() => logWebSocketSession(state.logger, flow.tally.route, pending.conn));
     state.hub.accept(pending.conn, flow.req, flow.upgrade.socket, flow.upgrade.head, pending.protocol, ctx.wsSettings, step.plugin);
   }
 
@@ -301,7 +298,7 @@ export class RequestPipeline {
     if (flow.serviceStep) this.phase(flow, flow.serviceStep, "logging");
     for (const step of flow.plugins) step.plugin.endRequest(ctx);
     const seconds = this.count(flow.tally, ctx.method, ctx.response.status);
-    if (state.accessLog) logRequest(state.logger, flow.route, ctx, seconds);
+    if (state.accessLog) logRequest(state.logger, flow.tally.route, ctx, seconds);
   }
 
   /** Reports the request to the observer unless that was done already; returns its duration (seconds). */
@@ -325,7 +322,7 @@ export class RequestPipeline {
       if (!state.accessLog) return;
       const { ctx } = flow;
       const seconds = elapsed(flow.tally);
-      logTunnelSession(state.logger, { route: flow.route, service, path: ctx.path, status: answered, bytesIn, bytesOut, seconds, client: ctx.clientIp });
+      logTunnelSession(state.logger, { route: flow.tally.route, service, path: ctx.path, status: answered, bytesIn, bytesOut, seconds, client: ctx.clientIp });
     };
     return {
       settled: (outcome, status) => {
