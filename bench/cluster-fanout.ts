@@ -9,12 +9,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { DELIVERED_THRESHOLD, FANOUT_PAYLOAD as PAYLOAD, maskedText, publish, settled, STRAGGLER_GRACE_MS } from "./support/fanout-publisher.js";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
-import { serverFrameBytes } from "./support/frame-sizes.js";
+import { FANOUT_PAYLOAD } from "./support/fanout-publisher.js";
+import { benchEach, fanoutOptions, PLAIN_FANOUT, SOCKET_IO_FANOUT, stepRates, type FanoutProtocol, type StepResult } from "./support/fanout-steps.js";
 import { freePort } from "./support/free-port.js";
 import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
@@ -22,18 +20,10 @@ import { openRawConnections } from "./support/raw-connections.js";
 import { compiledScriptPath, nylonCliPath, pluginWasmPath, repoRoot } from "./support/repo-paths.js";
 import { spawnServer, type SpawnedServer } from "./support/spawn-server.js";
 
+/** A room subscription may still be crossing Redis to the second node when the warm-up starts. */
 const WARM_UP_ATTEMPTS = 20;
 
-const { values: options } = parseArgs({
-  options: {
-    subscribers: { type: "string", default: "1000" },
-    seconds: { type: "string", default: "5" },
-    rates: { type: "string", default: "20,50,100,200,400,800,1600,3200" },
-  },
-});
-const subscriberCount = Number(options.subscribers);
-const seconds = Number(options.seconds);
-const rates = options.rates.split(",").map(Number);
+const options = fanoutOptions("20,50,100,200,400,800,1600,3200");
 
 /** Two nodes and their Redis, all stopped together. */
 interface Cluster {
@@ -46,9 +36,7 @@ interface ClusterPeer {
   name: string;
   /** The cluster, or why it can't run here. */
   start(redis: SpawnedServer): Promise<Cluster | string>;
-  joinMessage?: string;
-  publishedMessage: string;
-  deliveredMessage: string;
+  protocol: FanoutProtocol;
 }
 
 async function startRedis(): Promise<SpawnedServer> {
@@ -108,25 +96,10 @@ async function startSocketIoCluster(redis: SpawnedServer): Promise<Cluster | str
   };
 }
 
-const sioEvent = JSON.stringify(["m", PAYLOAD]);
 const peers: ClusterPeer[] = [
-  { name: "nylon", start: startNylonCluster, publishedMessage: PAYLOAD, deliveredMessage: PAYLOAD },
-  {
-    name: "socket.io",
-    start: startSocketIoCluster,
-    joinMessage: "40", // engine.io "message" + socket.io "connect" to the main namespace
-    publishedMessage: `42${sioEvent}`,
-    deliveredMessage: `42${sioEvent}`,
-  },
+  { name: "nylon", start: startNylonCluster, protocol: PLAIN_FANOUT },
+  { name: "socket.io", start: startSocketIoCluster, protocol: SOCKET_IO_FANOUT },
 ];
-
-interface StepResult {
-  rate: number;
-  deliveredShare: number;
-  deliveriesPerSecond: number;
-  serverCpuPercent: number;
-  serverCpuMicrosPerDelivery: number;
-}
 
 async function benchPeer(peer: ClusterPeer): Promise<StepResult[]> {
   const redis = await startRedis();
@@ -136,87 +109,29 @@ async function benchPeer(peer: ClusterPeer): Promise<StepResult[]> {
     await redis.stop();
     return [];
   }
-  const results: StepResult[] = [];
-  const deliveredFrameBytes = serverFrameBytes(Buffer.byteLength(peer.deliveredMessage));
-  const publishFrame = maskedText(peer.publishedMessage);
-  const serverCpu = () => [...cluster.pids, redis.pid].reduce((sum, pid) => sum + cpuMicroseconds(pid), 0);
   try {
-    const half = Math.floor(subscriberCount / 2);
+    const half = Math.floor(options.subscriberCount / 2);
     const onA = await openRawConnections(cluster.urls[0], half + 1);
-    const onB = await openRawConnections(cluster.urls[1], subscriberCount - half);
+    const onB = await openRawConnections(cluster.urls[1], options.subscriberCount - half);
     const [publisher, ...subscribers] = [...onA, ...onB].map(({ socket }) => socket);
-    let receivedBytes = 0;
-    for (const socket of [publisher!, ...subscribers]) {
-      socket.on("error", () => {});
-      if (peer.joinMessage) socket.write(maskedText(peer.joinMessage));
-    }
-    publisher!.on("data", () => {}); // the sender is excluded; consume whatever else it gets
-    for (const socket of subscribers) socket.on("data", (chunk: Buffer) => (receivedBytes += chunk.length));
-    await settled(() => receivedBytes);
-
-    // Warm-up: one message must reach every subscriber on both nodes (the second node's subscription
-    // to the room may still be on its way, so this is retried).
-    for (let attempt = 1; ; attempt++) {
-      receivedBytes = 0;
-      await publish(publisher!, publishFrame, 1000, 1);
-      await settled(() => receivedBytes);
-      if (receivedBytes === subscriberCount * deliveredFrameBytes) break;
-      if (attempt === WARM_UP_ATTEMPTS) throw new Error(`warm-up reached ${receivedBytes / deliveredFrameBytes} of ${subscriberCount} subscribers`);
-    }
-
-    for (const rate of rates) {
-      const expected = rate * seconds * subscriberCount;
-      receivedBytes = 0;
-      const [cpuBefore, startedAt] = [serverCpu(), performance.now()];
-      await publish(publisher!, publishFrame, rate, rate * seconds);
-      const graceEnds = Date.now() + STRAGGLER_GRACE_MS;
-      while (receivedBytes < expected * deliveredFrameBytes && Date.now() < graceEnds) await sleep(20);
-      const elapsedMicros = (performance.now() - startedAt) * 1000;
-      const cpu = serverCpu() - cpuBefore;
-      const delivered = receivedBytes / deliveredFrameBytes;
-      const result: StepResult = {
-        rate,
-        deliveredShare: delivered / expected,
-        deliveriesPerSecond: delivered / seconds,
-        serverCpuPercent: (cpu / elapsedMicros) * 100,
-        serverCpuMicrosPerDelivery: cpu / delivered,
-      };
-      results.push(result);
-      console.log(
-        `${peer.name.padEnd(9)} ${String(rate).padStart(4)} pub/s × ${subscriberCount} (2 nodes): ` +
-          `${Math.round(result.deliveriesPerSecond).toLocaleString("en")} deliveries/s (${(result.deliveredShare * 100).toFixed(1)} %), ` +
-          `server CPU ${result.serverCpuPercent.toFixed(0)} % (nodes + redis), ${result.serverCpuMicrosPerDelivery.toFixed(2)} µs/delivery`,
-      );
-      if (result.deliveredShare < DELIVERED_THRESHOLD) break;
-      await settled(() => receivedBytes); // backlog of this step must not count in the next
-    }
-    for (const socket of [publisher!, ...subscribers]) socket.destroy();
+    return await stepRates({
+      name: peer.name,
+      protocol: peer.protocol,
+      publisher: publisher!,
+      subscribers,
+      serverCpu: () => [...cluster.pids, redis.pid].reduce((sum, pid) => sum + cpuMicroseconds(pid), 0),
+      options,
+      warmUpAttempts: WARM_UP_ATTEMPTS,
+      labels: { subscribers: " (2 nodes)", serverCpu: " (nodes + redis)" },
+    });
   } finally {
     await cluster.stop();
     await redis.stop();
   }
-  return results;
-}
-
-function summary(name: string, results: StepResult[]): string {
-  const sustained = results.filter((result) => result.deliveredShare >= DELIVERED_THRESHOLD).at(-1);
-  const broke = results.find((result) => result.deliveredShare < DELIVERED_THRESHOLD);
-  const at = (result: StepResult) =>
-    `${result.rate} pub/s: ${Math.round(result.deliveriesPerSecond).toLocaleString("en")} deliveries/s, ${result.serverCpuMicrosPerDelivery.toFixed(2)} µs/delivery`;
-  return (
-    `${name}: highest rate with ≥ 99 % delivered ${sustained ? at(sustained) : "none"}; ` +
-    (broke ? `fell to ${(broke.deliveredShare * 100).toFixed(1)} % at ${at(broke)}` : "never fell below 99 %")
-  );
 }
 
 console.log(
-  `# cluster-fanout: ${pinThisProcessToClientCore()}; ${machineLoad()}; ${subscriberCount} subscribers on 2 nodes + redis, ` +
-    `${PAYLOAD.length} B messages, ${seconds} s per rate`,
+  `# cluster-fanout: ${pinThisProcessToClientCore()}; ${machineLoad()}; ${options.subscriberCount} subscribers on 2 nodes + redis, ` +
+    `${FANOUT_PAYLOAD.length} B messages, ${options.seconds} s per rate`,
 );
-const summaries: string[] = [];
-for (const peer of peers) {
-  const results = await benchPeer(peer);
-  if (results.length > 0) summaries.push(summary(peer.name, results));
-}
-for (const line of summaries) console.log(line);
-console.log(`# finished; ${machineLoad()}`);
+await benchEach(peers, benchPeer);
