@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { repoRoot, runNylon, startNylon, writeTempConfig, type NylonProcess } from "../support/nylon-process.js";
-import { eventually, tempDir, waitForLog } from "./ops-support.js";
+import { eventually, stopAndRemove, tempDir, waitForLog } from "./ops-support.js";
 
 /** A rebuild (type check, bundle, componentize) takes 2-5 s; this is the deadline for one to show. */
 const REBUILD_MS = 60_000;
@@ -144,11 +144,8 @@ before(async () => {
 });
 
 after(async () => {
-  try {
-    if (nylon) assert.equal(await nylon.stop(), 0, nylon.logs());
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const code = await stopAndRemove(nylon, dir);
+  if (nylon) assert.equal(code, 0, nylon.logs());
 });
 
 test("the plugin built before the start answers", async () => {

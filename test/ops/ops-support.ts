@@ -74,6 +74,15 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "nylon-ops-"));
 }
 
+/** Stops `nylon` (if it was started) and removes the test's tempDir() even when stopping fails; returns the exit code. */
+export async function stopAndRemove(nylon: NylonProcess | undefined, dir: string): Promise<number | null | undefined> {
+  try {
+    return await nylon?.stop();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A WebSocket client that records every text message and how the connection closed. */
 export class RecordingClient {
   readonly messages: string[] = [];

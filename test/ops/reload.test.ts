@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { freePort, repoRoot, runNylon, startNylon, type NylonProcess } from "../support/nylon-process.js";
-import { delta, RecordingClient, scrape, tempDir, waitForLog } from "./ops-support.js";
+import { delta, RecordingClient, scrape, stopAndRemove, tempDir, waitForLog } from "./ops-support.js";
 
 let dir: string;
 let nylon: NylonProcess;
@@ -57,11 +57,7 @@ before(async () => {
 });
 
 after(async () => {
-  try {
-    await nylon?.stop();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await stopAndRemove(nylon, dir);
 });
 
 test("a config with errors is rejected on SIGHUP: logged with its errors, traffic unaffected", async () => {

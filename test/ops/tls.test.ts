@@ -9,7 +9,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { after, before, test } from "node:test";
 import { freePort, startNylon, type NylonProcess } from "../support/nylon-process.js";
-import { RecordingClient, tempDir, waitForLog } from "./ops-support.js";
+import { RecordingClient, stopAndRemove, tempDir, waitForLog } from "./ops-support.js";
 
 let dir: string;
 let nylon: NylonProcess;
@@ -65,11 +65,7 @@ routes:
 });
 
 after(async () => {
-  try {
-    await nylon?.stop();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await stopAndRemove(nylon, dir);
 });
 
 test("wss:// chat through a plugin, trusting the test's self-signed certificate", async () => {
