@@ -3,16 +3,19 @@
 //     sandboxed modules (fuel + memory cap) against the same plugin's unmodified modules;
 //  2. the rewrite and compile time of a plugin's core modules at load;
 //  3. how long a spinning callback runs before its deadline trap, and the time from that trap to a
-//     working replacement instance (the next call rebuilds it and succeeds).
+//     working replacement instance (the next call rebuilds it and succeeds);
+//  4. `isolation: worker`: echo messages/s and event-loop time per message against inline, the same
+//     overrun-to-replacement time, and the longest the event loop stalls while a callback spins
+//     for its whole 100 ms deadline, inline against worker.
 //
 //   node dist/bench/sandbox.js [seconds-per-run=3]
 import fs from "node:fs";
 import path from "node:path";
 import { transpile } from "jco-legacy";
-import { benchRequest, echoCallbackRate } from "./support/echo-callback-rate.js";
+import { benchRequest, echoCallbackRate, MESSAGE } from "./support/echo-callback-rate.js";
 import { createLogger } from "../runtime/observe/logger.js";
 import { loadComponent, type CompiledComponent, type SandboxLimits } from "../runtime/plugin/component-loader.js";
-import { PluginHost } from "../runtime/plugin/plugin-host.js";
+import { PluginHost, type Isolation } from "../runtime/plugin/plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS, type PluginLimits } from "../runtime/plugin/plugin-limits.js";
 import { sandboxModule } from "../runtime/plugin/sandbox/sandbox-module.js";
 import { packageRoot } from "../runtime/package-paths.js";
@@ -26,7 +29,14 @@ const quietLogger = createLogger("fatal");
 
 function host(component: CompiledComponent, file: string, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS): PluginHost {
   const plugin = new PluginHost({ name: path.basename(file, ".wasm"), file, config: {}, limits }, component, new WebSocketHub("bench"), quietLogger);
-  plugin.start();
+  void plugin.start();
+  return plugin;
+}
+
+async function workerHost(component: CompiledComponent, file: string, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS): Promise<PluginHost> {
+  const spec = { name: path.basename(file, ".wasm"), file, config: {}, limits, isolation: "worker" as Isolation };
+  const plugin = new PluginHost(spec, component, new WebSocketHub("bench"), quietLogger);
+  await plugin.start();
   return plugin;
 }
 
@@ -86,6 +96,84 @@ function deadlineRecovery(component: CompiledComponent, deadlineMs: number): { o
   return { overrunMs: t1 - t0, overrunCpuMs: (cpu.user + cpu.system) / 1000, replaceMs: t2 - t1 };
 }
 
+/**
+ * Echo messages/s with the plugin in a worker thread, 256 messages in flight, and the event loop's
+ * busy time per message (what the proxy's own thread pays; the worker's CPU is on the other core).
+ */
+async function workerEchoRate(component: CompiledComponent): Promise<{ rate: number; loopUsPerMessage: number }> {
+  const plugin = await workerHost(component, echoWasm);
+  const ctx = benchRequest("", true);
+  await plugin.runPhase(ctx, "echo", "request-filter");
+  const conn = ctx.upgrade!.conn;
+  let sent = 0;
+  conn.transport = { bufferedAmount: 0, send: () => void sent++, close: () => {}, terminate: () => {} };
+  conn.state = "open";
+  plugin.open(conn);
+  const run = async (ms: number): Promise<{ messages: number; elapsedMs: number; busyMs: number }> => {
+    const base = sent;
+    let posted = 0;
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms) {
+      while (posted - (sent - base) < 256) {
+        plugin.text(conn, MESSAGE);
+        posted++;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    while (sent - base < posted) await new Promise((r) => setImmediate(r));
+    const elu = performance.eventLoopUtilization(elu0);
+    return { messages: posted, elapsedMs: performance.now() - t0, busyMs: elu.active };
+  };
+  await run(1000); // warm-up: lazy compilation and tier-up in the thread
+  const r = await run(seconds * 1000);
+  plugin.stop();
+  plugin.hub.stop();
+  return { rate: (r.messages / r.elapsedMs) * 1000, loopUsPerMessage: (r.busyMs * 1000) / r.messages };
+}
+
+/** The same overrun and replacement as deadlineRecovery, with the plugin in a worker thread. */
+async function workerDeadlineRecovery(component: CompiledComponent, deadlineMs: number): Promise<{ overrunMs: number; replaceMs: number }> {
+  const plugin = await workerHost(component, spinWasm, { ...DEFAULT_PLUGIN_LIMITS, deadlineMs });
+  await plugin.runPhase(benchRequest(""), "hostile", "request-filter"); // warm
+  const t0 = performance.now();
+  const failed = await Promise.resolve(plugin.runPhase(benchRequest("misbehave=1"), "hostile", "request-filter")).then(
+    () => false,
+    (err: Error) => err.message.includes("deadline exceeded"),
+  );
+  if (!failed) throw new Error("the spinning callback did not fail on its deadline");
+  const t1 = performance.now();
+  const result = await plugin.runPhase(benchRequest(""), "hostile", "request-filter");
+  const t2 = performance.now();
+  if (result !== "end") throw new Error(`the rebuilt instance answered ${result}`);
+  plugin.stop();
+  return { overrunMs: t1 - t0, replaceMs: t2 - t1 };
+}
+
+/** The longest gap between 1 ms ticks of the event loop while a callback spins to its deadline. */
+async function stallDuringSpin(component: CompiledComponent, isolation: Isolation, deadlineMs: number): Promise<number> {
+  const limits = { ...DEFAULT_PLUGIN_LIMITS, deadlineMs };
+  const plugin = isolation === "worker" ? await workerHost(component, spinWasm, limits) : host(component, spinWasm, limits);
+  await plugin.runPhase(benchRequest(""), "hostile", "request-filter"); // warm
+  let last = performance.now();
+  let longest = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  await new Promise((r) => setTimeout(r, 20));
+  longest = 0;
+  last = performance.now();
+  await Promise.resolve()
+    .then(() => plugin.runPhase(benchRequest("misbehave=1"), "hostile", "request-filter"))
+    .catch(() => {});
+  await new Promise((r) => setTimeout(r, 20));
+  clearInterval(ticker);
+  plugin.stop();
+  return longest;
+}
+
 async function main(): Promise<void> {
   for (const f of [echoWasm, spinWasm]) if (!fs.existsSync(f)) throw new Error(`${f} is missing: build it with \`node dist/cli/nylon.js build\``);
   const sandboxLimits: SandboxLimits = { memoryMb: DEFAULT_PLUGIN_LIMITS.memoryMb };
@@ -109,6 +197,21 @@ async function main(): Promise<void> {
     console.log(
       `  run ${i}: trapped after ${r.overrunMs.toFixed(1)} ms (${r.overrunCpuMs.toFixed(1)} ms CPU), replacement answered ${r.replaceMs.toFixed(1)} ms later`,
     );
+  }
+
+  console.log("isolation: worker");
+  const inlineRate = echoRate(sandboxed);
+  const worker = await workerEchoRate(sandboxed);
+  console.log(`  echo messages/s: worker ${Math.round(worker.rate).toLocaleString("en-US")}/s, inline ${Math.round(inlineRate).toLocaleString("en-US")}/s (same run)`);
+  console.log(`  event-loop time per message with the plugin in a worker: ${worker.loopUsPerMessage.toFixed(1)} µs (inline, the whole call: ${(1e6 / inlineRate).toFixed(1)} µs)`);
+  for (let i = 1; i <= 3; i++) {
+    const r = await workerDeadlineRecovery(spin, 100);
+    console.log(`  run ${i}: worker trapped after ${r.overrunMs.toFixed(1)} ms, replacement answered ${r.replaceMs.toFixed(1)} ms later`);
+  }
+  for (let i = 1; i <= 3; i++) {
+    const inline = await stallDuringSpin(spin, "inline", 100);
+    const inWorker = await stallDuringSpin(spin, "worker", 100);
+    console.log(`  run ${i}: longest event-loop stall while a callback spins to its 100 ms deadline: inline ${inline.toFixed(1)} ms, worker ${inWorker.toFixed(1)} ms`);
   }
 }
 

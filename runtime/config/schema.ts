@@ -124,6 +124,12 @@ const pluginSpec = strictObject({
   /** Passed to the plugin's init as JSON text; not templated. */
   config: z.unknown().optional(),
   limits: pluginLimits.prefault({}),
+  /**
+   * Where the plugin runs: `inline` on the event loop (fastest; a runaway callback holds the proxy up
+   * to its deadline) or `worker`, in a thread of its own (each call crosses threads; nothing the
+   * plugin does pauses other routes). docs/sandbox.md.
+   */
+  isolation: z.enum(["inline", "worker"]).default("inline"),
 });
 
 // ---- middleware ---------------------------------------------------------------------------------------------

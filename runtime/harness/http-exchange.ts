@@ -28,7 +28,7 @@ export function runExchange(host: PluginHost, ctx: RequestContext, entry: string
   let thrown: unknown = null;
   let answer: ServiceResponse | null = null;
   try {
-    const decision = runPluginPhase(step, ctx, "request-filter");
+    const decision = inline(runPluginPhase(step, ctx, "request-filter"));
     outcome = ctx.upgrade ? "upgraded" : decision === "end" || ctx.response.streaming !== "no" ? "ended" : "continued";
     if (outcome === "continued") answer = upstreamResponse(upstream);
   } catch (err) {
@@ -45,12 +45,12 @@ export function runExchange(host: PluginHost, ctx: RequestContext, entry: string
       r.body = answer.body as Buffer;
     }
     r.body ??= Buffer.alloc(0);
-    runResponseSidePhase(step, ctx, "response-filter");
-    if (host.handles(entry, "response-body-filter")) runResponseSidePhase(step, ctx, "response-body-filter");
+    inline(runResponseSidePhase(step, ctx, "response-filter"));
+    if (host.handles(entry, "response-body-filter")) inline(runResponseSidePhase(step, ctx, "response-body-filter"));
     r.bytesSent = r.body?.length ?? 0;
   }
   const finish = () => {
-    runResponseSidePhase(step, ctx, "logging");
+    inline(runResponseSidePhase(step, ctx, "logging"));
     host.endRequest(ctx);
   };
   if (ctx.response.streaming === "open") finishStream.set(ctx, finish);
@@ -66,4 +66,10 @@ function upstreamResponse(upstream: FakeUpstream): ServiceResponse {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(upstream.headers ?? {})) headers[name.toLowerCase()] = value;
   return { status: upstream.status ?? 200, headers, body };
+}
+
+/** The harness runs plugins inline (its clock and transports are synchronous), so no phase answers later. */
+function inline<T>(result: T | Promise<T>): T {
+  if (result instanceof Promise) throw new Error("the sandbox harness runs plugins inline; isolation: worker is for nylon run");
+  return result;
 }

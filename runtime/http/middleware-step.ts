@@ -1,6 +1,6 @@
 import { compilePayload, renderPayload, type CompiledPayload } from "../config/template.js";
 import { errorBody, NylonError } from "../errors.js";
-import type { Phase } from "../plugin/guest-exports.js";
+import type { Phase, PhaseResult } from "../plugin/guest-exports.js";
 import type { PluginHost } from "../plugin/plugin-host.js";
 import type { RequestContext } from "./request-context.js";
 import { templateContextFor } from "./template-context-for.js";
@@ -36,16 +36,21 @@ export function renderStepPayload(payload: CompiledPayload | null, ctx: RequestC
   return payload === null ? undefined : renderPayload(payload, templateContextFor(ctx));
 }
 
-/** Runs a plugin step's phase with its payload made available to `get-payload`. */
-export function runPluginPhase(
-  step: Extract<MiddlewareStep, { kind: "plugin" }>,
-  ctx: RequestContext,
-  phase: Phase,
-): "next" | "end" {
+export type Decision = "next" | "end";
+
+/**
+ * Runs a plugin step's phase with its payload made available to `get-payload`. A plugin in a worker
+ * thread answers with a promise; inline plugins answer at once.
+ */
+export function runPluginPhase(step: Extract<MiddlewareStep, { kind: "plugin" }>, ctx: RequestContext, phase: Phase): Decision | Promise<Decision> {
   if (!step.plugin.handles(step.entry, phase)) return "next";
   const rendered = renderStepPayload(step.payload, ctx);
   ctx.currentPayload = rendered === undefined ? undefined : JSON.stringify(rendered);
   const result = step.plugin.runPhase(ctx, step.entry, phase);
+  return result instanceof Promise ? result.then(decisionOf) : decisionOf(result);
+}
+
+function decisionOf(result: PhaseResult): Decision {
   return result === "end" ? "end" : "next";
 }
 
@@ -53,14 +58,18 @@ export function runPluginPhase(
  * A response-side phase (response filter, body filter, logging): a failure there is recorded on the
  * response and does not stop the request; in a filter it replaces the response with a 500.
  */
-export function runResponseSidePhase(step: Extract<MiddlewareStep, { kind: "plugin" }>, ctx: RequestContext, phase: Phase): void {
-  try {
-    runPluginPhase(step, ctx, phase);
-  } catch (err) {
+export function runResponseSidePhase(step: Extract<MiddlewareStep, { kind: "plugin" }>, ctx: RequestContext, phase: Phase): void | Promise<void> {
+  const failed = (err: unknown): void => {
     ctx.response.error = (err as Error).message;
     if (phase === "response-filter" || phase === "response-body-filter") {
       replaceWithError(ctx, new NylonError("NYLON_E_PLUGIN_FAILED", (err as Error).message));
     }
+  };
+  try {
+    const decision = runPluginPhase(step, ctx, phase);
+    if (decision instanceof Promise) return decision.then(() => undefined, failed);
+  } catch (err) {
+    failed(err);
   }
 }
 

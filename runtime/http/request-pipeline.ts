@@ -148,7 +148,8 @@ export class RequestPipeline {
       }
       if (step.kind !== "plugin") continue;
       flow.plugins.add(step);
-      const result = runPluginPhase(step, ctx, "request-filter");
+      let result = runPluginPhase(step, ctx, "request-filter");
+      if (result instanceof Promise) result = await result;
       if (ctx.response.streaming !== "no") return; // the stream ends the request (see streamSink)
       if (result === "end") return this.answerFromPlugin(state, flow);
       if (ctx.upgrade) throw new NylonError("NYLON_E_BAD_REQUEST", "a middleware upgraded the request; only a plugin service can");
@@ -160,7 +161,8 @@ export class RequestPipeline {
         const step = service.step;
         flow.plugins.add(step);
         flow.serviceStep = step;
-        const result = runPluginPhase(step, ctx, "request-filter");
+        let result = runPluginPhase(step, ctx, "request-filter");
+        if (result instanceof Promise) result = await result;
         if (ctx.upgrade) return this.acceptWebSocket(state, flow, step);
         if (ctx.response.streaming !== "no") return; // the stream ends the request (see streamSink)
         if (result === "end") return this.answerFromPlugin(state, flow);
@@ -229,7 +231,10 @@ export class RequestPipeline {
           if (!(err instanceof NylonError)) throw err;
           replaceWithError(ctx, err);
         }
-      } else if (step.kind === "plugin") this.phase(flow, step, "response-filter");
+      } else if (step.kind === "plugin") {
+        const done = this.phase(flow, step, "response-filter");
+        if (done) await done;
+      }
     }
     const bodyFilters = flow.steps.filter(
       (s): s is PluginStep => s.kind === "plugin" && s.plugin.handles(s.entry, "response-body-filter"),
@@ -238,7 +243,10 @@ export class RequestPipeline {
     if (body !== response.body && response.body instanceof Readable) discard(response.body);
     if (bodyFilters.length > 0 && body !== null) {
       r.body = Buffer.isBuffer(body) ? body : await collect(body);
-      for (const step of bodyFilters) this.phase(flow, step, "response-body-filter");
+      for (const step of bodyFilters) {
+        const done = this.phase(flow, step, "response-body-filter");
+        if (done) await done;
+      }
       body = r.body;
     }
     const headers = Object.fromEntries(r.headers);
@@ -291,12 +299,21 @@ export class RequestPipeline {
     } else this.finish(state, flow);
   }
 
-  /** Logging phase, then every plugin drops the request. */
+  /** Logging phase, then every plugin drops the request (after the logging of plugins in worker threads). */
   private finish(state: ProxyState, flow: Flow): void {
     const { ctx } = flow;
-    for (const step of flow.steps) if (step.kind === "plugin") this.phase(flow, step, "logging");
-    if (flow.serviceStep) this.phase(flow, flow.serviceStep, "logging");
-    for (const step of flow.plugins) step.plugin.endRequest(ctx);
+    const logging: Promise<void>[] = [];
+    const log = (step: PluginStep): void => {
+      const done = this.phase(flow, step, "logging");
+      if (done) logging.push(done);
+    };
+    for (const step of flow.steps) if (step.kind === "plugin") log(step);
+    if (flow.serviceStep) log(flow.serviceStep);
+    const endRequest = (): void => {
+      for (const step of flow.plugins) step.plugin.endRequest(ctx);
+    };
+    if (logging.length === 0) endRequest();
+    else void Promise.all(logging).then(endRequest);
     const seconds = this.count(flow.tally, ctx.method, ctx.response.status);
     if (state.accessLog) logRequest(state.logger, flow.tally.route, ctx, seconds);
   }
@@ -339,9 +356,9 @@ export class RequestPipeline {
   }
 
   /** A response-side phase of a step, which thereby takes part in the request. */
-  private phase(flow: Flow, step: PluginStep, phase: Phase): void {
+  private phase(flow: Flow, step: PluginStep, phase: Phase): void | Promise<void> {
     flow.plugins.add(step);
-    runResponseSidePhase(step, flow.ctx, phase);
+    return runResponseSidePhase(step, flow.ctx, phase);
   }
 }
 

@@ -10,7 +10,7 @@ import { sandboxModule } from "./sandbox/sandbox-module.js";
 // QuickJS core modules use extended-const, which Node 20's V8 has behind a flag (wasm-toolchain-facts P6).
 v8.setFlagsFromString("--experimental-wasm-extended-const");
 
-type Instantiate = (
+export type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,
   imports: Record<string, unknown>,
   instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
@@ -27,6 +27,14 @@ export interface CompiledComponent {
   file: string;
   bytes: number;
   instantiate(hostImports: object): ComponentInstance;
+  /** What a worker thread needs to build instances of its own (plugins with `isolation: worker`). */
+  readonly parts: ComponentParts;
+}
+
+/** The sandboxed, compiled core modules and the glue's source: cloneable to a worker thread. */
+export interface ComponentParts {
+  modules: Map<string, WebAssembly.Module>;
+  glueSource: string;
 }
 
 /** What the sandbox imposes on the compiled modules (docs/sandbox.md); `null` loads them unmodified, for benchmarks only. */
@@ -77,24 +85,29 @@ export async function compileTranspiled(
     }
     modules.set(name, await WebAssembly.compile(sandboxed));
   }
-  const glue = Buffer.from(files["plugin.js"]!).toString("base64");
-  const { instantiate } = (await import(`data:text/javascript;base64,${glue}`)) as { instantiate: Instantiate };
-  return {
-    file,
-    bytes,
-    instantiate(hostImports) {
-      const meter = new InstanceMeter();
-      // The generated glue reads the unversioned key; its typings name the versioned one (pitfall P7).
-      const exports = instantiate(
-        (name) => modules.get(name)!,
-        { "nylon:plugin/host": hostImports, "nylon:plugin/host@0.1.0": hostImports },
-        (module, imports) => {
-          const instance = new WebAssembly.Instance(module, imports);
-          meter.record(instance);
-          return instance;
-        },
-      );
-      return { guest: exports["guest"] as GuestExports, meter };
+  const parts: ComponentParts = { modules, glueSource: Buffer.from(files["plugin.js"]!).toString("utf8") };
+  const instantiate = await importGlue(parts.glueSource);
+  return { file, bytes, parts, instantiate: (hostImports) => instantiateParts(instantiate, parts.modules, hostImports) };
+}
+
+/** The glue's `instantiate` function; the glue is generated per plugin, so it is imported from its source. */
+export async function importGlue(glueSource: string): Promise<Instantiate> {
+  const url = `data:text/javascript;base64,${Buffer.from(glueSource).toString("base64")}`;
+  return ((await import(url)) as { instantiate: Instantiate }).instantiate;
+}
+
+/** One fresh instance from the compiled modules, with the sandbox's meter recording each core instance. */
+export function instantiateParts(instantiate: Instantiate, modules: Map<string, WebAssembly.Module>, hostImports: object): ComponentInstance {
+  const meter = new InstanceMeter();
+  // The generated glue reads the unversioned key; its typings name the versioned one (pitfall P7).
+  const exports = instantiate(
+    (name) => modules.get(name)!,
+    { "nylon:plugin/host": hostImports, "nylon:plugin/host@0.1.0": hostImports },
+    (module, imports) => {
+      const instance = new WebAssembly.Instance(module, imports);
+      meter.record(instance);
+      return instance;
     },
-  };
+  );
+  return { guest: exports["guest"] as GuestExports, meter };
 }

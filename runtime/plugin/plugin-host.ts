@@ -10,11 +10,21 @@ import { hostError } from "./host-error.js";
 import { createHostImports, type HostBinding } from "./host-imports.js";
 import { LogLimiter } from "./log-limiter.js";
 import { systemClock, type PluginClock } from "./plugin-clock.js";
-import type { PluginLimits } from "./plugin-limits.js";
+import { INIT_DEADLINE_MS, type PluginLimits } from "./plugin-limits.js";
 import { RestartPolicy } from "./restart-policy.js";
-import { atMemoryCap, classifyFailure, memoryCapFailure, type Failure } from "./sandbox/failure-reason.js";
+import type { Failure } from "./sandbox/failure-reason.js";
 import { fuelForMs } from "./sandbox/fuel.js";
+import { guardedCall } from "./sandbox/guarded-call.js";
 import type { InstanceMeter } from "./sandbox/instance-meter.js";
+import { WorkerGuest } from "./worker/worker-guest.js";
+import type { GuestMethod } from "./worker/worker-protocol.js";
+
+/**
+ * Where a plugin's guest code runs. `inline`: on the event loop, the fastest; a callback that spins
+ * holds every route up to its deadline. `worker`: in a worker thread of its own; each call and host
+ * call crosses threads (tens of µs), and nothing a plugin does pauses the event loop.
+ */
+export type Isolation = "inline" | "worker";
 
 export interface PluginSpec {
   name: string;
@@ -22,13 +32,16 @@ export interface PluginSpec {
   /** The plugin's `config` from YAML. */
   config: unknown;
   limits: PluginLimits;
+  /** Default `inline`. */
+  isolation?: Isolation;
 }
 
 /**
  * One loaded plugin: its current instance, the requests and connections it serves, its timers.
- * Every call into the guest goes through `call`, which turns a trap or throw into a contained
+ * Every call into the guest goes through `invoke`, which turns a trap or throw into a contained
  * failure: the instance is discarded, its connections close with 1011, and a new instance is built
- * from the compiled modules (with backoff when it keeps failing).
+ * from the compiled modules (with backoff when it keeps failing). Inline, calls return their result;
+ * with `isolation: worker` they return a promise of it.
  */
 export class PluginHost implements HostBinding, ConnectionEvents {
   readonly name: string;
@@ -37,6 +50,10 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   private guest: GuestExports | null = null;
   /** The sandbox's fuel and memory handles on the current instance. */
   private meter: InstanceMeter | null = null;
+  /** The current instance when the plugin runs in a worker thread. */
+  private worker: WorkerGuest | null = null;
+  /** The thread of an instance that failed, kept to build the next instance in (faster than a new thread). */
+  private spareWorker: WorkerGuest | null = null;
   private entryPhases = new Map<string, Set<Phase>>();
   private entryIndex = new Map<string, number>();
   private lastPhase = new Map<string, Phase>();
@@ -63,8 +80,17 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   }
 
   /** Builds the first instance; a plugin whose init fails stops startup. */
-  start(): void {
-    this.instantiate();
+  start(): void | Promise<void> {
+    if (this.spec.isolation !== "worker") {
+      this.instantiate();
+      return;
+    }
+    return this.spawnWorker().started().then(
+      (entries) => this.learnEntries(entries),
+      (failure: Failure) => {
+        throw new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in init: ${failure.reason}`);
+      },
+    );
   }
 
   entryNames(): string[] {
@@ -81,10 +107,14 @@ export class PluginHost implements HostBinding, ConnectionEvents {
 
   // ---- calls from the pipeline ----
 
-  runPhase(ctx: RequestContext, entry: string, phase: Phase): PhaseResult {
+  runPhase(ctx: RequestContext, entry: string, phase: Phase): PhaseResult | Promise<PhaseResult> {
     this.requests.set(ctx.id, ctx);
     const index = this.entryIndex.get(entry) ?? -1;
-    const result = this.call(`entry "${entry}" ${phase}`, (g) => g.onPhase(ctx.id, index, phase));
+    const result = this.invoke(`entry "${entry}" ${phase}`, "onPhase", [ctx.id, index, phase]) as PhaseResult | Promise<PhaseResult>;
+    return result instanceof Promise ? result.then((r) => this.phaseDone(ctx, entry, phase, r)) : this.phaseDone(ctx, entry, phase, result);
+  }
+
+  private phaseDone(ctx: RequestContext, entry: string, phase: Phase, result: PhaseResult): PhaseResult {
     this.trackEntryState(ctx.id, entry, phase);
     if (result === "unset" && !this.warnedUnset) {
       this.warnedUnset = true;
@@ -117,33 +147,34 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   endRequest(ctx: RequestContext): void {
     const open = this.entriesWithState.get(ctx.id);
     this.entriesWithState.delete(ctx.id);
-    if (!this.requests.delete(ctx.id) || !this.guest || !open) return;
-    try {
-      this.call("on-request-end", (g) => g.onRequestEnd(ctx.id));
-    } catch {
-      // already logged and contained by call()
-    }
+    if (!this.requests.delete(ctx.id) || !open || !(this.guest || this.worker)) return;
+    this.contained("on-request-end", "onRequestEnd", [ctx.id]);
   }
 
   // ---- connection events (ConnectionEvents) ----
 
   open(conn: WsConnection): void {
-    this.connectionCall(conn, "ws-on-open", (g) => g.wsOnOpen(conn.handle));
+    this.connectionCall(conn, "ws-on-open", "wsOnOpen", [conn.handle]);
   }
   text(conn: WsConnection, message: string): void {
-    this.connectionCall(conn, "ws-on-message-text", (g) => g.wsOnMessageText(conn.handle, message));
+    this.connectionCall(conn, "ws-on-message-text", "wsOnMessageText", [conn.handle, message]);
   }
   binary(conn: WsConnection, data: Buffer): void {
-    this.connectionCall(conn, "ws-on-message-binary", (g) =>
-      g.wsOnMessageBinary(conn.handle, new Uint8Array(data.buffer, data.byteOffset, data.length)),
-    );
+    this.connectionCall(conn, "ws-on-message-binary", "wsOnMessageBinary", [conn.handle, new Uint8Array(data.buffer, data.byteOffset, data.length)]);
   }
   error(conn: WsConnection, message: string): void {
-    this.connectionCall(conn, "ws-on-error", (g) => g.wsOnError(conn.handle, message));
+    this.connectionCall(conn, "ws-on-error", "wsOnError", [conn.handle, message]);
   }
-  close(conn: WsConnection, code: number, reason: string): void {
-    this.connectionCall(conn, "ws-on-close", (g) => g.wsOnClose(conn.handle, code, reason));
-    this.connections.delete(conn.handle);
+  /** In a worker, onClose runs later: the connection stays the plugin's (for its farewells) until it has. */
+  close(conn: WsConnection, code: number, reason: string): void | Promise<void> {
+    const done = this.connectionCall(conn, "ws-on-close", "wsOnClose", [conn.handle, code, reason]);
+    if (!done) {
+      this.connections.delete(conn.handle);
+      return;
+    }
+    return done.then(() => {
+      if (this.connections.get(conn.handle) === conn) this.connections.delete(conn.handle);
+    });
   }
 
   // ---- HostBinding ----
@@ -162,11 +193,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     }
     const timer = this.clock.setTimeout(() => {
       this.timers.delete(id);
-      try {
-        this.call("on-timer", (g) => g.onTimer(id));
-      } catch {
-        // contained by call()
-      }
+      this.contained("on-timer", "onTimer", [id]);
     }, delayMs);
     this.timers.set(id, timer);
   }
@@ -192,73 +219,149 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
     this.guest = null;
+    this.stopWorker();
   }
 
   // ---- the guarded call ----
 
-  private call<T>(what: string, fn: (g: GuestExports) => T): T {
+  /**
+   * Calls a guest export. A failure is contained (see `fail`) and comes back as a NylonError: thrown
+   * inline, a rejected promise from a worker.
+   */
+  private invoke(what: string, method: GuestMethod, args: unknown[]): unknown {
+    if (this.spec.isolation === "worker") return this.invokeInWorker(what, method, args);
     const guest = this.guest ?? this.revive();
-    const meter = this.meter!;
     this.sendBudget = this.spec.limits.maxSendBytes;
     this.stats.calls++;
-    meter.refuel(fuelForMs(this.spec.limits.deadlineMs));
-    let result: T;
     const started = performance.now();
-    try {
-      result = fn(guest);
-    } catch (thrown) {
-      const failure = classifyFailure(thrown, meter, this.spec.limits);
-      this.fail(what, failure);
-      throw new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in ${what}: ${failure.reason}`, {
-        cause: thrown,
-      });
-    } finally {
-      this.observer.callTook(this.name, (performance.now() - started) / 1000);
-    }
-    // The guest caught its own out-of-memory (QuickJS throws, the SDK returns `failed` or closes the
-    // connection), but its heap stays full: recycle the instance now rather than fail every later call.
-    if (this.guest === guest && atMemoryCap(meter, this.spec.limits)) this.fail(what, memoryCapFailure(meter, this.spec.limits));
-    return result;
+    const result = guardedCall(this.meter!, this.spec.limits, () => (guest[method] as (...a: unknown[]) => unknown)(...args));
+    this.observer.callTook(this.name, (performance.now() - started) / 1000);
+    if (result.failure && this.guest === guest) this.fail(what, result.failure);
+    if (!result.returned) throw this.failedError(what, result.failure, result.thrown);
+    return result.value;
   }
 
-  private connectionCall(conn: WsConnection, what: string, fn: (g: GuestExports) => void): void {
-    if (this.connections.get(conn.handle) !== conn) return;
+  private invokeInWorker(what: string, method: GuestMethod, args: unknown[]): Promise<unknown> {
+    let worker: WorkerGuest;
     try {
-      this.call(what, fn);
-    } catch {
-      // contained: the instance was replaced and this connection closed with 1011
+      worker = this.worker ?? this.reviveWorker();
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
+    this.stats.calls++;
+    const started = performance.now();
+    return worker.call(method, args).then((result) => {
+      this.observer.callTook(this.name, (performance.now() - started) / 1000);
+      if (result.failure && this.worker === worker) this.fail(what, result.failure);
+      if (!result.returned) throw this.failedError(what, result.failure!, undefined);
+      return result.value;
+    });
+  }
+
+  private failedError(what: string, failure: Failure, cause: unknown): NylonError {
+    return new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in ${what}: ${failure.reason}`, { cause });
+  }
+
+  /** A call whose failure has no one to tell: it is logged and contained by `invoke`. */
+  private contained(what: string, method: GuestMethod, args: unknown[]): Promise<void> | undefined {
+    try {
+      const result = this.invoke(what, method, args);
+      if (result instanceof Promise) return result.then(ignore, ignore);
+    } catch {
+      // contained: the instance was replaced (and, for a connection, it was closed with 1011)
+    }
+    return undefined;
+  }
+
+  private connectionCall(conn: WsConnection, what: string, method: GuestMethod, args: unknown[]): Promise<void> | undefined {
+    if (this.connections.get(conn.handle) !== conn) return undefined;
+    return this.contained(what, method, args);
   }
 
   private revive(): GuestExports {
+    this.checkBackoff();
+    this.announceRestart();
+    return this.instantiate();
+  }
+
+  /** While a plugin that keeps failing is held off, its calls fail with 503 and Retry-After. */
+  private checkBackoff(): void {
     const wait = this.restart.waitMs(this.clock.now());
-    if (wait > 0) {
-      const err = new NylonError(
-        "NYLON_E_PLUGIN_UNAVAILABLE",
-        `plugin ${this.name} keeps failing; restarting it in ${Math.ceil(wait / 1000)} s`,
-      );
-      (err as NylonError & { retryAfterSeconds: number }).retryAfterSeconds = Math.max(1, Math.ceil(wait / 1000));
-      throw err;
-    }
+    if (wait <= 0) return;
+    const err = new NylonError("NYLON_E_PLUGIN_UNAVAILABLE", `plugin ${this.name} keeps failing; restarting it in ${Math.ceil(wait / 1000)} s`);
+    (err as NylonError & { retryAfterSeconds: number }).retryAfterSeconds = Math.max(1, Math.ceil(wait / 1000));
+    throw err;
+  }
+
+  private announceRestart(): void {
     this.stats.restarts++;
     this.observer.restarted(this.name);
     this.logger.info({ plugin: this.name }, "plugin instance rebuilt");
-    return this.instantiate();
   }
 
   private instantiate(): GuestExports {
     const { guest, meter } = this.component.instantiate(createHostImports(this));
-    // init runs the plugin's initializers, which may do more than one callback's work.
     meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, this.spec.limits.deadlineMs)));
     guest.init(JSON.stringify(this.spec.config ?? {}));
-    const entries = guest.entries();
+    this.learnEntries(guest.entries());
+    this.guest = guest;
+    this.meter = meter;
+    return guest;
+  }
+
+  private learnEntries(entries: { name: string; phases: Phase[] }[]): void {
     this.entryPhases = new Map(entries.map((e) => [e.name, new Set(e.phases)]));
     this.entryIndex = new Map(entries.map((e, i) => [e.name, i]));
     this.lastPhase = new Map(entries.filter((e) => e.phases.length > 0).map((e) => [e.name, e.phases[e.phases.length - 1]!]));
     this.entriesWithState.clear();
-    this.guest = guest;
-    this.meter = meter;
-    return guest;
+  }
+
+  /** A new worker thread; calls may be queued to it at once, it runs them once init is done. */
+  private spawnWorker(): WorkerGuest {
+    const worker = new WorkerGuest(
+      this.component.parts,
+      createHostImports(this),
+      JSON.stringify(this.spec.config ?? {}),
+      this.spec.limits,
+      {
+        callStarts: () => (this.sendBudget = this.spec.limits.maxSendBytes),
+        lost: (failure) => {
+          if (this.worker === worker) this.fail("worker thread", failure);
+        },
+      },
+    );
+    this.worker = worker;
+    return worker;
+  }
+
+  private reviveWorker(): WorkerGuest {
+    this.checkBackoff();
+    this.announceRestart();
+    const spare = this.spareWorker?.isLost ? null : this.spareWorker;
+    this.spareWorker = null;
+    const worker = spare ?? this.spawnWorker();
+    this.worker = worker;
+    // The rebuilt instance's entries are the same module's; only a failed init needs handling.
+    (spare ? spare.rebuild() : worker.started()).catch((failure: Failure) => {
+      if (this.worker === worker) this.fail("init", failure);
+    });
+    return worker;
+  }
+
+  /** The instance failed: its thread is kept for the next instance unless the thread itself is gone. */
+  private retireWorker(): void {
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    if (worker.isLost) return;
+    this.spareWorker?.stop();
+    this.spareWorker = worker;
+  }
+
+  private stopWorker(): void {
+    for (const worker of [this.worker, this.spareWorker]) worker?.stop();
+    this.worker = null;
+    this.spareWorker = null;
   }
 
   private fail(what: string, failure: Failure): void {
@@ -266,6 +369,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     this.observer.failed(this.name, failure.kind);
     this.guest = null;
     this.meter = null;
+    this.retireWorker();
     this.restart.recordFailure(this.clock.now());
     this.logger.error({ plugin: this.name, call: what, kind: failure.kind, reason: failure.reason }, "plugin failed; instance discarded");
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
@@ -277,5 +381,4 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   }
 }
 
-/** Fuel for a new instance's init, in milliseconds of work (at least the per-callback deadline). */
-const INIT_DEADLINE_MS = 1000;
+function ignore(): void {}

@@ -16,3 +16,6 @@ export const DEFAULT_PLUGIN_LIMITS: PluginLimits = {
   maxSendBytes: 8 * 1024 * 1024,
   maxTimers: 10_000,
 };
+
+/** Work budget of a new instance's init, in milliseconds (at least the per-callback deadline): init runs the plugin's initializers. */
+export const INIT_DEADLINE_MS = 1000;

@@ -35,13 +35,14 @@ async function startEach(specs: readonly PluginConfig[], hub: WebSocketHub, logg
           deadlineMs: spec.limits.deadline_ms,
           maxSendBytes: spec.limits.max_send_bytes,
         },
+        isolation: spec.isolation,
       },
       component,
       hub,
       logger,
     );
-    host.start();
-    logger.info({ plugin: spec.name, file: spec.file, bytes: component.bytes, ms: Date.now() - started, entries: host.entryNames() }, "plugin loaded");
+    await host.start();
+    logger.info({ plugin: spec.name, file: spec.file, isolation: spec.isolation, bytes: component.bytes, ms: Date.now() - started, entries: host.entryNames() }, "plugin loaded");
     plugins.set(spec.name, host);
   }
 }

@@ -18,8 +18,11 @@ export interface ConnectionEvents {
   text(conn: WsConnection, message: string): void;
   binary(conn: WsConnection, data: Buffer): void;
   error(conn: WsConnection, message: string): void;
-  /** Runs once; effects issued here are applied before the connection leaves its rooms. */
-  close(conn: WsConnection, code: number, reason: string): void;
+  /**
+   * Runs once; effects issued here are applied before the connection leaves its rooms. A plugin in a
+   * worker thread answers later, with a promise: the connection leaves its rooms when it settles.
+   */
+  close(conn: WsConnection, code: number, reason: string): void | Promise<void>;
 }
 
 /** What a transport reports about its open connection, in order. */
@@ -146,11 +149,15 @@ export class WebSocketHub {
         if (!this.finishers.delete(conn)) return;
         conn.state = "closed";
         conn.closeCode = code;
-        events.close(conn, code, reason);
-        this.adapter.removeConnection(conn);
-        this.registry.remove(conn);
-        this.stats.closed++;
-        for (const done of conn.onClosed.splice(0)) done();
+        const leave = (): void => {
+          this.adapter.removeConnection(conn);
+          this.registry.remove(conn);
+          this.stats.closed++;
+          for (const done of conn.onClosed.splice(0)) done();
+        };
+        const closing = events.close(conn, code, reason);
+        if (closing) void closing.then(leave);
+        else leave();
       },
     };
     this.finishers.set(conn, input.closed);

@@ -4,7 +4,7 @@
 // again once the plugin is rebuilt (docs/sandbox.md).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { closed, eventually, failures, get, nextText, openWs, waitForFailures, withHostileNeighbour } from "./sandbox-fixtures.js";
+import { closed, eventually, failures, get, nextText, openWs, waitForFailures, withHostileNeighbour as withNeighbour, type Isolation } from "./sandbox-fixtures.js";
 import type { NylonProcess } from "../support/nylon-process.js";
 
 const LIMITS = "{ deadline_ms: 50, memory_mb: 32 }";
@@ -25,7 +25,11 @@ async function misbehaveOverHttp(nylon: NylonProcess, kinds: readonly string[]):
   assert.equal(logged[0]!.call, 'entry "hostile" request-filter');
 }
 
-describe("hostile plugins beside a healthy one", { concurrency: false }, () => {
+for (const isolation of ["inline", "worker"] as const) {
+describe(`hostile plugins beside a healthy one (isolation: ${isolation})`, { concurrency: false }, () => {
+  const withHostileNeighbour = (hostile: string, limits: string, body: Parameters<typeof withNeighbour>[2]) =>
+    withNeighbour(hostile, limits, body, isolation);
+
   it("spin-request-filter: 500 on the deadline, 503 + Retry-After while held off, then works again", async () => {
     await withHostileNeighbour("spin-request-filter", LIMITS, async (nylon) => {
       await misbehaveOverHttp(nylon, ["deadline"]);
@@ -117,5 +121,29 @@ describe("hostile plugins beside a healthy one", { concurrency: false }, () => {
       assert.equal(await nextText(listener), "echo: ping");
       listener.close();
     });
+  });
+});
+}
+
+describe("isolation: worker", { concurrency: false }, () => {
+  it("a plugin spinning for a whole second in its thread does not pause the healthy route", async () => {
+    const isolation: Isolation = "worker";
+    await withNeighbour(
+      "spin-request-filter",
+      "{ deadline_ms: 1000 }",
+      async (nylon, healthy) => {
+        const started = performance.now();
+        const reply = await get(`${nylon.url}/hostile?misbehave=1`);
+        const spunMs = performance.now() - started;
+        assert.equal(reply.status, 500);
+        assert.equal((await waitForFailures(nylon, 1))[0]!.kind, "deadline");
+        // The spin took the hostile request the better part of its 1 s deadline; the healthy route,
+        // which answered back-to-back requests meanwhile, never waited anywhere near that long.
+        assert.ok(spunMs > 500, `the hostile request spun for ${spunMs.toFixed(0)} ms`);
+        assert.ok(healthy.slowestRequestMs < 250, `slowest healthy request ${healthy.slowestRequestMs.toFixed(0)} ms while the plugin spun`);
+        await eventually(async () => (await get(`${nylon.url}/hostile`)).status === 200);
+      },
+      isolation,
+    );
   });
 });

@@ -112,6 +112,11 @@ class HealthyTraffic {
     await this.loop;
   }
 
+  /** The slowest healthy HTTP request so far, in ms. */
+  get slowestRequestMs(): number {
+    return this.slowestMs;
+  }
+
   async stopAndCheck(): Promise<void> {
     await this.stop();
     await eventually(async () => this.echoed === this.sent, 5_000).catch(() => {});
@@ -127,21 +132,25 @@ class HealthyTraffic {
   }
 }
 
+export type Isolation = "inline" | "worker";
+
 /**
- * Runs `body` against a nylon serving test/plugins/<hostile> on /hostile (limits as given) and the
- * healthy plugin on /healthy under constant traffic; then checks the proxy and the neighbour survived.
+ * Runs `body` against a nylon serving test/plugins/<hostile> on /hostile (limits and isolation as
+ * given) and the healthy plugin on /healthy under constant traffic; then checks the proxy and the
+ * neighbour survived. `body` can read the healthy traffic's slowest request so far.
  */
 export async function withHostileNeighbour(
   hostile: string,
   limits: string,
-  body: (nylon: NylonProcess) => Promise<void>,
+  body: (nylon: NylonProcess, healthy: { readonly slowestRequestMs: number }) => Promise<void>,
+  isolation: Isolation = "inline",
 ): Promise<void> {
   await ensurePluginBuilt(`test/plugins/${hostile}`);
   await ensurePluginBuilt("test/plugins/healthy");
   const nylon = await startNylon(`
 http: ["127.0.0.1:{{PORT}}"]
 plugins:
-  - { name: hostile, type: wasm, file: "{{ROOT}}/test/plugins/${hostile}/${hostile}.wasm", limits: ${limits} }
+  - { name: hostile, type: wasm, file: "{{ROOT}}/test/plugins/${hostile}/${hostile}.wasm", limits: ${limits}, isolation: ${isolation} }
   - { name: healthy, type: wasm, file: "{{ROOT}}/test/plugins/healthy/healthy.wasm" }
 services:
   - { name: hostile, service_type: plugin, plugin: { name: hostile, entry: hostile } }
@@ -156,7 +165,7 @@ routes:
   const traffic = new HealthyTraffic();
   try {
     await traffic.start(nylon);
-    await body(nylon);
+    await body(nylon, traffic);
     await traffic.stopAndCheck();
     assert.equal(nylon.child.exitCode, null, "the proxy process is still running");
   } catch (err) {

@@ -1,0 +1,30 @@
+import type { PluginLimits } from "../plugin-limits.js";
+import { atMemoryCap, classifyFailure, memoryCapFailure, type Failure } from "./failure-reason.js";
+import { fuelForMs } from "./fuel.js";
+import type { InstanceMeter } from "./instance-meter.js";
+
+/**
+ * What one guest call came to. `failure` without `returned` means it trapped or threw (`thrown`);
+ * with `returned` it finished, but its instance ended the call at its memory cap and must go anyway.
+ */
+export type GuardedResult<T> =
+  | { returned: true; value: T; failure?: Failure }
+  | { returned: false; failure: Failure; thrown: unknown };
+
+/**
+ * One guest call on a fresh fuel budget, its failure classified (deadline, memory, stack, trap).
+ * Shared by plugins called on the event loop and plugins in a worker thread.
+ */
+export function guardedCall<T>(meter: InstanceMeter, limits: PluginLimits, call: () => T): GuardedResult<T> {
+  meter.refuel(fuelForMs(limits.deadlineMs));
+  let value: T;
+  try {
+    value = call();
+  } catch (thrown) {
+    return { returned: false, failure: classifyFailure(thrown, meter, limits), thrown };
+  }
+  // The guest caught its own out-of-memory (QuickJS throws, the SDK returns `failed` or closes the
+  // connection), but its heap stays full: the instance must be recycled rather than fail every later call.
+  if (atMemoryCap(meter, limits)) return { returned: true, value, failure: memoryCapFailure(meter, limits) };
+  return { returned: true, value };
+}

@@ -1,0 +1,67 @@
+// A plugin's worker thread (`isolation: worker`): it owns the guest instance and runs each export the
+// event loop asks for; after a failure it builds a fresh instance when asked (a thread is only
+// replaced when it stops answering). Host functions run on the event loop: each is a synchronous round trip (the
+// guest's calls into the host are synchronous in the WIT contract), so this thread waits on `signal`
+// while the event loop, which never waits for this thread, serves the call.
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
+import { importGlue, instantiateParts, type ComponentInstance } from "../component-loader.js";
+import { INIT_DEADLINE_MS } from "../plugin-limits.js";
+import { classifyFailure } from "../sandbox/failure-reason.js";
+import { fuelForMs } from "../sandbox/fuel.js";
+import { guardedCall } from "../sandbox/guarded-call.js";
+import { InstanceMeter } from "../sandbox/instance-meter.js";
+import type { HostReply, WorkerMessage, WorkerRequest, WorkerSetup } from "./worker-protocol.js";
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const signal = new Int32Array(setup.signal);
+
+function post(message: WorkerMessage): void {
+  port.postMessage(message);
+}
+
+function hostCall(name: string, args: unknown[]): unknown {
+  Atomics.store(signal, 0, 0);
+  post({ kind: "host", name, args });
+  Atomics.wait(signal, 0, 0);
+  // The reply is queued on the port before the signal is set, so it is there to take.
+  const reply = receiveMessageOnPort(setup.replies)!.message as HostReply;
+  if ("value" in reply) return reply.value;
+  // The jco glue turns a thrown object with a payload into the WIT err(host-error).
+  if ("hostError" in reply) throw { payload: reply.hostError };
+  throw new Error(reply.crash);
+}
+
+const hostImports = Object.fromEntries(setup.hostFunctions.map((name) => [name, (...args: unknown[]) => hostCall(name, args)]));
+
+const instantiate = await importGlue(setup.glueSource);
+let instance: ComponentInstance | null = null;
+
+/** A fresh instance from the compiled modules, initialised; `ready` with its entries, or why init failed. */
+function build(): void {
+  let fresh: ComponentInstance | null = null;
+  try {
+    fresh = instantiateParts(instantiate, setup.modules, hostImports);
+    fresh.meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, setup.limits.deadlineMs)));
+    fresh.guest.init(setup.config);
+    post({ kind: "ready", entries: fresh.guest.entries() });
+    instance = fresh;
+  } catch (thrown) {
+    post({ kind: "init-failed", failure: classifyFailure(thrown, fresh?.meter ?? new InstanceMeter(), setup.limits) });
+  }
+}
+
+build();
+port.on("message", (request: WorkerRequest) => {
+  if (request.kind === "rebuild") return build();
+  const { id, method, args } = request;
+  if (!instance) {
+    // A failed instance is never called again; the calls queued behind its failure fail with it.
+    post({ kind: "result", id, returned: false, failure: { kind: "error", reason: "the instance was discarded after a failure" } });
+    return;
+  }
+  const guest = instance.guest as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const result = guardedCall(instance.meter, setup.limits, () => guest[method]!(...args));
+  if (result.failure) instance = null;
+  post({ kind: "result", id, returned: result.returned, value: result.returned ? result.value : undefined, failure: result.failure });
+});

@@ -1,0 +1,183 @@
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import type { ComponentParts } from "../component-loader.js";
+import type { EntryInfo } from "../guest-exports.js";
+import type { PluginLimits } from "../plugin-limits.js";
+import type { Failure } from "../sandbox/failure-reason.js";
+import type { GuestMethod, HostReply, WorkerMessage, WorkerRequest, WorkerSetup } from "./worker-protocol.js";
+
+/** What a guest call in the worker came to: returned (maybe with a failure that recycles the instance), or failed. */
+export interface WorkerCallResult {
+  returned: boolean;
+  value?: unknown;
+  failure?: Failure;
+}
+
+/**
+ * A backstop above the fuel deadline: fuel stops a spinning guest inside the worker, but a call that
+ * has not come back after this long (cold code can burn fuel ~10x slower) gets the thread stopped.
+ */
+function wallClockLimitMs(limits: PluginLimits): number {
+  return limits.deadlineMs * 10 + 1000;
+}
+
+const WATCHDOG_INTERVAL_MS = 50;
+
+export interface WorkerGuestHooks {
+  /** A call starts running in the worker: the host calls that follow are its own. */
+  callStarts(): void;
+  /** The thread is gone: stopped by the watchdog or by `stop()`, or it crashed. */
+  lost(failure: Failure): void;
+}
+
+/**
+ * One plugin instance in its own worker thread (`isolation: worker`), seen from the event loop. Calls
+ * are queued to the thread and answered in order; while the guest runs, the event loop goes on with
+ * everything else and serves the guest's host calls as they come. A guest that spins, traps or fills
+ * its memory affects only the calls queued to this thread.
+ */
+export class WorkerGuest {
+  private readonly worker: Worker;
+  private readonly signal: Int32Array;
+  private readonly replies: MessagePort;
+  private readonly pending = new Map<number, (result: WorkerCallResult) => void>();
+  private nextId = 1;
+  /** When the call at the head of the queue started running (the previous one returned, or it was posted to an idle thread). */
+  private headStartedAt = 0;
+  private readonly watchdog: NodeJS.Timeout;
+  private lost: Failure | null = null;
+  /** Waiting for the instance being built (at start, or after `rebuild`), in order. */
+  private readonly builds: { resolve(entries: EntryInfo[]): void; reject(failure: Failure): void }[] = [];
+
+  constructor(
+    parts: ComponentParts,
+    private readonly hostImports: Record<string, (...args: never[]) => unknown>,
+    config: string,
+    private readonly limits: PluginLimits,
+    private readonly hooks: WorkerGuestHooks,
+  ) {
+    const signal = new SharedArrayBuffer(4);
+    this.signal = new Int32Array(signal);
+    const channel = new MessageChannel();
+    this.replies = channel.port1;
+    const setup: WorkerSetup = {
+      modules: parts.modules,
+      glueSource: parts.glueSource,
+      hostFunctions: Object.keys(hostImports),
+      config,
+      limits,
+      signal,
+      replies: channel.port2,
+    };
+    this.worker = new Worker(new URL("./guest-worker.js", import.meta.url), {
+      workerData: setup,
+      transferList: [channel.port2],
+      // The main thread's stack (V8's default, 984 KB): deep recursion then ends as it does inline, in a
+      // stack overflow, before the guest's own stack in linear memory runs out into a bounds trap.
+      resourceLimits: { stackSizeMb: 1 },
+    });
+    // The thread never keeps the process alive on its own: the proxy stops its plugins when it stops.
+    this.worker.unref();
+    this.worker.on("message", (message: WorkerMessage) => {
+      switch (message.kind) {
+        case "host":
+          return this.serveHostCall(message.name, message.args);
+        case "result":
+          return this.settle(message.id, message);
+        case "ready":
+          return this.builds.shift()?.resolve(message.entries);
+        case "init-failed":
+          return this.builds.shift()?.reject(message.failure);
+      }
+    });
+    this.worker.on("error", (err) => this.lose({ kind: "error", reason: `the plugin's worker thread crashed: ${err.message}` }));
+    this.worker.on("exit", () => this.lose({ kind: "error", reason: "the plugin's worker thread exited" }));
+    this.watchdog = setInterval(() => this.checkHead(), WATCHDOG_INTERVAL_MS).unref();
+  }
+
+  /** The first instance: its entries, or why its init failed. */
+  started(): Promise<EntryInfo[]> {
+    return this.nextBuild();
+  }
+
+  /** Replaces the failed instance with a fresh one in the same thread (a few ms; a new thread takes far longer). */
+  rebuild(): Promise<EntryInfo[]> {
+    if (!this.lost) this.worker.postMessage({ kind: "rebuild" } satisfies WorkerRequest);
+    return this.nextBuild();
+  }
+
+  /** The thread is gone (stopped, or it crashed): it cannot run anything again. */
+  get isLost(): boolean {
+    return this.lost !== null;
+  }
+
+  private nextBuild(): Promise<EntryInfo[]> {
+    if (this.lost) return Promise.reject(this.lost);
+    return new Promise((resolve, reject) => this.builds.push({ resolve, reject }));
+  }
+
+  /** Queues a call of a guest export; resolves when the worker has run it. */
+  call(method: GuestMethod, args: unknown[]): Promise<WorkerCallResult> {
+    if (this.lost) return Promise.resolve({ returned: false, failure: this.lost });
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.startHead();
+    this.worker.postMessage({ kind: "call", id, method, args } satisfies WorkerRequest);
+    return new Promise((resolve) => this.pending.set(id, resolve));
+  }
+
+  /** Stops the thread; calls still queued come back failed. */
+  stop(): void {
+    this.lose({ kind: "error", reason: "the instance was discarded" });
+  }
+
+  private serveHostCall(name: string, args: unknown[]): void {
+    let reply: HostReply;
+    try {
+      reply = { value: this.hostImports[name]!(...(args as never[])) };
+    } catch (thrown) {
+      const payload = (thrown as { payload?: { code: string; message: string } } | null)?.payload;
+      reply = payload ? { hostError: payload } : { crash: thrown instanceof Error ? thrown.message : String(thrown) };
+    }
+    try {
+      this.replies.postMessage(reply);
+    } catch (err) {
+      this.replies.postMessage({ crash: `host function ${name} returned a value that cannot reach the worker: ${(err as Error).message}` });
+    }
+    Atomics.store(this.signal, 0, 1);
+    Atomics.notify(this.signal, 0);
+  }
+
+  private settle(id: number, result: WorkerCallResult): void {
+    const resolve = this.pending.get(id);
+    if (!resolve) return;
+    this.pending.delete(id);
+    if (this.pending.size > 0) this.startHead();
+    resolve(result);
+  }
+
+  private startHead(): void {
+    this.headStartedAt = performance.now();
+    this.hooks.callStarts();
+  }
+
+  private checkHead(): void {
+    if (this.pending.size === 0 || this.lost) return;
+    const ran = performance.now() - this.headStartedAt;
+    const limit = wallClockLimitMs(this.limits);
+    if (ran > limit) {
+      this.lose({ kind: "deadline", reason: `deadline exceeded: a callback ran for over ${limit} ms of wall-clock time; its worker thread was stopped` });
+    }
+  }
+
+  private lose(failure: Failure): void {
+    if (this.lost) return;
+    this.lost = failure;
+    clearInterval(this.watchdog);
+    void this.worker.terminate();
+    this.replies.close();
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const resolve of waiting) resolve({ returned: false, failure });
+    for (const build of this.builds.splice(0)) build.reject(failure);
+    this.hooks.lost(failure);
+  }
+}
