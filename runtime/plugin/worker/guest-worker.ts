@@ -20,9 +20,15 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
+/** About 50–100 µs of polling before the thread sleeps on a host call's reply. */
+const REPLY_SPINS = 20_000;
+
 function hostCall(name: string, args: unknown[]): unknown {
   Atomics.store(signal, 0, 0);
   post({ kind: "host", name, args });
+  // The reply usually comes within tens of µs: spinning that long is far cheaper than sleeping and
+  // being woken (a futex wake per host call), and this thread has nothing else to do meanwhile.
+  for (let spins = 0; spins < REPLY_SPINS && Atomics.load(signal, 0) === 0; spins++);
   Atomics.wait(signal, 0, 0);
   // The reply is queued on the port before the signal is set, so it is there to take.
   const reply = receiveMessageOnPort(setup.replies)!.message as HostReply;
