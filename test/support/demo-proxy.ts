@@ -8,7 +8,7 @@ import { freePort, repoRoot, startNylon, type NylonProcess } from "./nylon-proce
 
 interface DemoConfig {
   http: string[];
-  plugins: { file: string }[];
+  plugins: { file: string; isolation?: "inline" | "worker" }[];
   services: { static?: { root: string }; endpoints?: { port: number }[] }[];
 }
 
@@ -20,13 +20,16 @@ const DEMO_BACKEND_PORT = 8081;
  * relative paths made absolute: the copy is written to a temporary folder, and relative paths are
  * relative to the file that declares them.
  */
-export function demoConfigYaml(backendPort: number): string {
+export function demoConfigYaml(backendPort: number, isolation?: "inline" | "worker"): string {
   const config = parse(readFileSync(path.join(repoRoot, "nylon.yaml"), "utf8")) as DemoConfig;
   config.http = ["127.0.0.1:{{PORT}}", `127.0.0.1:${backendPort}`];
   for (const service of config.services) {
     for (const endpoint of service.endpoints ?? []) if (endpoint.port === DEMO_BACKEND_PORT) endpoint.port = backendPort;
   }
-  for (const plugin of config.plugins) plugin.file = path.resolve(repoRoot, plugin.file);
+  for (const plugin of config.plugins) {
+    plugin.file = path.resolve(repoRoot, plugin.file);
+    if (isolation) plugin.isolation = isolation;
+  }
   for (const service of config.services) {
     if (service.static) service.static.root = path.resolve(repoRoot, service.static.root);
   }
@@ -34,13 +37,14 @@ export function demoConfigYaml(backendPort: number): string {
 }
 
 /**
- * Starts the demo once for the calling test file and stops it after the file's tests.
+ * Starts the demo once for the calling test file (or suite) and stops it after its tests; `isolation`
+ * puts every plugin inline or in a worker thread instead of as nylon.yaml says.
  * The returned getter is valid inside tests (after `before` ran).
  */
-export function useDemoProxy(): () => NylonProcess {
+export function useDemoProxy(isolation?: "inline" | "worker"): () => NylonProcess {
   let nylon: NylonProcess | undefined;
   before(async () => {
-    nylon = await startNylon(demoConfigYaml(await freePort()));
+    nylon = await startNylon(demoConfigYaml(await freePort(), isolation));
   });
   after(async () => {
     await nylon?.stop();

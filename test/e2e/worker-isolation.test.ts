@@ -1,0 +1,109 @@
+// The demo with every plugin in a worker thread (isolation: worker): the seed's examples behave as
+// they do inline (the other e2e files), including effects from onClose, rooms, refusals before the
+// upgrade and plugin middleware on HTTP routes.
+import assert from "node:assert/strict";
+import http from "node:http";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { useDemoProxy } from "../support/demo-proxy.js";
+import { closeAll, refusedUpgrade, WsTestClient } from "../support/ws-test-client.js";
+
+const nylon = useDemoProxy("worker");
+
+async function joinChat(): Promise<WsTestClient> {
+  const client = await WsTestClient.connect(`${nylon().wsUrl}/chat`);
+  assert.equal(await client.nextText(), "A user joined the chat");
+  assert.equal(await client.nextText(), "Welcome to the chat!");
+  return client;
+}
+
+test("echo answers \"Echo: <text>\" and returns binary unchanged", async () => {
+  const client = await WsTestClient.connect(`${nylon().wsUrl}/ws`);
+  client.send("hi");
+  assert.equal(await client.nextText(), "Echo: hi");
+  await client.close();
+});
+
+test("chat: messages reach everyone, and the farewell from onClose reaches those who stay", async () => {
+  const alice = await joinChat();
+  const bob = await joinChat();
+  assert.equal(await alice.nextText(), "A user joined the chat");
+  bob.send("hello from bob");
+  assert.equal(await alice.nextText(), "hello from bob");
+  assert.equal(await bob.nextText(), "hello from bob");
+  await bob.close();
+  assert.equal(await alice.nextText(), "A user left the chat");
+  await alice.close();
+});
+
+test("multi-chat: a message sent in a room reaches that room only", async () => {
+  const connect = async () => {
+    const client = await WsTestClient.connect(`${nylon().wsUrl}/multi-chat`);
+    assert.equal(await client.nextText(), "Joined general");
+    return client;
+  };
+  const alice = await connect();
+  const bob = await connect();
+  alice.send("/join tech");
+  assert.equal(await alice.nextText(), "Joined tech");
+  alice.send("tech talk");
+  assert.equal(await alice.nextText(), "tech talk");
+  bob.send("general chatter");
+  assert.equal(await bob.nextText(), "general chatter");
+  await closeAll([alice, bob]);
+});
+
+test("json-ws: echo and broadcast as JSON, errors as text", async () => {
+  const alice = await WsTestClient.connect(`${nylon().wsUrl}/json-ws`);
+  const bob = await WsTestClient.connect(`${nylon().wsUrl}/json-ws`);
+  alice.send(JSON.stringify({ type: "echo", data: "hello" }));
+  assert.deepEqual(JSON.parse(await alice.nextText()), { type: "echo", data: "hello" });
+  alice.send(JSON.stringify({ type: "broadcast", data: "hi lobby" }));
+  assert.equal(await alice.nextText(), "hi lobby");
+  assert.equal(await bob.nextText(), "hi lobby");
+  bob.send("{not json");
+  assert.equal(await bob.nextText(), "Invalid JSON");
+  await closeAll([alice, bob]);
+});
+
+test("auth-ws: 401 before the upgrade without a valid token, \"Authenticated\" with one", async () => {
+  assert.deepEqual(await refusedUpgrade(`${nylon().wsUrl}/auth-ws?token=guess`), { status: 401, body: "Unauthorized" });
+  const client = await WsTestClient.connect(`${nylon().wsUrl}/auth-ws?token=secret-token`);
+  assert.equal(await client.nextText(), "Authenticated");
+  await client.close();
+});
+
+test("rate-limited-ws: the sixth connection gets 429, and a close frees its slot", async () => {
+  const clients: WsTestClient[] = [];
+  for (let i = 0; i < 5; i++) {
+    const client = await WsTestClient.connect(`${nylon().wsUrl}/rate-limited-ws`);
+    assert.equal(await client.nextText(), "Connected");
+    clients.push(client);
+  }
+  assert.deepEqual(await refusedUpgrade(`${nylon().wsUrl}/rate-limited-ws`), { status: 429, body: "Too many connections" });
+  await clients.shift()!.close();
+  // onClose releases the slot once the worker has run it: retry briefly.
+  const deadline = Date.now() + 3_000;
+  for (;;) {
+    try {
+      const replacement = await WsTestClient.connect(`${nylon().wsUrl}/rate-limited-ws`);
+      clients.push(replacement);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
+  await closeAll(clients);
+});
+
+test("HTTP: the middleware group's plugin sets the security headers on the upstream's answer", async () => {
+  // fetch() cannot set Host, which routes this request to the API.
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    http.get({ host: "127.0.0.1", port: nylon().port, path: "/users.json", headers: { host: "api.localhost" } }, resolve).on("error", reject);
+  });
+  res.resume();
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers["x-content-type-options"], "nosniff");
+  assert.equal(res.headers["x-frame-options"], "DENY");
+});
