@@ -29,7 +29,8 @@ plugin.addPhaseHandler("svc", (phase) => {
   return out;
 }
 
-test("a crash-looping plugin is replaced by reloading a good build", async () => {
+for (const isolation of ["inline", "worker"] as const)
+test(`a crash-looping plugin is replaced by reloading a good build (isolation: ${isolation})`, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-reload-hostile-"));
   const spinning = await buildPlugin(dir, "spinning", "let n = 0; for (;;) n++;");
   const fixed = await buildPlugin(dir, "fixed", 'ctx.response().bodyText("fixed"); ctx.end();');
@@ -39,7 +40,7 @@ test("a crash-looping plugin is replaced by reloading a good build", async () =>
   const nylon = await startNylon(`
 http: ["127.0.0.1:{{PORT}}"]
 plugins:
-  - { name: bad, type: wasm, file: ${JSON.stringify(served)}, limits: { deadline_ms: 50 } }
+  - { name: bad, type: wasm, file: ${JSON.stringify(served)}, limits: { deadline_ms: 50 }, isolation: ${isolation} }
   - { name: good, type: wasm, file: ${JSON.stringify(healthy)} }
 services:
   - { name: bad, service_type: plugin, plugin: { name: bad, entry: svc } }
