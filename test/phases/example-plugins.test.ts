@@ -12,17 +12,17 @@ const FOOTER = "<footer>served by nylon – ü</footer>";
 const TICK_MS = 150;
 const TICKS = 4;
 
-function config(upstreamPort: number): string {
+function config(upstreamPort: number, isolation: "inline" | "worker"): string {
   const wasm = (name: string) => `"{{ROOT}}/plugins/${name}/${name}.wasm"`;
   return `
 http: ["127.0.0.1:{{PORT}}"]
 plugins:
-  - { name: auth, type: wasm, file: ${wasm("auth-filter")}, config: { tokens: { good-token: alice } } }
-  - { name: headers, type: wasm, file: ${wasm("security-headers")} }
-  - { name: footer, type: wasm, file: ${wasm("footer-injector")} }
-  - { name: access, type: wasm, file: ${wasm("access-logger")} }
-  - { name: limiter, type: wasm, file: ${wasm("rate-limiter")} }
-  - { name: clock, type: wasm, file: ${wasm("sse-clock")} }
+  - { name: auth, type: wasm, isolation: ${isolation}, file: ${wasm("auth-filter")}, config: { tokens: { good-token: alice } } }
+  - { name: headers, type: wasm, isolation: ${isolation}, file: ${wasm("security-headers")} }
+  - { name: footer, type: wasm, isolation: ${isolation}, file: ${wasm("footer-injector")} }
+  - { name: access, type: wasm, isolation: ${isolation}, file: ${wasm("access-logger")} }
+  - { name: limiter, type: wasm, isolation: ${isolation}, file: ${wasm("rate-limiter")} }
+  - { name: clock, type: wasm, isolation: ${isolation}, file: ${wasm("sse-clock")} }
 services:
   - name: upstream
     service_type: http
@@ -60,7 +60,9 @@ routes:
 `;
 }
 
-describe("example plugins", () => {
+// Inline and in worker threads: the phases behave the same (docs/sandbox.md, "isolation").
+for (const isolation of ["inline", "worker"] as const)
+describe(`example plugins (isolation: ${isolation})`, () => {
   let upstream: TestUpstream;
   let nylon: NylonProcess;
   const upstreamSaw: http.IncomingMessage[] = [];
@@ -87,7 +89,7 @@ describe("example plugins", () => {
         res.end(`ok ${String(req.headers["x-auth-subject"] ?? "")}`.trim());
       }
     });
-    nylon = await startNylon(config(upstream.port));
+    nylon = await startNylon(config(upstream.port, isolation));
   });
   after(async () => {
     await nylon?.stop();

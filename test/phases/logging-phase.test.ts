@@ -29,13 +29,14 @@ function waitForProbeLog(nylon: NylonProcess, trace: string): Promise<ProbeLog> 
   return waitForLog(nylon.logs, () => probeLogs(nylon.logs()).find((l) => l.trace === trace));
 }
 
-function config(upstreamPort: number, deadPort: number): string {
+function config(upstreamPort: number, deadPort: number, isolation: "inline" | "worker"): string {
   const probe = (entry: string) => `{ plugin: probe, entry: ${entry} }`;
   return `
 http: ["127.0.0.1:{{PORT}}"]
 plugins:
   - name: probe
     type: wasm
+    isolation: ${isolation}
     file: "{{ROOT}}/test/plugins/phase-probe/phase-probe.wasm"
 services:
   - name: upstream
@@ -55,7 +56,9 @@ routes:
 `;
 }
 
-describe("logging phase", () => {
+// Inline and in worker threads: the phases behave the same (docs/sandbox.md, "isolation").
+for (const isolation of ["inline", "worker"] as const)
+describe(`logging phase (isolation: ${isolation})`, () => {
   let upstream: TestUpstream;
   let nylon: NylonProcess;
 
@@ -70,7 +73,7 @@ describe("logging phase", () => {
       if (req.url?.includes("/slow")) setTimeout(reply, SLOW_MS);
       else reply();
     });
-    nylon = await startNylon(config(upstream.port, await closedPort()));
+    nylon = await startNylon(config(upstream.port, await closedPort(), isolation));
   });
   after(async () => {
     await nylon?.stop();

@@ -29,7 +29,7 @@ interface Inspected {
   config: unknown;
 }
 
-function config(upstreamPort: number, trustedProxies: string): string {
+function config(upstreamPort: number, trustedProxies: string, isolation: "inline" | "worker"): string {
   return `
 http: ["127.0.0.1:{{PORT}}"]
 request_body_limit_bytes: ${BODY_LIMIT}
@@ -37,6 +37,7 @@ trusted_proxies: ${trustedProxies}
 plugins:
   - name: probe
     type: wasm
+    isolation: ${isolation}
     file: "{{ROOT}}/test/plugins/phase-probe/phase-probe.wasm"
     config: { greeting: hello, limits: [1, 2] }
 services:
@@ -67,7 +68,9 @@ routes:
 `;
 }
 
-describe("request accessors", () => {
+// Inline and in worker threads: the phases behave the same (docs/sandbox.md, "isolation").
+for (const isolation of ["inline", "worker"] as const)
+describe(`request accessors (isolation: ${isolation})`, () => {
   let upstream: TestUpstream;
   let nylon: NylonProcess;
   let trusting: NylonProcess;
@@ -83,8 +86,8 @@ describe("request accessors", () => {
         res.end("upstream");
       });
     });
-    nylon = await startNylon(config(upstream.port, "[]"));
-    trusting = await startNylon(config(upstream.port, '["127.0.0.1"]'));
+    nylon = await startNylon(config(upstream.port, "[]", isolation));
+    trusting = await startNylon(config(upstream.port, '["127.0.0.1"]', isolation));
   });
   after(async () => {
     await nylon?.stop();

@@ -9,13 +9,14 @@ import { ensurePluginBuilt, logRecords, send, waitForLog } from "./phase-fixture
 
 const UPSTREAM_TEXT = "héllo wörld";
 
-function config(upstreamPort: number): string {
+function config(upstreamPort: number, isolation: "inline" | "worker"): string {
   const probe = (entry: string) => `{ plugin: probe, entry: ${entry} }`;
   return `
 http: ["127.0.0.1:{{PORT}}"]
 plugins:
   - name: probe
     type: wasm
+    isolation: ${isolation}
     file: "{{ROOT}}/test/plugins/phase-probe/phase-probe.wasm"
 services:
   - name: upstream
@@ -41,7 +42,9 @@ routes:
 `;
 }
 
-describe("response phases", () => {
+// Inline and in worker threads: the phases behave the same (docs/sandbox.md, "isolation").
+for (const isolation of ["inline", "worker"] as const)
+describe(`response phases (isolation: ${isolation})`, () => {
   let upstream: TestUpstream;
   let nylon: NylonProcess;
   const upstreamRequests: { url: string; headers: Record<string, unknown> }[] = [];
@@ -65,7 +68,7 @@ describe("response phases", () => {
       });
       res.end(req.method === "HEAD" ? undefined : body);
     });
-    nylon = await startNylon(config(upstream.port));
+    nylon = await startNylon(config(upstream.port, isolation));
   });
   after(async () => {
     await nylon?.stop();
