@@ -12,7 +12,7 @@ export interface SemanticsNylon extends NylonProcess {
  * `paths` maps a route path to its `service.websocket` overrides (YAML flow text such as
  * `{ max_message_bytes: 1024 }`); `/ws` always serves with the global settings.
  */
-export async function startSemanticsNylon(paths: Record<string, string> = {}): Promise<SemanticsNylon> {
+export async function startSemanticsNylon(paths: Record<string, string> = {}, isolation: "inline" | "worker" = "inline"): Promise<SemanticsNylon> {
   const metricsPort = await freePort();
   const extraPaths = Object.entries(paths)
     .map(([path, overrides]) => `      - { path: ${path}, service: { name: sem, websocket: ${overrides} } }`)
@@ -21,7 +21,7 @@ export async function startSemanticsNylon(paths: Record<string, string> = {}): P
 http: ["127.0.0.1:{{PORT}}"]
 metrics: ["127.0.0.1:${metricsPort}"]
 plugins:
-  - { name: sem, type: wasm, file: "{{ROOT}}/test/plugins/ws-semantics/ws-semantics.wasm" }
+  - { name: sem, type: wasm, isolation: ${isolation}, file: "{{ROOT}}/test/plugins/ws-semantics/ws-semantics.wasm" }
 services:
   - { name: sem, service_type: plugin, plugin: { name: sem, entry: semantics } }
 routes:
