@@ -359,9 +359,10 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   }
 
   private stopWorker(): void {
-    for (const worker of [this.worker, this.spareWorker]) worker?.stop();
+    const workers = [this.worker, this.spareWorker];
     this.worker = null;
     this.spareWorker = null;
+    for (const worker of workers) worker?.stop();
   }
 
   private fail(what: string, failure: Failure): void {

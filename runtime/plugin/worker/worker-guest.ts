@@ -55,7 +55,7 @@ export class WorkerGuest {
     private readonly limits: PluginLimits,
     private readonly hooks: WorkerGuestHooks,
   ) {
-    const signal = new SharedArrayBuffer(4);
+    const signal = new SharedArrayBuffer(8);
     this.signal = new Int32Array(signal);
     const channel = new MessageChannel();
     this.replies = channel.port1;
@@ -75,8 +75,7 @@ export class WorkerGuest {
       // stack overflow, before the guest's own stack in linear memory runs out into a bounds trap.
       resourceLimits: { stackSizeMb: 1 },
     });
-    // The thread never keeps the process alive on its own: the proxy stops its plugins when it stops.
-    this.worker.unref();
+    this.holdProcessWhileBusy();
     this.worker.on("message", (message: WorkerMessage) => {
       switch (message.kind) {
         case "host":
@@ -84,9 +83,11 @@ export class WorkerGuest {
         case "result":
           return this.settle(message.id, message);
         case "ready":
-          return this.builds.shift()?.resolve(message.entries);
+          this.builds.shift()?.resolve(message.entries);
+          return this.holdProcessWhileBusy();
         case "init-failed":
-          return this.builds.shift()?.reject(message.failure);
+          this.builds.shift()?.reject(message.failure);
+          return this.holdProcessWhileBusy();
       }
     });
     this.worker.on("error", (err) => this.lose({ kind: "error", reason: `the plugin's worker thread crashed: ${err.message}` }));
@@ -112,7 +113,18 @@ export class WorkerGuest {
 
   private nextBuild(): Promise<EntryInfo[]> {
     if (this.lost) return Promise.reject(this.lost);
-    return new Promise((resolve, reject) => this.builds.push({ resolve, reject }));
+    const build = new Promise<EntryInfo[]>((resolve, reject) => this.builds.push({ resolve, reject }));
+    this.holdProcessWhileBusy();
+    return build;
+  }
+
+  /**
+   * An idle thread does not keep the process alive (the proxy stops its plugins when it stops); one
+   * with a call or a build under way does, or a process waiting only on it would exit mid-call.
+   */
+  private holdProcessWhileBusy(): void {
+    if (this.pending.size > 0 || this.builds.length > 0) this.worker.ref();
+    else this.worker.unref();
   }
 
   /** Queues a call of a guest export; resolves when the worker has run it. */
@@ -121,7 +133,9 @@ export class WorkerGuest {
     const id = this.nextId++;
     if (this.pending.size === 0) this.startHead();
     this.worker.postMessage({ kind: "call", id, method, args } satisfies WorkerRequest);
-    return new Promise((resolve) => this.pending.set(id, resolve));
+    const result = new Promise<WorkerCallResult>((resolve) => this.pending.set(id, resolve));
+    if (this.pending.size === 1) this.holdProcessWhileBusy();
+    return result;
   }
 
   /** Stops the thread; calls still queued come back failed. */
@@ -151,6 +165,7 @@ export class WorkerGuest {
     if (!resolve) return;
     this.pending.delete(id);
     if (this.pending.size > 0) this.startHead();
+    else this.holdProcessWhileBusy();
     resolve(result);
   }
 

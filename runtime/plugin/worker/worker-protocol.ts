@@ -12,7 +12,7 @@ export interface WorkerSetup {
   hostFunctions: string[];
   config: string;
   limits: PluginLimits;
-  /** Int32 slot 0: the event loop sets it to 1 when a host call's reply is on `replies`. */
+  /** Int32 slot 0: the event loop sets it to 1 when a host call's reply is on `replies`; slot 1 stays 0 (see guest-worker.ts). */
   signal: SharedArrayBuffer;
   replies: MessagePort;
 }
