@@ -138,6 +138,16 @@ plugins:
 `) }, { line: 3, column: 11, path: "plugins[0].type", message: /build a \.wasm component with `nylon build`/ });
   });
 
+  it("refuses an isolation other than inline or worker, naming both", async () => {
+    await expectIssue({ "nylon.yaml": yaml(`
+plugins:
+  - name: echo
+    type: wasm
+    file: ./echo.wasm
+    isolation: process
+`) }, { line: 5, column: 16, path: "plugins[0].isolation", message: /"inline".*"worker"/ });
+  });
+
   it("refuses a missing required key", async () => {
     await expectIssue({ "nylon.yaml": yaml(`
 services:

@@ -82,6 +82,7 @@ describe("valid configurations", () => {
     assert.equal(config.websocket.ping_interval_ms, 20_000);
     assert.equal(config.websocket.redis?.key_prefix, "nylon:ws");
     assert.deepEqual(config.plugins[0]?.limits, { memory_mb: 32, deadline_ms: 100, max_send_bytes: 8_388_608 });
+    assert.equal(config.plugins[0]?.isolation, "inline", "plugins run inline unless configured otherwise");
     const app = config.services[0] as HttpService;
     assert.equal(app.endpoints[1]?.weight, 1);
     assert.deepEqual(app.health_check, { enabled: true, path: "/health", interval: 500, timeout: 60_000, healthy_threshold: 2, unhealthy_threshold: 3 });
