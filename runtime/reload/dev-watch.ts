@@ -56,8 +56,9 @@ export class DevWatch {
 
   /**
    * Follows the source folders of `plugins` and only those: a folder no plugin names any more is
-   * unwatched (unless it is the config's) and its pending change dropped. Returns the folders that
-   * were followed before and now build to another .wasm.
+   * unwatched (unless it is the config's) and its pending change dropped. Returns the folders to
+   * build now: those followed before that now build to another .wasm, and newly followed ones whose
+   * .wasm does not exist yet (a plugin just added to the config, never built).
    */
   private follow(plugins: readonly PluginSpec[]): string[] {
     const previous = this.outputs;
@@ -68,7 +69,9 @@ export class DevWatch {
       if (folder !== this.configDir) this.unwatch(folder);
     }
     for (const folder of this.outputs.keys()) this.watch(folder);
-    return [...this.outputs].filter(([folder, output]) => previous.has(folder) && previous.get(folder) !== output).map(([folder]) => folder);
+    return [...this.outputs]
+      .filter(([folder, output]) => (previous.has(folder) ? previous.get(folder) !== output : !fs.existsSync(output)))
+      .map(([folder]) => folder);
   }
 
   private watch(folder: string): void {
@@ -111,7 +114,7 @@ export class DevWatch {
     // Read from disk, not the running config: when the config names a .wasm that does not exist yet,
     // the reload can only succeed once it is built.
     const plugins = await this.configuredPlugins();
-    if (plugins) for (const moved of this.follow(plugins)) this.dirty.add(moved);
+    if (plugins) for (const folder of this.follow(plugins)) this.dirty.add(folder);
     const builds = [...this.dirty];
     this.dirty.clear();
     // Every changed plugin is built, even after one fails (a checkout touches several at once): a

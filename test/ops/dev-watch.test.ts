@@ -355,6 +355,27 @@ test("plugins a reload drops are no longer rebuilt, even in the config's own fol
   }
 });
 
+test("a plugin added to the config before it was ever built is built, then loaded", async () => {
+  const root = path.join(dir, "adding");
+  const folders = { first: path.join(root, "first"), added: path.join(root, "added") };
+  pluginFolder(folders.first, answering("first"), "first.wasm");
+  pluginFolder(folders.added, answering("added1"));
+  const proxy = await startNylon(routed({ first: "./first/first.wasm" }), watching(root));
+  try {
+    await waitForLog(proxy, /watching plugin sources and the config/);
+    const from = proxy.logs().length;
+    writeTempConfig(routed({ first: "./first/first.wasm", added: "./added/added.wasm" }), proxy.port, root);
+    assert.deepEqual(await reloaded(proxy, from), ["first", "added"]);
+    assert.deepEqual(rebuiltSince(from, proxy), ["added"]);
+    assert.equal(await at(proxy, "/added"), "200 added1");
+    // ...and followed from then on.
+    fs.writeFileSync(path.join(folders.added, "plugin.ts"), answering("added2"));
+    await answersAt(proxy, "/added", "added2");
+  } finally {
+    assert.equal(await proxy.stop(), 0, proxy.logs());
+  }
+});
+
 test("two plugins' .wasm files in one source folder: the folder's own .wasm is built, the other is left alone", async () => {
   // A folder has one source (plugin.ts); vendor.wasm, listed first, may be a component built elsewhere.
   const root = path.join(dir, "sharing");
