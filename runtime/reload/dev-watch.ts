@@ -4,17 +4,19 @@ import type { Logger } from "pino";
 import { buildPlugin } from "../build/build-plugin.js";
 import { resolvePluginSource, type PluginSource } from "../build/plugin-source.js";
 import { loadConfig } from "../config/load.js";
-import type { PluginSpec } from "../config/schema.js";
+import type { NylonConfig, PluginSpec } from "../config/schema.js";
 import type { Proxy } from "../proxy.js";
 
 /** Editors save in bursts (write, rename, chmod): one rebuild per burst. */
 const SETTLE_MS = 300;
 const SOURCE_FILE = /\.[cm]?[tj]s$/;
+const CONFIG_FILE = /\.ya?ml$/;
 
 /**
  * `nylon run --watch`, for development: a changed plugin source is rebuilt next to its .wasm, a
- * changed config file is re-read, and either way the proxy reloads (a failed build or an invalid
- * config is logged and changes nothing). fs.watch on the folders, no polling.
+ * changed config file (or a YAML file of its `config_dir`) is re-read, and either way the proxy
+ * reloads (a failed build or an invalid config is logged and changes nothing). fs.watch on the
+ * folders, no polling.
  *
  * The plugin folders followed, and the .wasm each is built to, are those of the config file as it is
  * when a burst settles: a plugin the config drops is no longer built, one it adds is followed, and one
@@ -29,6 +31,8 @@ export class DevWatch {
   private readonly dirty = new Set<string>();
   private readonly configDir: string;
   private readonly configName: string;
+  /** The config's `config_dir`, whose YAML files are part of the config, when it has one. */
+  private includedDir: string | undefined;
   private configChanged = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -44,6 +48,7 @@ export class DevWatch {
 
   start(): void {
     this.watch(this.configDir);
+    this.followIncludedDir(this.proxy.config.config_dir);
     this.follow(this.proxy.config.plugins);
     this.logger.info({ config: this.configFile, folders: [...this.watchers.keys()] }, "watching plugin sources and the config");
   }
@@ -66,12 +71,20 @@ export class DevWatch {
     for (const folder of previous.keys()) {
       if (this.outputs.has(folder)) continue;
       this.dirty.delete(folder);
-      if (folder !== this.configDir) this.unwatch(folder);
+      if (folder !== this.configDir && folder !== this.includedDir) this.unwatch(folder);
     }
     for (const folder of this.outputs.keys()) this.watch(folder);
     return [...this.outputs]
       .filter(([folder, output]) => (previous.has(folder) ? previous.get(folder) !== output : !fs.existsSync(output)))
       .map(([folder]) => folder);
+  }
+
+  /** Watches the config's `config_dir` (a YAML file added, edited or removed there changes the config). */
+  private followIncludedDir(dir: string | undefined): void {
+    const previous = this.includedDir;
+    this.includedDir = dir;
+    if (previous && previous !== dir && previous !== this.configDir && !this.outputs.has(previous)) this.unwatch(previous);
+    if (dir && fs.existsSync(dir)) this.watch(dir);
   }
 
   private watch(folder: string): void {
@@ -81,6 +94,7 @@ export class DevWatch {
       const file = name?.toString();
       if (!file) return;
       if (folder === this.configDir && file === this.configName) this.configChanged = true;
+      else if (folder === this.includedDir && CONFIG_FILE.test(file)) this.configChanged = true;
       else if (this.outputs.has(folder) && SOURCE_FILE.test(file)) this.dirty.add(folder);
       else return;
       clearTimeout(this.timer);
@@ -98,10 +112,10 @@ export class DevWatch {
     this.watchers.delete(folder);
   }
 
-  /** The plugins of the config file as it is now, or undefined when it does not load. */
-  private async configuredPlugins(): Promise<PluginSpec[] | undefined> {
+  /** The config as it is on disk now, or undefined when it does not load. */
+  private async configOnDisk(): Promise<NylonConfig | undefined> {
     try {
-      return (await loadConfig(this.configFile)).config.plugins;
+      return (await loadConfig(this.configFile)).config;
     } catch {
       return undefined; // the reload reports why, and the folders followed stay as they are
     }
@@ -113,8 +127,11 @@ export class DevWatch {
     if (this.dirty.size === 0 && !changed) return;
     // Read from disk, not the running config: when the config names a .wasm that does not exist yet,
     // the reload can only succeed once it is built.
-    const plugins = await this.configuredPlugins();
-    if (plugins) for (const folder of this.follow(plugins)) this.dirty.add(folder);
+    const config = await this.configOnDisk();
+    if (config) {
+      this.followIncludedDir(config.config_dir);
+      for (const folder of this.follow(config.plugins)) this.dirty.add(folder);
+    }
     const builds = [...this.dirty];
     this.dirty.clear();
     // Every changed plugin is built, even after one fails (a checkout touches several at once): a

@@ -376,6 +376,40 @@ test("a plugin added to the config before it was ever built is built, then loade
   }
 });
 
+test("a YAML file added to config_dir reloads the config: its route answers", async () => {
+  const root = path.join(dir, "including");
+  const site = path.join(root, "site");
+  const included = path.join(root, "conf.d");
+  fs.mkdirSync(site, { recursive: true });
+  fs.mkdirSync(included);
+  fs.writeFileSync(path.join(site, "index.html"), "from conf.d");
+  const proxy = await startNylon(`
+http: ["127.0.0.1:{{PORT}}"]
+config_dir: ./conf.d
+`, watching(root));
+  try {
+    const started = JSON.parse(await waitForLog(proxy, /watching plugin sources and the config/)) as { folders: string[] };
+    assert.deepEqual(started.folders.sort(), [root, included].sort());
+    assert.equal((await at(proxy, "/")).split(" ")[0], "404");
+    const from = proxy.logs().length;
+    fs.writeFileSync(
+      path.join(included, "site.yaml"),
+      `services:
+  - { name: site, service_type: static, static: { root: ../site } }
+routes:
+  - name: site
+    route: { type: host, value: "*" }
+    paths:
+      - { path: /, service: { name: site } }
+`,
+    );
+    await reloaded(proxy, from);
+    assert.equal(await at(proxy, "/"), "200 from conf.d");
+  } finally {
+    assert.equal(await proxy.stop(), 0, proxy.logs());
+  }
+});
+
 test("two plugins' .wasm files in one source folder: the folder's own .wasm is built, the other is left alone", async () => {
   // A folder has one source (plugin.ts); vendor.wasm, listed first, may be a component built elsewhere.
   const root = path.join(dir, "sharing");
