@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
-import { buildPlugin } from "../build/build-plugin.js";
+import { buildPluginOffThread } from "../build/build-off-thread.js";
 import { resolvePluginSource, type PluginSource } from "../build/plugin-source.js";
 import { loadConfig } from "../config/load.js";
 import type { NylonConfig, PluginSpec } from "../config/schema.js";
@@ -138,7 +138,8 @@ export class DevWatch {
     // failed build writes no .wasm, so the reload keeps that plugin as it runs and takes the others.
     for (const folder of builds) {
       try {
-        const result = await buildPlugin(folder, { output: this.outputs.get(folder)! });
+        // Off the event loop: a build type-checks and componentizes for seconds, and the proxy serves on.
+        const result = await buildPluginOffThread(folder, { output: this.outputs.get(folder)! });
         this.logger.info({ plugin: result.name, ms: result.millis, bytes: result.bytes }, "plugin rebuilt");
         changed = true;
       } catch (err) {
