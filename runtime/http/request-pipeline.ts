@@ -59,33 +59,33 @@ export class RequestPipeline {
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const state = this.current();
     const tally = newTally();
-    this.run(state, req, httpResponseWriter(res), null, tally).catch((err) => this.crash(state, err, req, res, tally));
+    const writer = httpResponseWriter(res);
+    this.run(state, req, writer, null, tally).catch((err) => this.crash(state, err, req, writer, tally));
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const state = this.current();
     socket.on("error", () => socket.destroy());
-    this.run(state, req, socketResponseWriter(socket), { socket, head }, newTally()).catch((err) => {
-      state.logger.error({ err }, "upgrade failed");
-      socket.destroy();
-    });
+    const tally = newTally();
+    const writer = socketResponseWriter(socket);
+    this.run(state, req, writer, { socket, head }, tally).catch((err) => this.crash(state, err, req, writer, tally));
   }
 
   /**
-   * Last resort for an exception nothing else caught: a 500 if nothing was sent yet, counted and
-   * access-logged as a 500 (unless finish() got there first).
+   * Last resort for an exception nothing else caught, on a request or an upgrade: a 500 if nothing
+   * was sent yet, counted and access-logged as a 500 (unless finish() got there first).
    */
-  private crash(state: ProxyState, err: unknown, req: IncomingMessage, res: ServerResponse, tally: Tally): void {
+  private crash(state: ProxyState, err: unknown, req: IncomingMessage, writer: ResponseWriter, tally: Tally): void {
     state.logger.error({ err }, "request failed");
     const counted = tally.counted;
     const seconds = this.count(tally, req.method ?? "GET", 500);
     let bytes = 0;
-    if (!res.headersSent) {
-      const body = errorBody(500, "NYLON_E_INTERNAL", "internal error");
-      res.writeHead(500, { "content-type": "application/json" });
-      res.end(body);
-      bytes = Buffer.byteLength(body);
-    } else res.destroy();
+    if (!writer.headSent && !writer.destination.destroyed) {
+      const body = Buffer.from(errorBody(500, "NYLON_E_INTERNAL", "internal error"));
+      writer.head(500, { "content-type": "application/json", "content-length": String(body.length) });
+      writer.end(body);
+      bytes = body.length;
+    } else writer.destination.destroy();
     if (state.accessLog && !counted) logCrashedRequest(state.logger, tally.route, req.method ?? "GET", req.url ?? "/", state.clientAddress.of(req), bytes, seconds);
   }
 

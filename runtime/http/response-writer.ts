@@ -11,12 +11,17 @@ export interface ResponseWriter {
   readonly raw: ServerResponse | null;
   /** The stream the bytes go to (for drain and close). */
   readonly destination: Writable;
+  /** The status line went out: nothing else can be answered on this response. */
+  readonly headSent: boolean;
 }
 
 export function httpResponseWriter(res: ServerResponse): ResponseWriter {
   return {
     raw: res,
     destination: res,
+    get headSent() {
+      return res.headersSent;
+    },
     head(status, headers) {
       res.writeHead(status, headers);
     },
@@ -32,10 +37,15 @@ export function httpResponseWriter(res: ServerResponse): ResponseWriter {
 /** For an upgrade request that is answered with a plain HTTP response instead of 101. */
 export function socketResponseWriter(socket: Duplex): ResponseWriter {
   let chunked = false;
+  let headSent = false;
   return {
     raw: null,
     destination: socket,
+    get headSent() {
+      return headSent;
+    },
     head(status, headers) {
+      headSent = true;
       const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Status"}`];
       chunked = !Object.keys(headers).some((k) => k.toLowerCase() === "content-length");
       for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
