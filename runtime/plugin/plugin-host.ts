@@ -12,7 +12,7 @@ import { LogLimiter } from "./log-limiter.js";
 import { systemClock, type PluginClock } from "./plugin-clock.js";
 import { INIT_DEADLINE_MS, type PluginLimits } from "./plugin-limits.js";
 import { RestartPolicy } from "./restart-policy.js";
-import type { Failure } from "./sandbox/failure-reason.js";
+import { classifyFailure, type Failure } from "./sandbox/failure-reason.js";
 import { fuelForMs } from "./sandbox/fuel.js";
 import { guardedCall } from "./sandbox/guarded-call.js";
 import type { InstanceMeter } from "./sandbox/instance-meter.js";
@@ -88,7 +88,8 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     return this.spawnWorker().started().then(
       (entries) => this.learnEntries(entries),
       (failure: Failure) => {
-        throw new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in init: ${failure.reason}`);
+        this.stopWorker(); // a rejected start (or reload) leaves no thread behind
+        throw this.initFailed(failure, undefined);
       },
     );
   }
@@ -258,6 +259,10 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     });
   }
 
+  private initFailed(failure: Failure, cause: unknown): NylonError {
+    return new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in init: ${failure.reason}`, { cause });
+  }
+
   private failedError(what: string, failure: Failure, cause: unknown): NylonError {
     return new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in ${what}: ${failure.reason}`, { cause });
   }
@@ -302,7 +307,12 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   private instantiate(): GuestExports {
     const { guest, meter } = this.component.instantiate(createHostImports(this));
     meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, this.spec.limits.deadlineMs)));
-    guest.init(JSON.stringify(this.spec.config ?? {}));
+    try {
+      guest.init(JSON.stringify(this.spec.config ?? {}));
+    } catch (thrown) {
+      // The plugin's own words, not a stack through the generated glue.
+      throw this.initFailed(classifyFailure(thrown, meter, this.spec.limits), thrown);
+    }
     this.learnEntries(guest.entries());
     this.guest = guest;
     this.meter = meter;

@@ -73,6 +73,22 @@ ${service}`);
   assert.equal(r.portOpened, false);
 });
 
+for (const isolation of ["inline", "worker"] as const)
+test(`a plugin whose init throws stops startup, naming the plugin and the reason (isolation: ${isolation})`, async () => {
+  // auth-ws refuses to start without its tokens.
+  const r = await runAndWatchPort(`http: ["127.0.0.1:{{PORT}}"]
+plugins:
+  - name: guarded
+    type: wasm
+    isolation: ${isolation}
+    file: ${JSON.stringify(`${repoRoot}/plugins/auth-ws/auth-ws.wasm`)}
+`);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /plugin guarded failed in init/);
+  assert.match(r.stderr, /config needs "tokens"/);
+  assert.equal(r.portOpened, false);
+});
+
 test("a YAML syntax error names the file and the line", async () => {
   const r = await runAndWatchPort(`http: ["127.0.0.1:{{PORT}}"]
 plugins:
