@@ -38,6 +38,8 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
   private readonly pluginRestarts: client.Counter<"plugin">;
   private readonly reloads: client.Counter<"result">;
   private readonly tunnels: client.Gauge<"service">;
+  /** Open tunnels by service; only services with some open are kept. */
+  private readonly openTunnels = new Map<string, number>();
   private readonly tunnelUpgrades: client.Counter<"service" | "outcome">;
   /** Label children by key: prom-client hashes a label object on every call otherwise. */
   private readonly requestChildren = new Map<string, { count: client.Counter.Internal; seconds: client.Histogram.Internal<"route" | "method"> }>();
@@ -119,11 +121,19 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       },
     });
     mirroredCounter(registers, "nylon_websocket_connections_opened_total", "WebSocket connections accepted", () => hub.stats.opened);
+    const openTunnels = this.openTunnels;
     this.tunnels = new client.Gauge({
       name: "nylon_websocket_tunnels",
       help: "Open WebSocket (Upgrade) tunnels to http upstreams on this node, by service",
       labelNames: ["service"],
       registers,
+      // Read at scrape time: every configured http service (0 when none is open), plus a service a
+      // reload removed for as long as tunnels opened through it stay open.
+      collect() {
+        this.reset();
+        for (const target of sources.services()) if (target.kind === "http") this.set({ service: target.name }, openTunnels.get(target.name) ?? 0);
+        for (const [service, open] of openTunnels) this.set({ service }, open);
+      },
     });
     this.tunnelUpgrades = new client.Counter({
       name: "nylon_websocket_tunnel_upgrades_total",
@@ -194,11 +204,13 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
   // drive the gauge below zero when it closes after.
   tunnelSettled(service: string, outcome: TunnelOutcome): void {
     this.tunnelUpgrades.inc({ service, outcome });
-    if (outcome === "opened") this.tunnels.inc({ service });
+    if (outcome === "opened") this.openTunnels.set(service, (this.openTunnels.get(service) ?? 0) + 1);
   }
 
   tunnelClosed(service: string): void {
-    this.tunnels.dec({ service });
+    const open = (this.openTunnels.get(service) ?? 0) - 1;
+    if (open > 0) this.openTunnels.set(service, open);
+    else this.openTunnels.delete(service);
   }
 
   callTook(plugin: string, seconds: number): void {

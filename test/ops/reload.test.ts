@@ -118,3 +118,16 @@ test("a listener the new config drops is closed; nylon reload --pid signals the 
   await assert.rejects(fetch(`http://127.0.0.1:${extra}/`));
   assert.equal((await fetch(`${nylon.url}/`)).status, 200);
 });
+
+test("an http service a reload removes no longer has a tunnel series; one it adds has it, at 0", async () => {
+  const withApi = config("chat").replace(
+    "services:\n",
+    "services:\n  - { name: api, service_type: http, endpoints: [{ ip: 127.0.0.1, port: 9 }] }\n",
+  );
+  fs.writeFileSync(configFile, withApi);
+  await reload(/configuration reloaded/);
+  assert.equal((await scrape(metricsUrl)).get('nylon_websocket_tunnels{service="api"}'), 0);
+  fs.writeFileSync(configFile, config("chat"));
+  await reload(/configuration reloaded/);
+  assert.equal((await scrape(metricsUrl)).has('nylon_websocket_tunnels{service="api"}'), false);
+});
