@@ -5,7 +5,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { closed, failures, get, nextText, openWs, waitForFailures, withHostileNeighbour } from "./sandbox-fixtures.js";
 
-describe("host import abuse", () => {
+// In a worker thread every host call is a round trip to the event loop: the same outcomes, and the
+// flood of round trips is cut off by the deadline too.
+for (const isolation of ["inline", "worker"] as const)
+describe(`host import abuse (isolation: ${isolation})`, () => {
   it("a CR/LF header value, a 10 MB room name, too many rooms and a foreign connection id return errors; a million calls hit the deadline", async () => {
     // 300 ms leaves room for building and copying the 10 MB room name on cold code.
     await withHostileNeighbour("abuse-host-imports", "{ deadline_ms: 300 }", async (nylon) => {
@@ -31,6 +34,6 @@ describe("host import abuse", () => {
       ws.send("abuse:1000000");
       assert.equal((await wsClosed).code, 1011);
       assert.deepEqual((await waitForFailures(nylon, 1)).map((f) => f.kind), ["deadline"]);
-    });
+    }, isolation);
   });
 });
