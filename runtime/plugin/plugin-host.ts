@@ -5,16 +5,15 @@ import { NO_PLUGIN_OBSERVER, type PluginObserver } from "../observe/plugin-obser
 import type { WsConnection } from "../websocket/connection.js";
 import type { ConnectionEvents, WebSocketHub } from "../websocket/websocket-hub.js";
 import type { CompiledComponent } from "./component-loader.js";
-import type { GuestExports, Phase, PhaseResult } from "./guest-exports.js";
+import type { EntryInfo, GuestExports, Phase, PhaseResult } from "./guest-exports.js";
 import { hostError } from "./host-error.js";
 import { createHostImports, type HostBinding } from "./host-imports.js";
 import { LogLimiter } from "./log-limiter.js";
 import { systemClock, type PluginClock } from "./plugin-clock.js";
-import { INIT_DEADLINE_MS, type PluginLimits } from "./plugin-limits.js";
+import type { PluginLimits } from "./plugin-limits.js";
 import { RestartPolicy } from "./restart-policy.js";
-import { classifyFailure, type Failure } from "./sandbox/failure-reason.js";
-import { fuelForMs } from "./sandbox/fuel.js";
-import { guardedCall } from "./sandbox/guarded-call.js";
+import type { Failure } from "./sandbox/failure-reason.js";
+import { guardedCall, initInstance } from "./sandbox/guarded-call.js";
 import type { InstanceMeter } from "./sandbox/instance-meter.js";
 import { WorkerGuest } from "./worker/worker-guest.js";
 import type { GuestMethod } from "./worker/worker-protocol.js";
@@ -305,21 +304,23 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   }
 
   private instantiate(): GuestExports {
-    const { guest, meter } = this.component.instantiate(createHostImports(this));
-    meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, this.spec.limits.deadlineMs)));
-    try {
-      guest.init(JSON.stringify(this.spec.config ?? {}));
-    } catch (thrown) {
-      // The plugin's own words, not a stack through the generated glue.
-      throw this.initFailed(classifyFailure(thrown, meter, this.spec.limits), thrown);
-    }
-    this.learnEntries(guest.entries());
+    const instance = this.component.instantiate(createHostImports(this));
+    const { guest, meter } = instance;
+    const init = initInstance(instance, this.configJson(), this.spec.limits);
+    // The plugin's own words, not a stack through the generated glue.
+    if ("failure" in init) throw this.initFailed(init.failure, init.thrown);
+    this.learnEntries(init.entries);
     this.guest = guest;
     this.meter = meter;
     return guest;
   }
 
-  private learnEntries(entries: { name: string; phases: Phase[] }[]): void {
+  /** The plugin's `config` as its init receives it. */
+  private configJson(): string {
+    return JSON.stringify(this.spec.config ?? {});
+  }
+
+  private learnEntries(entries: EntryInfo[]): void {
     this.entryPhases = new Map(entries.map((e) => [e.name, new Set(e.phases)]));
     this.entryIndex = new Map(entries.map((e, i) => [e.name, i]));
     this.lastPhase = new Map(entries.filter((e) => e.phases.length > 0).map((e) => [e.name, e.phases[e.phases.length - 1]!]));
@@ -331,7 +332,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     const worker = new WorkerGuest(
       this.component.parts,
       createHostImports(this),
-      JSON.stringify(this.spec.config ?? {}),
+      this.configJson(),
       this.spec.limits,
       {
         callStarts: () => (this.sendBudget = this.spec.limits.maxSendBytes),

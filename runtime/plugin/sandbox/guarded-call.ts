@@ -1,4 +1,6 @@
-import type { PluginLimits } from "../plugin-limits.js";
+import type { ComponentInstance } from "../component-loader.js";
+import type { EntryInfo } from "../guest-exports.js";
+import { INIT_DEADLINE_MS, type PluginLimits } from "../plugin-limits.js";
 import { atMemoryCap, classifyFailure, memoryCapFailure, type Failure } from "./failure-reason.js";
 import { fuelForMs } from "./fuel.js";
 import type { InstanceMeter } from "./instance-meter.js";
@@ -27,4 +29,22 @@ export function guardedCall<T>(meter: InstanceMeter, limits: PluginLimits, call:
   // connection), but its heap stays full: the instance must be recycled rather than fail every later call.
   if (atMemoryCap(meter, limits)) return { returned: true, value, failure: memoryCapFailure(meter, limits) };
   return { returned: true, value };
+}
+
+/**
+ * A new instance's init, on the init budget (init runs the plugin's initializers, which may do more
+ * than one callback's work): the entries it registered, or why it failed. Shared by both isolations.
+ */
+export function initInstance(
+  { guest, meter }: ComponentInstance,
+  config: string,
+  limits: PluginLimits,
+): { entries: EntryInfo[] } | { failure: Failure; thrown: unknown } {
+  meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, limits.deadlineMs)));
+  try {
+    guest.init(config);
+    return { entries: guest.entries() };
+  } catch (thrown) {
+    return { failure: classifyFailure(thrown, meter, limits), thrown };
+  }
 }

@@ -5,10 +5,8 @@
 // while the event loop, which never waits for this thread, serves the call.
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { importGlue, instantiateParts, type ComponentInstance } from "../component-loader.js";
-import { INIT_DEADLINE_MS } from "../plugin-limits.js";
 import { classifyFailure } from "../sandbox/failure-reason.js";
-import { fuelForMs } from "../sandbox/fuel.js";
-import { guardedCall } from "../sandbox/guarded-call.js";
+import { guardedCall, initInstance } from "../sandbox/guarded-call.js";
 import { InstanceMeter } from "../sandbox/instance-meter.js";
 import type { HostReply, WorkerMessage, WorkerRequest, WorkerSetup } from "./worker-protocol.js";
 
@@ -54,16 +52,17 @@ let instance: ComponentInstance | null = null;
 
 /** A fresh instance from the compiled modules, initialised; `ready` with its entries, or why init failed. */
 function build(): void {
-  let fresh: ComponentInstance | null = null;
+  let fresh: ComponentInstance;
   try {
     fresh = instantiateParts(instantiate, setup.modules, hostImports);
-    fresh.meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, setup.limits.deadlineMs)));
-    fresh.guest.init(setup.config);
-    post({ kind: "ready", entries: fresh.guest.entries() });
-    instance = fresh;
   } catch (thrown) {
-    post({ kind: "init-failed", failure: classifyFailure(thrown, fresh?.meter ?? new InstanceMeter(), setup.limits) });
+    post({ kind: "init-failed", failure: classifyFailure(thrown, new InstanceMeter(), setup.limits) });
+    return;
   }
+  const init = initInstance(fresh, setup.config, setup.limits);
+  if ("failure" in init) return post({ kind: "init-failed", failure: init.failure });
+  instance = fresh;
+  post({ kind: "ready", entries: init.entries });
 }
 
 build();
