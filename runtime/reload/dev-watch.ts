@@ -71,7 +71,7 @@ export class DevWatch {
     for (const folder of previous.keys()) {
       if (this.outputs.has(folder)) continue;
       this.dirty.delete(folder);
-      if (folder !== this.configDir && folder !== this.includedDir) this.unwatch(folder);
+      this.unwatchUnlessNeeded(folder);
     }
     for (const folder of this.outputs.keys()) this.watch(folder);
     return [...this.outputs]
@@ -83,8 +83,13 @@ export class DevWatch {
   private followIncludedDir(dir: string | undefined): void {
     const previous = this.includedDir;
     this.includedDir = dir;
-    if (previous && previous !== dir && previous !== this.configDir && !this.outputs.has(previous)) this.unwatch(previous);
+    if (previous) this.unwatchUnlessNeeded(previous);
     if (dir && fs.existsSync(dir)) this.watch(dir);
+  }
+
+  /** A folder is watched while it is the config's, its config_dir or a followed plugin folder. */
+  private unwatchUnlessNeeded(folder: string): void {
+    if (folder !== this.configDir && folder !== this.includedDir && !this.outputs.has(folder)) this.unwatch(folder);
   }
 
   private watch(folder: string): void {
