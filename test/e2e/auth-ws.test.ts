@@ -3,16 +3,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { useDemoProxy } from "../support/demo-proxy.js";
-import { closeAll, refusedUpgrade, WsTestClient } from "../support/ws-test-client.js";
+import { connectAuthenticated } from "../support/seed-clients.js";
+import { closeAll, refusedUpgrade } from "../support/ws-test-client.js";
 
 const nylon = useDemoProxy();
-const VALID_TOKEN = "secret-token";
-
-async function connectAuthenticated(): Promise<WsTestClient> {
-  const client = await WsTestClient.connect(`${nylon().wsUrl}/auth-ws?token=${VALID_TOKEN}`);
-  assert.equal(await client.nextText(), "Authenticated");
-  return client;
-}
 
 test("a handshake without a token is refused with 401 \"Unauthorized\"", async () => {
   assert.deepEqual(await refusedUpgrade(`${nylon().wsUrl}/auth-ws`), { status: 401, body: "Unauthorized" });
@@ -23,13 +17,13 @@ test("a handshake with an unknown token is refused with 401 \"Unauthorized\"", a
 });
 
 test("a valid token opens the connection with \"Authenticated\"", async () => {
-  const client = await connectAuthenticated();
+  const client = await connectAuthenticated(nylon().wsUrl);
   await client.close();
 });
 
 test("a message is broadcast to every authenticated connection", async () => {
-  const alice = await connectAuthenticated();
-  const bob = await connectAuthenticated();
+  const alice = await connectAuthenticated(nylon().wsUrl);
+  const bob = await connectAuthenticated(nylon().wsUrl);
   alice.send("for the authenticated");
   assert.equal(await alice.nextText(), "for the authenticated");
   assert.equal(await bob.nextText(), "for the authenticated");

@@ -2,28 +2,21 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { useDemoProxy } from "../support/demo-proxy.js";
-import { closeAll, WsTestClient } from "../support/ws-test-client.js";
+import { joinChat } from "../support/seed-clients.js";
+import { closeAll } from "../support/ws-test-client.js";
 
 const nylon = useDemoProxy();
 
-/** Connects a chat user and consumes what every newcomer receives: its own join notice, then the welcome. */
-async function joinChat(): Promise<WsTestClient> {
-  const client = await WsTestClient.connect(`${nylon().wsUrl}/chat`);
-  assert.equal(await client.nextText(), "A user joined the chat");
-  assert.equal(await client.nextText(), "Welcome to the chat!");
-  return client;
-}
-
 test("a newcomer is announced to those already in the chat and welcomed", async () => {
-  const alice = await joinChat();
-  const bob = await joinChat();
+  const alice = await joinChat(nylon().wsUrl);
+  const bob = await joinChat(nylon().wsUrl);
   assert.equal(await alice.nextText(), "A user joined the chat");
   await closeAll([alice, bob]);
 });
 
 test("a message reaches everyone in the chat, the sender included", async () => {
-  const alice = await joinChat();
-  const bob = await joinChat();
+  const alice = await joinChat(nylon().wsUrl);
+  const bob = await joinChat(nylon().wsUrl);
   await alice.nextText(); // bob's join notice
   alice.send("hello from alice");
   assert.equal(await alice.nextText(), "hello from alice");
@@ -32,8 +25,8 @@ test("a message reaches everyone in the chat, the sender included", async () => 
 });
 
 test("when a user leaves, the others receive \"A user left the chat\"", async () => {
-  const alice = await joinChat();
-  const bob = await joinChat();
+  const alice = await joinChat(nylon().wsUrl);
+  const bob = await joinChat(nylon().wsUrl);
   await alice.nextText(); // bob's join notice
   await bob.close();
   assert.equal(await alice.nextText(), "A user left the chat");

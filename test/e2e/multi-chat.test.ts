@@ -3,25 +3,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { useDemoProxy } from "../support/demo-proxy.js";
-import { closeAll, WsTestClient } from "../support/ws-test-client.js";
+import { joinMultiChat, joinRoom } from "../support/seed-clients.js";
+import { closeAll } from "../support/ws-test-client.js";
 
 const nylon = useDemoProxy();
 
-async function connect(): Promise<WsTestClient> {
-  const client = await WsTestClient.connect(`${nylon().wsUrl}/multi-chat`);
-  assert.equal(await client.nextText(), "Joined general");
-  return client;
-}
-
-async function joinRoom(client: WsTestClient, room: string): Promise<void> {
-  client.send(`/join ${room}`);
-  assert.equal(await client.nextText(), `Joined ${room}`);
-}
-
 test("a message sent in tech reaches tech members only", async () => {
-  const alice = await connect();
-  const carol = await connect();
-  const bob = await connect(); // stays in general
+  const alice = await joinMultiChat(nylon().wsUrl);
+  const carol = await joinMultiChat(nylon().wsUrl);
+  const bob = await joinMultiChat(nylon().wsUrl); // stays in general
   await joinRoom(alice, "tech");
   await joinRoom(carol, "tech");
 
@@ -36,7 +26,7 @@ test("a message sent in tech reaches tech members only", async () => {
 });
 
 test("joining an unknown room answers \"Room not found\" and keeps the current room", async () => {
-  const alice = await connect();
+  const alice = await joinMultiChat(nylon().wsUrl);
   alice.send("/join nowhere");
   assert.equal(await alice.nextText(), "Room not found");
   alice.send("still in general");

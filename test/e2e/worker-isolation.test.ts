@@ -4,29 +4,25 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { useDemoProxy } from "../support/demo-proxy.js";
+import { connectAuthenticated, connectOnceSlotFrees, connectRateLimited, joinChat, joinMultiChat, joinRoom } from "../support/seed-clients.js";
 import { closeAll, refusedUpgrade, WsTestClient } from "../support/ws-test-client.js";
 
 const nylon = useDemoProxy("worker");
-
-async function joinChat(): Promise<WsTestClient> {
-  const client = await WsTestClient.connect(`${nylon().wsUrl}/chat`);
-  assert.equal(await client.nextText(), "A user joined the chat");
-  assert.equal(await client.nextText(), "Welcome to the chat!");
-  return client;
-}
 
 test("echo answers \"Echo: <text>\" and returns binary unchanged", async () => {
   const client = await WsTestClient.connect(`${nylon().wsUrl}/ws`);
   client.send("hi");
   assert.equal(await client.nextText(), "Echo: hi");
+  const bytes = Uint8Array.from([0x01, 0x02, 0x03, 0x00, 0xff]);
+  client.send(bytes);
+  assert.deepEqual(new Uint8Array(await client.nextBinary()), bytes);
   await client.close();
 });
 
 test("chat: messages reach everyone, and the farewell from onClose reaches those who stay", async () => {
-  const alice = await joinChat();
-  const bob = await joinChat();
+  const alice = await joinChat(nylon().wsUrl);
+  const bob = await joinChat(nylon().wsUrl);
   assert.equal(await alice.nextText(), "A user joined the chat");
   bob.send("hello from bob");
   assert.equal(await alice.nextText(), "hello from bob");
@@ -37,15 +33,9 @@ test("chat: messages reach everyone, and the farewell from onClose reaches those
 });
 
 test("multi-chat: a message sent in a room reaches that room only", async () => {
-  const connect = async () => {
-    const client = await WsTestClient.connect(`${nylon().wsUrl}/multi-chat`);
-    assert.equal(await client.nextText(), "Joined general");
-    return client;
-  };
-  const alice = await connect();
-  const bob = await connect();
-  alice.send("/join tech");
-  assert.equal(await alice.nextText(), "Joined tech");
+  const alice = await joinMultiChat(nylon().wsUrl);
+  const bob = await joinMultiChat(nylon().wsUrl);
+  await joinRoom(alice, "tech");
   alice.send("tech talk");
   assert.equal(await alice.nextText(), "tech talk");
   bob.send("general chatter");
@@ -68,32 +58,17 @@ test("json-ws: echo and broadcast as JSON, errors as text", async () => {
 
 test("auth-ws: 401 before the upgrade without a valid token, \"Authenticated\" with one", async () => {
   assert.deepEqual(await refusedUpgrade(`${nylon().wsUrl}/auth-ws?token=guess`), { status: 401, body: "Unauthorized" });
-  const client = await WsTestClient.connect(`${nylon().wsUrl}/auth-ws?token=secret-token`);
-  assert.equal(await client.nextText(), "Authenticated");
+  const client = await connectAuthenticated(nylon().wsUrl);
   await client.close();
 });
 
 test("rate-limited-ws: the sixth connection gets 429, and a close frees its slot", async () => {
   const clients: WsTestClient[] = [];
-  for (let i = 0; i < 5; i++) {
-    const client = await WsTestClient.connect(`${nylon().wsUrl}/rate-limited-ws`);
-    assert.equal(await client.nextText(), "Connected");
-    clients.push(client);
-  }
+  for (let i = 0; i < 5; i++) clients.push(await connectRateLimited(nylon().wsUrl));
   assert.deepEqual(await refusedUpgrade(`${nylon().wsUrl}/rate-limited-ws`), { status: 429, body: "Too many connections" });
   await clients.shift()!.close();
-  // onClose releases the slot once the worker has run it: retry briefly.
-  const deadline = Date.now() + 3_000;
-  for (;;) {
-    try {
-      const replacement = await WsTestClient.connect(`${nylon().wsUrl}/rate-limited-ws`);
-      clients.push(replacement);
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(50);
-    }
-  }
+  // onClose releases the slot once the worker has run it.
+  clients.push(await connectOnceSlotFrees(nylon().wsUrl));
   await closeAll(clients);
 });
 
