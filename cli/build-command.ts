@@ -1,6 +1,6 @@
 import path from "node:path";
-import { buildPlugin } from "../runtime/build/build-plugin.js";
-import { listPluginFolders } from "../runtime/build/plugin-source.js";
+import { buildPlugin } from "../runtime/compile/build-plugin.js";
+import { listPluginFolders } from "../runtime/compile/plugin-source.js";
 import { NylonError } from "../runtime/errors.js";
 
 /** `nylon build <plugin> [-o out.wasm]` or `nylon build <dir> --all`. Returns the exit code. */

@@ -3,5 +3,5 @@ export { Proxy } from "./proxy.js";
 export { loadConfig, type LoadedConfig } from "./config/load.js";
 export type { NylonConfig } from "./config/schema.js";
 export { ConfigError } from "./config/config-error.js";
-export { buildPlugin, type BuildResult } from "./build/build-plugin.js";
+export { buildPlugin, type BuildResult } from "./compile/build-plugin.js";
 export { NylonError, ERRORS, type ErrorCode } from "./errors.js";

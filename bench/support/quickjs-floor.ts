@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { componentizePlugin } from "../../runtime/build/componentize.js";
+import { componentizeQuickJs } from "../../runtime/compile/componentize-quickjs.js";
 import { loadComponent } from "../../runtime/plugin/component-loader.js";
 import type { GuestExports } from "../../runtime/plugin/guest-exports.js";
 import { callsPerSecond } from "./calls-per-second.js";
@@ -30,7 +30,7 @@ export async function measureQuickJsFloor(seconds: number, message: string): Pro
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-floor-"));
   try {
     const file = path.join(dir, "bare.wasm");
-    fs.writeFileSync(file, await componentizePlugin(BARE_GUEST));
+    fs.writeFileSync(file, await componentizeQuickJs(BARE_GUEST));
     const component = await loadComponent(file, null);
     let sent = 0;
     const noop = () => {};

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
-import { buildPluginOffThread } from "../build/build-off-thread.js";
-import { resolvePluginSource, type PluginSource } from "../build/plugin-source.js";
+import { buildPluginOffThread } from "../compile/build-off-thread.js";
+import { resolvePluginSource, type PluginSource } from "../compile/plugin-source.js";
 import { loadConfig } from "../config/load.js";
 import type { NylonConfig, PluginSpec } from "../config/schema.js";
 import type { Proxy } from "../proxy.js";

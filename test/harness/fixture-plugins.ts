@@ -2,7 +2,7 @@
 // or the SDK is newer than the .wasm.
 import fs from "node:fs";
 import path from "node:path";
-import { buildPlugin } from "../../runtime/build/build-plugin.js";
+import { buildPlugin } from "../../runtime/compile/build-plugin.js";
 import { packageRoot, sdkDir } from "../../runtime/package-paths.js";
 
 export async function fixtureWasm(name: string): Promise<string> {

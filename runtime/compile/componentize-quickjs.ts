@@ -6,7 +6,7 @@ import { witDir } from "../package-paths.js";
  * (StarlingMonkey gives 12 MB). `sync` avoids the async runtime, which needs JSPI (absent in Node 20);
  * `stubWasi` leaves no WASI import, so a plugin has no file system, network, clock or environment.
  */
-export async function componentizePlugin(jsSource: string): Promise<Buffer> {
+export async function componentizeQuickJs(jsSource: string): Promise<Buffer> {
   const { component } = await componentize({ witPath: witDir, jsSource, world: "plugin", stubWasi: true, sync: true });
   return component;
 }

@@ -1,0 +1,52 @@
+import fs from "node:fs";
+import path from "node:path";
+import { NylonError } from "../errors.js";
+import { bundlePlugin } from "./bundle.js";
+import { componentizeQuickJs } from "./componentize-quickjs.js";
+import type { GuestLanguage, PluginSource } from "./guest-language.js";
+import { typecheckPlugin } from "./typecheck.js";
+
+const ENTRY_NAMES = ["plugin.ts", "index.ts", "plugin.js", "index.js"];
+
+/**
+ * TypeScript (or JavaScript) plugins: type-checked against the SDK, bundled with it, and run by
+ * QuickJS inside the component. A type error stops the build before anything is written, with
+ * file:line:col for each error.
+ */
+export const typescript: GuestLanguage = {
+  name: "typescript",
+
+  detect(abs: string, stat: fs.Stats): PluginSource | null {
+    if (stat.isDirectory()) {
+      const entry = ENTRY_NAMES.map((n) => path.join(abs, n)).find((p) => fs.existsSync(p));
+      if (!entry) return null;
+      const name = path.basename(abs);
+      return { language: "typescript", name, dir: abs, entry, defaultOutput: path.join(abs, `${name}.wasm`) };
+    }
+    if (!/\.[cm]?[tj]s$/.test(abs)) return null;
+    const name = path.basename(abs).replace(/\.[cm]?[tj]s$/, "");
+    const dir = path.dirname(abs);
+    return { language: "typescript", name, dir, entry: abs, defaultOutput: path.join(dir, `${name}.wasm`) };
+  },
+
+  async compile(source, progress) {
+    progress(`type-checking ${path.relative(process.cwd(), source.entry)}`);
+    const errors = typecheckPlugin(source.entry);
+    if (errors.length > 0) {
+      throw new NylonError("NYLON_E_BUILD", `${source.name}: ${errors.length} type error(s)\n${errors.join("\n")}`);
+    }
+    progress("bundling with the SDK");
+    let js: string;
+    try {
+      js = await bundlePlugin(source.entry);
+    } catch (cause) {
+      throw new NylonError("NYLON_E_BUILD", `${source.name}: bundling failed: ${(cause as Error).message}`, { cause });
+    }
+    progress("compiling to a WebAssembly component (QuickJS)");
+    try {
+      return await componentizeQuickJs(js);
+    } catch (cause) {
+      throw new NylonError("NYLON_E_BUILD", `${source.name}: componentize failed: ${(cause as Error).message}`, { cause });
+    }
+  },
+};
