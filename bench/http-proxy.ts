@@ -213,7 +213,7 @@ function argument(name: string): string | undefined {
   return at === -1 ? undefined : process.argv[at + 1];
 }
 
-const HEADING = "## HTTP proxy (issue 3)";
+const HEADING = "## HTTP proxy";
 
 /** Replaces this benchmark's section of docs/benchmarks.md (or appends it), leaving the others alone. */
 function recordInDocs(results: Result[], nginxRps: number, seconds: number): void {

@@ -232,7 +232,7 @@ async function main(): Promise<void> {
   }
 }
 
-const HEADING = "## Plugin phases (issue 4)";
+const HEADING = "## Plugin phases";
 
 /** Replaces this benchmark's section of docs/benchmarks.md (or appends it), leaving the others alone. */
 function recordInDocs(
