@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { createRequire } from "node:module";
 import { Command } from "commander";
+import { DEFAULT_BUILD_LIMITS } from "../runtime/compile/compile-process.js";
+import type { BuildCommandOptions } from "./build-command.js";
 
 // Each command's module is imported when the command runs: `nylon run` then never loads the plugin
 // toolchain (TypeScript, rolldown, the QuickJS componentizer), which cost it startup time and memory.
@@ -36,13 +38,17 @@ program
 
 program
   .command("build")
-  .description("compile a TypeScript plugin (a file, or a folder with plugin.ts) to a WebAssembly component")
-  .argument("<plugin>", "plugin source file or folder (with --all: a folder of plugin folders)")
-  .option("-o, --output <file>", "where to write the .wasm (default: <folder>/<name>.wasm)")
-  .option("--all", "build every plugin folder under <plugin>")
-  .action(async (input: string, opts: { output?: string; all?: boolean }) => {
+  .description("compile plugins to WebAssembly components (unchanged ones come from the build cache)")
+  .argument("[plugins...]", "plugin source files or folders (with --all: folders of plugin folders)")
+  .option("-o, --output <file>", "where to write the .wasm, for one plugin (default: <folder>/<name>.wasm)")
+  .option("--all", "build every plugin folder under each <plugin>")
+  .option("-c, --config <file>", "build the plugins this configuration loads (those with sources beside their .wasm)")
+  .option("-j, --jobs <n>", "how many plugins to build at once (default: the number of cores)")
+  .option("--time-limit <seconds>", "stop a plugin's build after this long", String(DEFAULT_BUILD_LIMITS.timeLimitMs / 1000))
+  .option("--memory-limit <MB>", "stop a plugin's build when it uses more memory than this", String(DEFAULT_BUILD_LIMITS.memoryLimitMb))
+  .action(async (inputs: string[], opts: BuildCommandOptions) => {
     const { buildCommand } = await import("./build-command.js");
-    process.exitCode = await buildCommand(input, opts);
+    process.exitCode = await buildCommand(inputs, opts);
   });
 
 program

@@ -1,10 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
+import { buildCacheKey, readCacheEntry, writeCacheEntry } from "./build-cache.js";
+import { compileInChildProcess, DEFAULT_BUILD_LIMITS, type BuildLimits } from "./compile-process.js";
+import { NylonError } from "../errors.js";
 import { GUEST_LANGUAGES } from "./guest-languages.js";
 import type { BuildProgress, GuestLanguageName } from "./guest-language.js";
 import { resolvePluginSource } from "./plugin-source.js";
 
 export type { BuildProgress } from "./guest-language.js";
+export { DEFAULT_BUILD_LIMITS, type BuildLimits } from "./compile-process.js";
 
 export interface BuildResult {
   name: string;
@@ -12,23 +16,54 @@ export interface BuildResult {
   output: string;
   bytes: number;
   millis: number;
+  /** True when the component came from the build cache: the same inputs were built before. */
+  cached: boolean;
 }
 
-/** A plugin's sources, in whichever guest language they are, -> a WebAssembly component on disk. */
+const COMPONENT = "component.wasm";
+
+/**
+ * A plugin's sources, in whichever guest language they are, -> a WebAssembly component on disk.
+ * A build whose inputs (build-cache.ts) are unchanged is not compiled again: its component comes
+ * from the cache. A compile runs in a child process within `limits` (compile-process.ts).
+ */
 export async function buildPlugin(
   input: string,
-  options: { output?: string; progress?: BuildProgress } = {},
+  options: { output?: string; progress?: BuildProgress; limits?: BuildLimits } = {},
 ): Promise<BuildResult> {
   const started = Date.now();
   const progress = options.progress ?? (() => {});
   const source = resolvePluginSource(input);
-  const output = path.resolve(options.output ?? source.defaultOutput);
+  const output = outputFile(source.name, options.output ?? source.defaultOutput);
   const language = GUEST_LANGUAGES.find((l) => l.name === source.language)!;
-  const component = await language.compile(source, progress);
-  fs.mkdirSync(path.dirname(output), { recursive: true });
-  // Write then rename, so a running proxy's reload never reads a half-written file.
+  const key = buildCacheKey(source, await language.cacheInputs(source));
+  const cached = readCacheEntry(key)?.[COMPONENT];
+  const component = cached ?? (await compileInChildProcess(source, progress, options.limits ?? DEFAULT_BUILD_LIMITS));
+  if (!cached) writeCacheEntry(key, { [COMPONENT]: component });
+  writeComponent(output, component);
+  return { name: source.name, language: source.language, output, bytes: component.length, millis: Date.now() - started, cached: cached !== undefined };
+}
+
+/** Where the component goes: the file named, or `<name>.wasm` inside a folder named. */
+function outputFile(name: string, output: string): string {
+  const file = path.resolve(output);
+  return fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ? path.join(file, `${name}.wasm`) : file;
+}
+
+/**
+ * Write then rename, so a running proxy's reload never reads a half-written file. A file that already
+ * holds the same component is left as it is.
+ */
+function writeComponent(output: string, component: Uint8Array): void {
   const partial = `${output}.partial`;
-  fs.writeFileSync(partial, component);
-  fs.renameSync(partial, output);
-  return { name: source.name, language: source.language, output, bytes: component.length, millis: Date.now() - started };
+  try {
+    if (fs.statSync(output, { throwIfNoEntry: false })?.size === component.length && Buffer.from(component).equals(fs.readFileSync(output))) return;
+    fs.mkdirSync(path.dirname(output), { recursive: true });
+    fs.writeFileSync(partial, component);
+    fs.renameSync(partial, output);
+  } catch (cause) {
+    fs.rmSync(partial, { force: true });
+    const reason = (cause as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (cause as Error).message;
+    throw new NylonError("NYLON_E_BUILD", `cannot write ${output}: ${reason}`, { cause });
+  }
 }

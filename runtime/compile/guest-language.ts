@@ -19,6 +19,18 @@ export interface PluginSource {
   defaultOutput: string;
 }
 
+/** What a build's output depends on, as one guest language reports it: the build cache's key (build-cache.ts). */
+export interface CacheInputs {
+  /**
+   * Every file the component is made from, absolute paths: the plugin's sources (and the files they
+   * import, wherever they are), lock files, the language's SDK. A listed file that does not exist
+   * counts as absent, so creating it later rebuilds.
+   */
+  files: string[];
+  /** Every tool that shapes the output, with its version, and any option that does: `{ rustc: "1.95.0" }`. */
+  toolchain: Record<string, string>;
+}
+
 /**
  * One guest language: how to recognise its plugin sources and how to turn them into a component
  * against sdk-wit/wit. `compile` returns the component's bytes; writing them is the driver's job
@@ -28,6 +40,13 @@ export interface GuestLanguage {
   readonly name: GuestLanguageName;
   /** The plugin this file or folder holds in this language, or null when it holds none. */
   detect(absolutePath: string, stat: fs.Stats): PluginSource | null;
+  /**
+   * What the component built from `source` depends on. The driver adds the WIT contract and nylon's
+   * own build code, hashes it all, and reuses an earlier build with the same hash instead of calling
+   * `compile`: so list everything that can change the output, or a stale component is served. It
+   * runs before every build, cached or not: read files and ask tools their version, build nothing.
+   */
+  cacheInputs(source: PluginSource): Promise<CacheInputs>;
   /** Builds the component; a failure is a NylonError NYLON_E_BUILD carrying the compiler's own message. */
   compile(source: PluginSource, progress: BuildProgress): Promise<Uint8Array>;
 }

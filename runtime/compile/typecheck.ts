@@ -2,10 +2,9 @@ import path from "node:path";
 import ts from "typescript";
 import { sdkDir } from "../package-paths.js";
 
-/** Type-checks a plugin against the SDK; returns "file:line:col: message" lines (empty when clean). */
-export function typecheckPlugin(entry: string): string[] {
-  if (!/\.[cm]?ts$/.test(entry)) return [];
-  const options: ts.CompilerOptions = {
+/** How a plugin is type-checked: against the SDK, as the bundler resolves it, in the guest's ES2022 (no Node, no DOM). */
+export function pluginCompilerOptions(entry: string): ts.CompilerOptions {
+  return {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -18,6 +17,12 @@ export function typecheckPlugin(entry: string): string[] {
     baseUrl: path.dirname(entry),
     paths: { "@nylon/sdk": [path.join(sdkDir, "index.ts")] },
   };
+}
+
+/** Type-checks a plugin against the SDK; returns "file:line:col: message" lines (empty when clean). */
+export function typecheckPlugin(entry: string): string[] {
+  if (!/\.[cm]?ts$/.test(entry)) return [];
+  const options = pluginCompilerOptions(entry);
   const program = ts.createProgram([entry, path.join(sdkDir, "generated", "wit.d.ts")], options);
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");

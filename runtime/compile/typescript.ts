@@ -5,6 +5,7 @@ import { bundlePlugin } from "./bundle.js";
 import { componentizeQuickJs } from "./componentize-quickjs.js";
 import type { GuestLanguage, PluginSource } from "./guest-language.js";
 import { typecheckPlugin } from "./typecheck.js";
+import { typescriptCacheInputs } from "./typescript-inputs.js";
 
 const ENTRY_NAMES = ["plugin.ts", "index.ts", "plugin.js", "index.js"];
 
@@ -29,24 +30,27 @@ export const typescript: GuestLanguage = {
     return { language: "typescript", name, dir, entry: abs, defaultOutput: path.join(dir, `${name}.wasm`) };
   },
 
+  cacheInputs: typescriptCacheInputs,
+
   async compile(source, progress) {
     progress(`type-checking ${path.relative(process.cwd(), source.entry)}`);
     const errors = typecheckPlugin(source.entry);
     if (errors.length > 0) {
-      throw new NylonError("NYLON_E_BUILD", `${source.name}: ${errors.length} type error(s)\n${errors.join("\n")}`);
+      throw new NylonError("NYLON_E_BUILD", `${errors.length} type error(s)\n${errors.join("\n")}`);
     }
     progress("bundling with the SDK");
     let js: string;
     try {
       js = await bundlePlugin(source.entry);
     } catch (cause) {
-      throw new NylonError("NYLON_E_BUILD", `${source.name}: bundling failed: ${(cause as Error).message}`, { cause });
+      throw new NylonError("NYLON_E_BUILD", `bundling failed: ${(cause as Error).message}`, { cause });
     }
     progress("compiling to a WebAssembly component (QuickJS)");
     try {
       return await componentizeQuickJs(js);
     } catch (cause) {
-      throw new NylonError("NYLON_E_BUILD", `${source.name}: componentize failed: ${(cause as Error).message}`, { cause });
+      throw new NylonError("NYLON_E_BUILD", `componentize failed: ${(cause as Error).message}`, { cause });
     }
   },
 };
+

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import { buildPluginOffThread } from "../compile/build-off-thread.js";
-import { resolvePluginSource, type PluginSource } from "../compile/plugin-source.js";
+import { pluginBuildsOf } from "../compile/config-plugins.js";
+import { runPool } from "../compile/run-pool.js";
 import { loadConfig } from "../config/load.js";
 import type { NylonConfig, PluginSpec } from "../config/schema.js";
 import type { Proxy } from "../proxy.js";
@@ -67,7 +68,7 @@ export class DevWatch {
    */
   private follow(plugins: readonly PluginSpec[]): string[] {
     const previous = this.outputs;
-    this.outputs = outputsOf(plugins);
+    this.outputs = pluginBuildsOf(plugins);
     for (const folder of previous.keys()) {
       if (this.outputs.has(folder)) continue;
       this.dirty.delete(folder);
@@ -141,41 +142,17 @@ export class DevWatch {
     this.dirty.clear();
     // Every changed plugin is built, even after one fails (a checkout touches several at once): a
     // failed build writes no .wasm, so the reload keeps that plugin as it runs and takes the others.
-    for (const folder of builds) {
+    // Up to one build per core at a time, each off the event loop: the proxy serves on.
+    await runPool(builds, async (folder) => {
       try {
-        // Off the event loop: a build type-checks and componentizes for seconds, and the proxy serves on.
         const result = await buildPluginOffThread(folder, { output: this.outputs.get(folder)! });
-        this.logger.info({ plugin: result.name, ms: result.millis, bytes: result.bytes }, "plugin rebuilt");
+        this.logger.info({ plugin: result.name, ms: result.millis, bytes: result.bytes, cached: result.cached }, "plugin rebuilt");
         changed = true;
       } catch (err) {
         this.logger.error({ folder, err: (err as Error).message }, "plugin build failed; the running plugin stays");
       }
-    }
+    });
     if (changed) await this.proxy.reload();
   }
 }
 
-/**
- * The .wasm each plugin folder of `plugins` is built to (folders without a plugin source are left
- * out). A folder has one source (resolvePluginSource), so when several plugins name .wasm files in the
- * same folder only one is built: the folder's default output (what `nylon build FOLDER` writes) if a
- * plugin names it, else the first listed. The others are loaded as they are and never overwritten: a
- * .wasm next to a plugin's source may be a component built elsewhere.
- */
-function outputsOf(plugins: readonly PluginSpec[]): Map<string, string> {
-  const outputs = new Map<string, string>();
-  for (const { file } of plugins) {
-    const folder = path.dirname(file);
-    const source = sourceOf(folder);
-    if (source && (!outputs.has(folder) || file === source.defaultOutput)) outputs.set(folder, file);
-  }
-  return outputs;
-}
-
-function sourceOf(folder: string): PluginSource | undefined {
-  try {
-    return resolvePluginSource(folder);
-  } catch {
-    return undefined;
-  }
-}

@@ -1,21 +1,13 @@
 // Shared pieces of the phase tests: plugin components built on demand, a plain HTTP client that shows
 // exactly what nylon sent (status, raw headers, body bytes), and the log lines of a running nylon.
-import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { repoRoot, runNylon } from "../support/nylon-process.js";
+import { buildPlugin } from "../../runtime/compile/build-plugin.js";
+import { repoRoot } from "../support/nylon-process.js";
 
-/** Builds plugins/<name> or test/plugins/<name> unless its .wasm is newer than its source and the SDK. */
+/** plugins/<name> or test/plugins/<name>, built through the build cache (compiled only when its inputs changed). */
 export async function ensurePluginBuilt(folder: string): Promise<string> {
-  const dir = path.join(repoRoot, folder);
-  const wasm = path.join(dir, `${path.basename(dir)}.wasm`);
-  const sdkDir = path.join(repoRoot, "sdk-wit", "ts");
-  const sources = [path.join(dir, "plugin.ts"), ...fs.readdirSync(sdkDir).filter((f) => f.endsWith(".ts")).map((f) => path.join(sdkDir, f))];
-  const newestSource = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
-  if (fs.existsSync(wasm) && fs.statSync(wasm).mtimeMs > newestSource) return wasm;
-  const built = await runNylon(["build", dir], { timeoutMs: 120_000 });
-  if (built.code !== 0) throw new Error(`nylon build ${folder} failed:\n${built.stdout}${built.stderr}`);
-  return wasm;
+  return (await buildPlugin(path.join(repoRoot, folder))).output;
 }
 
 export interface Reply {
