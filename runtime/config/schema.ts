@@ -130,6 +130,11 @@ const pluginSpec = strictObject({
    * plugin does pauses other routes). docs/sandbox.md.
    */
   isolation: z.enum(["inline", "worker"]).default("inline"),
+  /**
+   * Plugins that name the same namespace share WebSocket rooms (and may reach each other's
+   * connections by id); without it a plugin's rooms are its own. docs/websocket.md.
+   */
+  room_namespace: z.string().min(1, "must not be empty").optional(),
 });
 
 // ---- middleware ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { WsConnection } from "../websocket/connection.js";
 import type { ConnectionInput, WebSocketHub } from "../websocket/websocket-hub.js";
 import type { PluginHost } from "../plugin/plugin-host.js";
+import { roomInNamespace } from "../websocket/room-namespace.js";
 import type { HarnessEnvironment, StepReport } from "./harness-environment.js";
 import type { HttpResult } from "./http-result.js";
 import { RecordingTransport, type ReceivedFrame } from "./recording-transport.js";
@@ -70,9 +71,9 @@ export class HarnessConnection {
     return this.transport.frames.splice(0);
   }
 
-  /** The rooms the plugin put this connection in. */
+  /** The rooms the plugin put this connection in, as the plugin named them. */
   rooms(): string[] {
-    return [...this.connection().rooms].sort();
+    return [...this.connection().rooms].flatMap((room) => roomInNamespace(this.host.roomNamespace, room) ?? []).sort();
   }
 
   get state(): WsConnection["state"] | "refused" {

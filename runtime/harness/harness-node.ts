@@ -1,3 +1,4 @@
+import { qualifiedRoom } from "../websocket/room-namespace.js";
 import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { createRequestContext } from "../http/create-request-context.js";
@@ -88,9 +89,9 @@ export class HarnessNode {
     return connection;
   }
 
-  /** Members of the room on every node. */
+  /** Members of the plugin's room on every node. */
   roomSize(room: string): number {
-    return this.hub.adapter.roomSize(room);
+    return this.hub.adapter.roomSize(qualifiedRoom(this.host.roomNamespace, room));
   }
 
   stop(): void {

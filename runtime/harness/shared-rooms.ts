@@ -50,10 +50,10 @@ class SharedRoomsAdapter implements RoomAdapter {
     for (const other of this.cluster.values()) if (other !== this.hub) other.local.deliver(room, message, exclude?.id);
   }
 
-  sendTo(connectionId: string, message: OutboundMessage): boolean {
+  sendTo(connectionId: string, namespace: string, message: OutboundMessage): boolean {
     for (const hub of this.cluster.values()) {
       const conn = hub.registry.byId(connectionId);
-      if (conn) {
+      if (conn?.owner.roomNamespace === namespace) {
         conn.deliver(message);
         return true;
       }

@@ -3,6 +3,7 @@ import { headerNameError, headerValueError, HOST_MANAGED_RESPONSE_HEADERS } from
 import type { RequestContext } from "../http/request-context.js";
 import type { WsConnection } from "../websocket/connection.js";
 import { outboundMessage } from "../websocket/outbound-message.js";
+import { qualifiedRoom, roomInNamespace } from "../websocket/room-namespace.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
 import { hostError } from "./host-error.js";
 import type { PluginClock } from "./plugin-clock.js";
@@ -12,6 +13,8 @@ type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 /** What the host functions need from the plugin they serve. */
 export interface HostBinding {
   readonly name: string;
+  /** Where this plugin's room names live (room-namespace.ts); every room it names is qualified with it. */
+  readonly roomNamespace: string;
   /** Requests this plugin is currently part of, by handle. */
   readonly requests: Map<number, RequestContext>;
   /** Connections this plugin owns, by handle. */
@@ -48,11 +51,13 @@ function checkHeader(name: string, value: string): void {
   if (problem) throw hostError("NYLON_E_INVALID_HEADER", problem);
 }
 
-function checkRoom(room: string): void {
+/** The room as the adapters know it: checked, then qualified with the plugin's namespace. */
+function ownRoom(b: HostBinding, room: string): string {
   if (room.length === 0) throw hostError("NYLON_E_INVALID_ARGUMENT", "room name is empty");
   if (room.length > MAX_ROOM_NAME_BYTES || Buffer.byteLength(room) > MAX_ROOM_NAME_BYTES) {
     throw hostError("NYLON_E_INVALID_ARGUMENT", `room name is longer than ${MAX_ROOM_NAME_BYTES} bytes`);
   }
+  return qualifiedRoom(b.roomNamespace, room);
 }
 
 function headerList(headers: Iterable<[string, string | string[] | undefined]>): { name: string; value: string }[] {
@@ -199,29 +204,28 @@ export function createHostImports(b: HostBinding) {
     },
     wsJoinRoom: (conn: number, room: string) => {
       const c = connection(b, conn);
-      checkRoom(room);
-      if (!c.rooms.has(room) && c.rooms.size >= MAX_ROOMS_PER_CONNECTION) {
+      const qualified = ownRoom(b, room);
+      if (!c.rooms.has(qualified) && c.rooms.size >= MAX_ROOMS_PER_CONNECTION) {
         throw hostError("NYLON_E_INVALID_ARGUMENT", `a connection may be in at most ${MAX_ROOMS_PER_CONNECTION} rooms`);
       }
-      hub.adapter.join(c, room);
+      hub.adapter.join(c, qualified);
     },
     wsLeaveRoom: (conn: number, room: string) => {
       const c = connection(b, conn);
-      checkRoom(room);
-      hub.adapter.leave(c, room);
+      hub.adapter.leave(c, ownRoom(b, room));
     },
     wsBroadcastText: (conn: number, room: string, message: string, excludeSelf: boolean) => {
       const c = connection(b, conn);
-      checkRoom(room);
+      const qualified = ownRoom(b, room);
       const data = Buffer.from(message, "utf8");
       b.chargeSend(data.length);
-      hub.adapter.broadcast(room, outboundMessage(false, data), excludeSelf ? c : undefined);
+      hub.adapter.broadcast(qualified, outboundMessage(false, data), excludeSelf ? c : undefined);
     },
     wsBroadcastBinary: (conn: number, room: string, data: Uint8Array, excludeSelf: boolean) => {
       const c = connection(b, conn);
-      checkRoom(room);
+      const qualified = ownRoom(b, room);
       b.chargeSend(data.length);
-      hub.adapter.broadcast(room, outboundMessage(true, Buffer.from(data)), excludeSelf ? c : undefined);
+      hub.adapter.broadcast(qualified, outboundMessage(true, Buffer.from(data)), excludeSelf ? c : undefined);
     },
     wsConnectionId: (conn: number) => {
       const c = b.connections.get(conn);
@@ -231,18 +235,19 @@ export function createHostImports(b: HostBinding) {
     wsSendTextTo: (connectionId: string, message: string) => {
       const data = Buffer.from(message, "utf8");
       b.chargeSend(data.length);
-      if (!hub.adapter.sendTo(connectionId, outboundMessage(false, data))) {
+      if (!hub.adapter.sendTo(connectionId, b.roomNamespace, outboundMessage(false, data))) {
         throw hostError("NYLON_E_UNKNOWN_CONNECTION", `no connection ${connectionId.slice(0, 80)}`);
       }
     },
     wsSendBinaryTo: (connectionId: string, data: Uint8Array) => {
       b.chargeSend(data.length);
-      if (!hub.adapter.sendTo(connectionId, outboundMessage(true, Buffer.from(data)))) {
+      if (!hub.adapter.sendTo(connectionId, b.roomNamespace, outboundMessage(true, Buffer.from(data)))) {
         throw hostError("NYLON_E_UNKNOWN_CONNECTION", `no connection ${connectionId.slice(0, 80)}`);
       }
     },
-    wsRooms: (conn: number) => [...connection(b, conn).rooms],
-    wsRoomSize: (room: string) => (room.length > MAX_ROOM_NAME_BYTES ? 0 : hub.adapter.roomSize(room)),
+    // A connection is only ever in rooms of its owner's namespace; the filter is a second lock.
+    wsRooms: (conn: number) => [...connection(b, conn).rooms].flatMap((room) => roomInNamespace(b.roomNamespace, room) ?? []),
+    wsRoomSize: (room: string) => (room.length > MAX_ROOM_NAME_BYTES ? 0 : hub.adapter.roomSize(qualifiedRoom(b.roomNamespace, room))),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from "../observe/logger.js";
 import { NO_PLUGIN_OBSERVER, type PluginObserver } from "../observe/plugin-observer.js";
 import type { WsConnection } from "../websocket/connection.js";
 import type { ConnectionEvents, WebSocketHub } from "../websocket/websocket-hub.js";
+import { roomNamespaceOf } from "../websocket/room-namespace.js";
 import type { CompiledComponent } from "./component-loader.js";
 import type { EntryInfo, GuestExports, Phase, PhaseResult } from "./guest-exports.js";
 import { hostError } from "./host-error.js";
@@ -33,6 +34,8 @@ export interface PluginSpec {
   limits: PluginLimits;
   /** Default `inline`. */
   isolation?: Isolation;
+  /** The config's `room_namespace`: plugins naming the same one share rooms; without it, rooms are the plugin's own. */
+  roomNamespace?: string | undefined;
 }
 
 /**
@@ -44,6 +47,7 @@ export interface PluginSpec {
  */
 export class PluginHost implements HostBinding, ConnectionEvents {
   readonly name: string;
+  readonly roomNamespace: string;
   readonly requests = new Map<number, RequestContext>();
   readonly connections = new Map<number, WsConnection>();
   private guest: GuestExports | null = null;
@@ -76,6 +80,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     readonly clock: PluginClock = systemClock,
   ) {
     this.name = spec.name;
+    this.roomNamespace = roomNamespaceOf(spec.name, spec.roomNamespace);
   }
 
   /** Builds the first instance; a plugin whose init fails stops startup. */

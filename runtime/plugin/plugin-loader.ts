@@ -36,6 +36,7 @@ async function startEach(specs: readonly PluginConfig[], hub: WebSocketHub, logg
           maxSendBytes: spec.limits.max_send_bytes,
         },
         isolation: spec.isolation,
+        roomNamespace: spec.room_namespace,
       },
       component,
       hub,

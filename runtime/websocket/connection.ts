@@ -10,6 +10,8 @@ export interface ConnectionLimits {
 
 export interface ConnectionOwner {
   readonly name: string;
+  /** The owner's room namespace (room-namespace.ts): only plugins of the same one may reach it by id. */
+  readonly roomNamespace: string;
 }
 
 export type DeliveryOutcome = "sent" | "dropped" | "closed" | "not-open";

@@ -4,6 +4,8 @@ import type { OutboundMessage } from "./outbound-message.js";
 /**
  * Rooms behind one interface, so one node (memory) and many nodes (Redis) behave the same. Calls are
  * synchronous for the plugin: anything slow (Redis I/O) is queued by the adapter and happens after.
+ * Room names arrive qualified with their plugin's namespace (room-namespace.ts), so an adapter keeps
+ * namespaces apart without knowing about them.
  */
 export interface RoomAdapter {
   readonly kind: "memory" | "redis";
@@ -15,8 +17,11 @@ export interface RoomAdapter {
   removeConnection(conn: WsConnection): void;
   /** To every member of the room on every node, except `exclude` when given. */
   broadcast(room: string, message: OutboundMessage, exclude?: WsConnection): void;
-  /** To one connection anywhere in the cluster; false when it is known not to exist. */
-  sendTo(connectionId: string, message: OutboundMessage): boolean;
+  /**
+   * To one connection anywhere in the cluster whose owner is in `namespace`; false when it is known
+   * not to exist or to belong to another namespace (the sender cannot tell the two apart).
+   */
+  sendTo(connectionId: string, namespace: string, message: OutboundMessage): boolean;
   /** Members of the room on every node (best known value for remote nodes). */
   roomSize(room: string): number;
   /** Connection ids of the room's members on every live node; never waits on another node. */

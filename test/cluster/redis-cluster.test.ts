@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { DEAD_NODE_REMOVAL_BOUND_MS } from "../../runtime/websocket/adapters/redis-membership.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
-import { WsTestClient } from "../support/ws-test-client.js";
+import { nextMatching, WsTestClient } from "../support/ws-test-client.js";
 import { RedisServer } from "./redis-server.js";
 
 function clusterConfig(redisPort: number, keyPrefix: string): string {
@@ -15,9 +15,10 @@ log: { level: warn }
 websocket:
   adapter_type: redis
   redis: { host: 127.0.0.1, port: ${redisPort}, key_prefix: "${keyPrefix}", connect_timeout_ms: 1000 }
+# The probe counts and joins the chat's rooms: the two plugins share a room namespace.
 plugins:
-  - { name: chat, type: wasm, file: "{{ROOT}}/plugins/chat/chat.wasm" }
-  - { name: room-probe, type: wasm, file: "{{ROOT}}/test/plugins/room-probe/room-probe.wasm" }
+  - { name: chat, type: wasm, file: "{{ROOT}}/plugins/chat/chat.wasm", room_namespace: lobby }
+  - { name: room-probe, type: wasm, file: "{{ROOT}}/test/plugins/room-probe/room-probe.wasm", room_namespace: lobby }
 services:
   - { name: chat, service_type: plugin, plugin: { name: chat, entry: chat } }
   - { name: probe, service_type: plugin, plugin: { name: room-probe, entry: probe } }
@@ -28,15 +29,6 @@ routes:
       - { path: /chat, service: { name: chat } }
       - { path: /probe, service: { name: probe } }
 `;
-}
-
-/** Reads messages until one satisfies `wanted` (chat traffic of other tests' clients is skipped). */
-async function nextMatching(client: WsTestClient, wanted: (message: string) => boolean, timeoutMs = 5000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const message = await client.nextText(Math.max(1, deadline - Date.now()));
-    if (wanted(message)) return message;
-  }
 }
 
 async function roomSizeSeenBy(probe: WsTestClient): Promise<number> {

@@ -90,6 +90,15 @@ export class WsTestClient {
   }
 }
 
+/** Reads messages until one satisfies `wanted`, skipping the others (traffic of other clients). */
+export async function nextMatching(client: WsTestClient, wanted: (message: string) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const message = await client.nextText(Math.max(1, deadline - Date.now()));
+    if (wanted(message)) return message;
+  }
+}
+
 /** Closes every client, e.g. at the end of a test, so the next test starts with empty rooms. */
 export async function closeAll(clients: WsTestClient[]): Promise<void> {
   await Promise.all(clients.map((client) => client.close()));

@@ -13,6 +13,9 @@ import { DEFAULT_WEBSOCKET_SETTINGS } from "../../runtime/websocket/websocket-se
 
 export type AdapterKind = "memory" | "redis";
 
+/** The room namespace of the connections a test node opens unless told otherwise. */
+export const TEST_NAMESPACE = "test";
+
 /** A connection whose transport records every message it is sent. */
 export interface RecordingClient {
   conn: WsConnection;
@@ -24,7 +27,8 @@ export interface RecordingClient {
 export interface TestNode {
   hub: WebSocketHub;
   adapter: RoomAdapter;
-  connect(): RecordingClient;
+  /** A connection owned by a plugin of `namespace` (TEST_NAMESPACE unless given). */
+  connect(namespace?: string): RecordingClient;
   /** The client goes away: every room forgets it (what the hub does on close). */
   disconnect(client: RecordingClient): void;
 }
@@ -57,8 +61,8 @@ function testNode(hub: WebSocketHub, adapter: RoomAdapter): TestNode {
   const node: TestNode = {
     hub,
     adapter,
-    connect() {
-      const conn = hub.createConnection({ name: "test" }, DEFAULT_WEBSOCKET_SETTINGS, "127.0.0.1");
+    connect(namespace = TEST_NAMESPACE) {
+      const conn = hub.createConnection({ name: "test", roomNamespace: namespace }, DEFAULT_WEBSOCKET_SETTINGS, "127.0.0.1");
       const client: RecordingClient = { conn, node, received: [] };
       conn.transport = {
         bufferedAmount: 0,

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { outboundMessage } from "../../runtime/websocket/outbound-message.js";
 import { RedisServer } from "../cluster/redis-server.js";
-import { eventually, startCluster, type AdapterKind, type RecordingClient, type TestCluster } from "./adapter-nodes.js";
+import { eventually, startCluster, TEST_NAMESPACE, type AdapterKind, type RecordingClient, type TestCluster } from "./adapter-nodes.js";
 
 const text = (s: string) => outboundMessage(false, Buffer.from(s));
 const binary = (bytes: number[]) => outboundMessage(true, Buffer.from(bytes));
@@ -24,7 +24,7 @@ for (const kind of ["memory", "redis"] as AdapterKind[]) {
     });
 
     const nodeAt = (i: 0 | 1) => ({
-      connect: () => cluster.nodes[i].connect(),
+      connect: (namespace?: string) => cluster.nodes[i].connect(namespace),
       get node() {
         return cluster.nodes[i];
       },
@@ -125,12 +125,25 @@ for (const kind of ["memory", "redis"] as AdapterKind[]) {
     it("sendTo reaches a connection by id on any node; unknown ids are refused", async () => {
       const [alice, bob] = [a.connect(), b.connect()];
       await cluster.settle();
-      assert.equal(a.node.adapter.sendTo(bob.conn.id, text("psst")), true);
-      assert.equal(b.node.adapter.sendTo(alice.conn.id, binary([7])), true);
-      assert.equal(a.node.adapter.sendTo(alice.conn.id, text("note to self")), true);
+      assert.equal(a.node.adapter.sendTo(bob.conn.id, TEST_NAMESPACE, text("psst")), true);
+      assert.equal(b.node.adapter.sendTo(alice.conn.id, TEST_NAMESPACE, binary([7])), true);
+      assert.equal(a.node.adapter.sendTo(alice.conn.id, TEST_NAMESPACE, text("note to self")), true);
       await expectReceived([alice, bob], [["bin:07", "note to self"], ["psst"]]);
-      assert.equal(a.node.adapter.sendTo(`${a.node.hub.nodeId}:999999`, text("x")), false);
-      assert.equal(a.node.adapter.sendTo("no-such-node:1", text("x")), false);
+      assert.equal(a.node.adapter.sendTo(`${a.node.hub.nodeId}:999999`, TEST_NAMESPACE, text("x")), false);
+      assert.equal(a.node.adapter.sendTo("no-such-node:1", TEST_NAMESPACE, text("x")), false);
+    });
+
+    it("sendTo never reaches a connection of another namespace, on this node or another", async () => {
+      const [sender, near, far, witness] = [a.connect(), a.connect("other"), b.connect("other"), b.connect()];
+      await cluster.settle();
+      // On the sender's node the owner is known at once: refused like an unknown id.
+      assert.equal(a.node.adapter.sendTo(near.conn.id, TEST_NAMESPACE, text("guessed")), false);
+      // On another node the receiving node checks the owner and drops it; a message sent after it to
+      // a connection of the sender's namespace on that node arrives, so the first had its chance.
+      a.node.adapter.sendTo(far.conn.id, TEST_NAMESPACE, text("guessed"));
+      assert.equal(a.node.adapter.sendTo(witness.conn.id, TEST_NAMESPACE, text("after")), true);
+      await expectReceived([witness], [["after"]]);
+      assert.deepEqual([near.received, far.received, sender.received], [[], [], []]);
     });
   });
 }

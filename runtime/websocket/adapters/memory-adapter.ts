@@ -25,9 +25,9 @@ export class MemoryAdapter implements RoomAdapter {
   broadcast(room: string, message: OutboundMessage, exclude?: WsConnection): void {
     this.local.deliver(room, message, exclude?.id);
   }
-  sendTo(connectionId: string, message: OutboundMessage): boolean {
+  sendTo(connectionId: string, namespace: string, message: OutboundMessage): boolean {
     const conn = this.registry.byId(connectionId);
-    if (!conn) return false;
+    if (conn?.owner.roomNamespace !== namespace) return false;
     conn.deliver(message);
     return true;
   }

@@ -82,16 +82,17 @@ export class RedisAdapter implements RoomAdapter {
     this.routing.publishBroadcast(room, message, exclude?.id);
   }
 
-  sendTo(connectionId: string, message: OutboundMessage): boolean {
+  sendTo(connectionId: string, namespace: string, message: OutboundMessage): boolean {
     const node = nodeOfConnection(connectionId);
     if (node === this.nodeId) {
       const conn = this.hub.registry.byId(connectionId);
-      if (!conn) return false;
+      if (conn?.owner.roomNamespace !== namespace) return false;
       conn.deliver(message);
       return true;
     }
     if (!this.knowsNode(node)) return false;
-    this.routing.publishDirect(node, connectionId, message);
+    // The receiving node checks the namespace (it alone knows the connection's owner).
+    this.routing.publishDirect(node, connectionId, namespace, message);
     return true;
   }
 

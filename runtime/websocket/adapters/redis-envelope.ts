@@ -11,7 +11,7 @@ export const EnvelopeKind = {
   roomSize: 0x73, // "s"
   /** A node left the cluster (reaped or stopped); a = node. */
   nodeGone: 0x67, // "g"
-  /** To one connection; a = origin node, b = target connection id. */
+  /** To one connection; a = the sender's room namespace, b = target connection id. */
   directText: 0x54, // "T"
   directBinary: 0x42, // "B"
 } as const;

@@ -1,6 +1,8 @@
 /**
  * Every Redis key and pub/sub channel the cluster uses, under one prefix (`redis.key_prefix`).
- * Node ids are UUIDs (no ":"), so a room name, which may contain anything, always comes last.
+ * Node ids are UUIDs (no ":"), so a room name, which may contain anything, always comes last. A room
+ * name is qualified with its plugin's namespace ("<namespace>:<room>", room-namespace.ts), so two
+ * plugins' rooms of one name have different keys and channels.
  *
  *   P:nodes               set      ids of registered nodes (the reaper's worklist: never a keyspace scan)
  *   P:alive:<node>        string   heartbeat; expires NODE_TTL_MS after the node's last beat

@@ -72,9 +72,9 @@ export class RedisRouting {
     this.publish(this.keys.roomChannel(room), encodeEnvelope(kind, this.nodeId, excludeId ?? "", message.data));
   }
 
-  publishDirect(node: string, connectionId: string, message: OutboundMessage): void {
+  publishDirect(node: string, connectionId: string, namespace: string, message: OutboundMessage): void {
     const kind = message.binary ? EnvelopeKind.directBinary : EnvelopeKind.directText;
-    this.publish(this.keys.nodeChannel(node), encodeEnvelope(kind, this.nodeId, connectionId, message.data));
+    this.publish(this.keys.nodeChannel(node), encodeEnvelope(kind, namespace, connectionId, message.data));
   }
 
   /** Never waits: fails at once while Redis is away, counted and logged, never thrown at the plugin. */
@@ -102,7 +102,8 @@ export class RedisRouting {
     }
     if (kind === EnvelopeKind.directText || kind === EnvelopeKind.directBinary) {
       const conn = this.registry.byId(b);
-      if (conn) conn.deliver(outboundMessage(kind === EnvelopeKind.directBinary, payload));
+      // Only the sender's namespace may reach a connection: one of another namespace counts as a miss.
+      if (conn?.owner.roomNamespace === a) conn.deliver(outboundMessage(kind === EnvelopeKind.directBinary, payload));
       else this.stats.directMisses++;
     }
   }

@@ -2,6 +2,7 @@
 // for the multi-node tests:
 //   "/size"           -> "size <members of the room on every node>"
 //   "/id"             -> "id <this connection's cluster-wide id>"
+//   "/rooms"          -> "rooms <the rooms this connection is in, comma-separated>"
 //   "/to <id> <text>" -> <text> sent to that connection, wherever it is ("unknown <id>" if refused)
 //   anything else     -> broadcast to the room, the sender included
 import { NylonPlugin } from "@nylon/sdk";
@@ -18,6 +19,8 @@ plugin.addPhaseHandler("probe", (phase) => {
       onMessageText: (ws, msg) => {
         if (msg === "/size") {
           ws.sendText(`size ${ws.roomSize(ROOM)}`);
+        } else if (msg === "/rooms") {
+          ws.sendText(`rooms ${ws.rooms().join(",")}`);
         } else if (msg === "/id") {
           ws.sendText(`id ${ws.id}`);
         } else if (msg.startsWith("/to ")) {
