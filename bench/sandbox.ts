@@ -112,7 +112,7 @@ async function workerEchoRate(component: CompiledComponent): Promise<{ rate: num
   const send = (): void => {
     if (++sent === batchEnd) batchDone?.();
   };
-  conn.transport = { bufferedAmount: 0, send, close: () => {}, terminate: () => {} };
+  conn.transport = { bufferedAmount: 0, writable: true, send, close: () => {}, terminate: () => {} };
   conn.state = "open";
   plugin.open(conn);
   const run = async (ms: number): Promise<{ messages: number; elapsedMs: number; busyMs: number }> => {

@@ -32,7 +32,7 @@ export function echoCallbackRate(plugin: PluginHost, entry: string, seconds: num
   plugin.runPhase(ctx, entry, "request-filter");
   const conn = ctx.upgrade!.conn;
   let sent = 0;
-  conn.transport = { bufferedAmount: 0, send: () => void sent++, close: () => {}, terminate: () => {} };
+  conn.transport = { bufferedAmount: 0, writable: true, send: () => void sent++, close: () => {}, terminate: () => {} };
   conn.state = "open";
   plugin.open(conn);
   const before = sent;

@@ -11,6 +11,7 @@ export type ReceivedFrame = { type: "text"; data: string } | { type: "binary"; d
 export class RecordingTransport implements ConnectionTransport {
   readonly frames: ReceivedFrame[] = [];
   readonly bufferedAmount = 0;
+  writable = true;
 
   constructor(private readonly onServerClose: (code: number, reason: string) => void) {}
 
@@ -19,11 +20,13 @@ export class RecordingTransport implements ConnectionTransport {
   }
 
   close(code: number, reason: string): void {
+    this.writable = false;
     this.onServerClose(code, reason);
   }
 
   /** No close handshake: the client sees 1006. */
   terminate(): void {
+    this.writable = false;
     this.onServerClose(1006, "");
   }
 }

@@ -29,6 +29,11 @@ export interface DeliveryCounters {
 export interface ConnectionTransport {
   /** Bytes queued and not yet written to the peer. */
   readonly bufferedAmount: number;
+  /**
+   * Whether a message may still be written: false from the moment a close began, from either side
+   * (the peer's close frame arrived, or ours was sent), and once the socket is gone.
+   */
+  readonly writable: boolean;
   send(message: OutboundMessage): void;
   close(code: number, reason: string): void;
   /** Drops the connection without a close handshake. */
@@ -68,7 +73,9 @@ export class WsConnection {
    */
   deliver(message: OutboundMessage): DeliveryOutcome {
     const transport = this.transport;
-    if (this.state !== "open" || !transport) return "not-open";
+    // A close the peer started leaves `state` open until the handshake ends; writing then would land
+    // after our close frame, on a socket being ended ("write after end").
+    if (this.state !== "open" || !transport?.writable) return "not-open";
     // The policy applies once what the peer left unread is over the limit, so one message larger than
     // the buffer still goes out; memory per connection stays under the limit plus what one turn of the
     // event loop sends it (frames batched in a turn are not counted: see write-coalescer.ts).

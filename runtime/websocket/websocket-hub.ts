@@ -115,9 +115,12 @@ export class WebSocketHub {
         protocolErrorCode ??= sentCloseCode(err);
         input.error(err.message);
       });
-      // ws drops the socket on a socket error (a reset, EPIPE) without an 'error' event of its own.
-      socket.on("error", (err: Error) => {
-        if (conn.state !== "closed") input.error(err.message);
+      // ws drops the socket on a socket error (a reset) without an 'error' event of its own. Only one that
+      // ends an open connection is the plugin's business; once a close has begun, an error is the
+      // close's own noise (a write racing the end of the socket) and onClose tells the rest. Prepended:
+      // ws's own listener marks the connection closing, and this one must see the state before that.
+      socket.prependListener("error", (err: Error) => {
+        if (conn.state === "open" && ws.readyState === ws.OPEN) input.error(err.message);
       });
       ws.on("close", (code: number, reason: Buffer) => {
         this.liveness.delete(conn);

@@ -17,6 +17,9 @@ export function wsTransport(ws: WebSocket): ConnectionTransport {
     get bufferedAmount() {
       return ws.bufferedAmount - bytesCorkedThisTurn(socket);
     },
+    get writable() {
+      return ws.readyState === ws.OPEN && socket.writable;
+    },
     send(message: OutboundMessage) {
       if (compressed) ws.send(message.data, { binary: message.binary });
       else writeCoalesced(socket, message.frame());

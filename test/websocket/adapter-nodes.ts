@@ -66,6 +66,7 @@ function testNode(hub: WebSocketHub, adapter: RoomAdapter): TestNode {
       const client: RecordingClient = { conn, node, received: [] };
       conn.transport = {
         bufferedAmount: 0,
+        writable: true,
         send: (message) => client.received.push(message.binary ? `bin:${message.data.toString("hex")}` : message.data.toString()),
         close: () => {},
         terminate: () => {},
