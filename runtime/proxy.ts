@@ -1,8 +1,9 @@
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { loadConfig } from "./config/load.js";
 import type { NylonConfig } from "./config/schema.js";
 import { ListenerSet, type ListenerAddresses } from "./http/listeners.js";
-import { buildProxyState, type ProxyState } from "./http/proxy-state.js";
+import { buildProxyState } from "./http/proxy-state.js";
 import { RequestPipeline } from "./http/request-pipeline.js";
 import { TlsCertificates } from "./http/tls-certificates.js";
 import { createLogger, logLevel } from "./observe/logger.js";
@@ -10,16 +11,10 @@ import { ProxyMetrics } from "./observe/metrics.js";
 import { opsEndpoints } from "./observe/ops-endpoints.js";
 import type { PluginHost } from "./plugin/plugin-host.js";
 import { loadPlugins } from "./plugin/plugin-loader.js";
-import { RetiredPlugins } from "./reload/retired-plugins.js";
+import { Generation } from "./reload/generation.js";
+import { RetiredGenerations } from "./reload/retired-generations.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
 import { createRoomAdapter } from "./websocket/adapters/create-adapter.js";
-
-/** Everything one configuration file gives, loaded and checked before anything is swapped in. */
-interface Generation {
-  config: NylonConfig;
-  certificates: TlsCertificates | null;
-  state: ProxyState;
-}
 
 /** A running nylon: listeners, the current configuration's state, plugins and WebSockets. */
 export class Proxy {
@@ -27,7 +22,9 @@ export class Proxy {
   readonly metrics: ProxyMetrics;
   private current!: Generation;
   private readonly listeners: ListenerSet;
-  private readonly retired: RetiredPlugins;
+  private readonly retired: RetiredGenerations;
+  /** Upgrades not yet taken by a plugin, with the release of the generation they pin. */
+  private readonly pendingUpgrades = new WeakMap<Duplex, () => void>();
   private draining = false;
   private reloads: Promise<boolean> = Promise.resolve(true);
 
@@ -37,13 +34,25 @@ export class Proxy {
     hub: WebSocketHub,
   ) {
     this.hub = hub;
-    this.retired = new RetiredPlugins(logger);
-    this.metrics = new ProxyMetrics({ hub, services: () => this.current.state.services.values() });
+    this.retired = new RetiredGenerations(logger);
+    this.metrics = new ProxyMetrics({ hub, services: () => this.current.state.services.values(), retired: () => this.retired.readings() });
+    // The pipeline reads the current state once per request, right after the request pinned it.
     const pipeline = new RequestPipeline(() => this.current.state, this.metrics);
+    hub.onAccepted = (socket) => this.pendingUpgrades.get(socket)?.();
     this.listeners = new ListenerSet({
       proxy: {
-        request: (req, res) => pipeline.handleRequest(req, res),
-        upgrade: (req, socket, head) => pipeline.handleUpgrade(req, socket, head),
+        request: (req, res) => {
+          // One pin per request (pipelined requests share a socket).
+          res.once("close", this.current.pin({ destroy: () => req.socket.destroy() }));
+          pipeline.handleRequest(req, res);
+        },
+        upgrade: (req, socket, head) => {
+          // Until a plugin accepts it (then its instance holds it) or it closes (answered, or a tunnel ended).
+          const release = this.current.pin({ destroy: () => socket.destroy() });
+          this.pendingUpgrades.set(socket, release);
+          socket.once("close", release);
+          pipeline.handleUpgrade(req, socket, head);
+        },
       },
       metrics: opsEndpoints(this.metrics, () => this.draining),
       certificates: () => this.current.certificates,
@@ -68,7 +77,7 @@ export class Proxy {
     const proxy = new Proxy(configFile, logger, hub);
     const plugins = await loadPlugins(config.plugins, hub, logger);
     proxy.observe(plugins);
-    proxy.current = { config, certificates, state: buildProxyState(config, plugins, hub, logger) };
+    proxy.current = new Generation(config, certificates, buildProxyState(config, plugins, hub, logger));
     proxy.metrics.enabled = config.metrics.length > 0;
     const listeners = await proxy.listeners.prepare(addressesOf(config), certificates);
     await listeners.commit(certificates);
@@ -79,8 +88,9 @@ export class Proxy {
   /**
    * Re-reads the config file, its certificates and every plugin .wasm, and swaps them in only if all
    * of it loads: new requests and connections use the new configuration, requests in flight finish on
-   * the old one, and open WebSockets stay on their old plugin instance until they close. Anything
-   * invalid changes nothing and is logged. Reloads run one at a time; resolves to whether it applied.
+   * the old one, and open WebSockets stay on their old plugin instance until they close or the drain
+   * limit (`websocket.reload_drain_ms`) closes them. Anything invalid changes nothing and is logged.
+   * Reloads run one at a time; resolves to whether it applied.
    */
   reload(): Promise<boolean> {
     this.reloads = this.reloads.then(() => this.reloadNow());
@@ -96,7 +106,7 @@ export class Proxy {
       const certificates = TlsCertificates.load(config.tls);
       const plugins = await loadPlugins(config.plugins, this.hub, this.logger);
       try {
-        next = { config, certificates, state: buildProxyState(config, plugins, this.hub, this.logger) };
+        next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
       } finally {
         if (!next) for (const p of plugins.values()) p.stop();
       }
@@ -108,8 +118,7 @@ export class Proxy {
       this.logger.level = logLevel(config.log.level);
       this.metrics.enabled = config.metrics.length > 0;
       const closed = await listeners.commit(certificates);
-      this.retired.retire(previous.state.plugins.values());
-      void previous.state.dispose(); // upstream pools close once their requests in flight are done
+      this.retired.retire(previous, config.websocket.reload_drain_ms);
       this.warnAboutRestartOnlyKeys(previous.config, config);
       this.metrics.reloaded(true);
       this.logger.info(
@@ -143,7 +152,7 @@ export class Proxy {
     this.listeners.dropConnections();
     this.hub.stop();
     for (const p of this.current.state.plugins.values()) p.stop();
-    this.retired.stopAll();
+    await this.retired.stopAll();
     await this.current.state.dispose();
     await this.hub.adapter.stop();
     await this.listeners.closeAll();

@@ -1,5 +1,6 @@
 import client from "prom-client";
 import type { ServiceTarget } from "../http/service-target.js";
+import type { RetiredReadings } from "../reload/retired-generations.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
 import type { PluginObserver } from "./plugin-observer.js";
 import type { RequestObserver, TunnelOutcome } from "./request-observer.js";
@@ -8,6 +9,8 @@ import type { RequestObserver, TunnelOutcome } from "./request-observer.js";
 export interface MetricsSources {
   hub: WebSocketHub;
   services(): Iterable<ServiceTarget>;
+  /** Configurations a reload replaced that are still in use. */
+  retired(): RetiredReadings;
 }
 
 /** The Redis adapter's counters, read when the adapter in use is Redis. */
@@ -100,6 +103,49 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
           if (service.kind !== "http") continue;
           for (const e of service.pool.endpoints) this.set({ service: service.name, endpoint: e.id }, e.health.isHealthy(now) ? 1 : 0);
         }
+      },
+    });
+
+    new client.Gauge({
+      name: "nylon_retired_configurations",
+      help: "Configurations a reload replaced that requests or WebSockets still use",
+      registers,
+      collect() {
+        this.set(sources.retired().generations);
+      },
+    });
+    // By plugin name (bounded by the config): each reload's instance of one plugin adds to its series.
+    const retiredByPlugin = (gauge: client.Gauge<"plugin">, value: (instance: RetiredReadings["instances"][number]) => number): void => {
+      gauge.reset();
+      const totals = new Map<string, number>();
+      for (const instance of sources.retired().instances) totals.set(instance.plugin, (totals.get(instance.plugin) ?? 0) + value(instance));
+      for (const [plugin, total] of totals) gauge.set({ plugin }, total);
+    };
+    new client.Gauge({
+      name: "nylon_retired_plugin_instances",
+      help: "Plugin instances of replaced configurations still alive (held by WebSockets or requests), by plugin",
+      labelNames: ["plugin"],
+      registers,
+      collect() {
+        retiredByPlugin(this, () => 1);
+      },
+    });
+    new client.Gauge({
+      name: "nylon_retired_plugin_memory_bytes",
+      help: "Guest memory of those instances, by plugin (inline instances; a worker's is in its thread)",
+      labelNames: ["plugin"],
+      registers,
+      collect() {
+        retiredByPlugin(this, (instance) => instance.memoryBytes);
+      },
+    });
+    new client.Gauge({
+      name: "nylon_retired_websocket_connections",
+      help: "WebSockets still on plugin instances of replaced configurations, by plugin",
+      labelNames: ["plugin"],
+      registers,
+      collect() {
+        retiredByPlugin(this, (instance) => instance.connections);
       },
     });
 

@@ -71,6 +71,10 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   readonly stats = { calls: 0, failures: 0, restarts: 0 };
   /** Call timings and failures for metrics; the proxy sets it. */
   observer: PluginObserver = NO_PLUGIN_OBSERVER;
+  /** Told when the plugin's last request and connection are gone (a retired instance waits for it). */
+  onIdle: (() => void) | null = null;
+  /** Stopped for good (shutdown, or a retired instance dropped): a call fails instead of rebuilding it. */
+  private stopped = false;
 
   constructor(
     readonly spec: PluginSpec,
@@ -152,8 +156,18 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   endRequest(ctx: RequestContext): void {
     const open = this.entriesWithState.get(ctx.id);
     this.entriesWithState.delete(ctx.id);
-    if (!this.requests.delete(ctx.id) || !open || !(this.guest || this.worker)) return;
-    this.contained("on-request-end", "onRequestEnd", [ctx.id]);
+    if (!this.requests.delete(ctx.id)) return;
+    if (open && (this.guest || this.worker)) this.contained("on-request-end", "onRequestEnd", [ctx.id]);
+    this.tellIfIdle();
+  }
+
+  /** Bytes of the current instance's guest memory (0 without one; a worker's is in its thread). */
+  memoryBytes(): number {
+    return this.meter?.memoryBytes() ?? 0;
+  }
+
+  private tellIfIdle(): void {
+    if (this.requests.size === 0 && this.connections.size === 0) this.onIdle?.();
   }
 
   // ---- connection events (ConnectionEvents) ----
@@ -175,10 +189,12 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     const done = this.connectionCall(conn, "ws-on-close", "wsOnClose", [conn.handle, code, reason]);
     if (!done) {
       this.connections.delete(conn.handle);
+      this.tellIfIdle();
       return;
     }
     return done.then(() => {
       if (this.connections.get(conn.handle) === conn) this.connections.delete(conn.handle);
+      this.tellIfIdle();
     });
   }
 
@@ -221,6 +237,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
 
   /** Stops timers and closes the plugin's connections (shutdown or reload). */
   stop(): void {
+    this.stopped = true;
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
     this.guest = null;
@@ -234,6 +251,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
    * inline, a rejected promise from a worker.
    */
   private invoke(what: string, method: GuestMethod, args: unknown[]): unknown {
+    if (this.stopped) throw new NylonError("NYLON_E_PLUGIN_UNAVAILABLE", `plugin ${this.name}: this instance was stopped (${what})`);
     if (this.spec.isolation === "worker") return this.invokeInWorker(what, method, args);
     const guest = this.guest ?? this.revive();
     this.sendBudget = this.spec.limits.maxSendBytes;

@@ -57,6 +57,8 @@ export class WebSocketHub {
   /** Sockets of connections accepted here, until they are closed. */
   private readonly sockets = new Map<WsConnection, WebSocket>();
   private readonly ticker: NodeJS.Timeout;
+  /** Told when a plugin takes an upgrade's socket: it is a connection from then on, not a request. */
+  onAccepted: ((socket: Duplex) => void) | null = null;
   /** Counters for metrics. */
   readonly stats = { opened: 0, closed: 0, messagesIn: 0, messagesOut: 0, dropped: 0, slowConsumerCloses: 0 };
 
@@ -96,6 +98,7 @@ export class WebSocketHub {
     events: ConnectionEvents,
   ): void {
     const server = this.serverFor(settings, protocol);
+    this.onAccepted?.(socket);
     server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       failFastOnInvalidUtf8(ws);
       const now = Date.now();
