@@ -5,6 +5,7 @@ import { DURATION_PATTERN, durationToMs } from "./duration.js";
 import { isHostOrIp, isPort, parseListenerAddress } from "./listener-address.js";
 import { strictObject } from "./strict-object.js";
 import { templateIssues } from "./template.js";
+import { headerNameError, headerValueError } from "../http/header-validation.js";
 
 export const BUILT_IN_PLUGINS = ["RequestHeaderModifier", "ResponseHeaderModifier"] as const;
 export const DEFAULT_HEADER_SELECTOR = "x-nylon-proxy";
@@ -165,6 +166,30 @@ const endpoint = strictObject({
   weight: z.number().int().nonnegative().default(1),
 });
 
+const STATUS_RANGE_PATTERN = /^([1-5]\d\d)-([1-5]\d\d)$/;
+const statusCode = z.number().int().min(100).max(599);
+/** 200, or "200-299" (both ends included). */
+const statusRange = z.union([
+  statusCode.transform((status) => ({ from: status, to: status })),
+  z
+    .string()
+    .regex(STATUS_RANGE_PATTERN, 'expected a status (200) or a range such as "200-299"')
+    .transform((text) => {
+      const [, from, to] = STATUS_RANGE_PATTERN.exec(text)!;
+      return { from: Number(from), to: Number(to) };
+    })
+    .refine(({ from, to }) => from <= to, "the range's first status is above its last"),
+]);
+
+const probeHeaderValue = z.string().refine((value) => headerValueError(value) === null, "header value contains CR, LF, NUL or other invalid characters");
+/** Checked here rather than as record keys, so the message names the header (zod says only "Invalid key in record"). */
+const probeHeaders = z.record(z.string(), probeHeaderValue).superRefine((headers, context) => {
+  for (const header of Object.keys(headers)) {
+    const problem = header.toLowerCase() === "host" ? 'set the Host with the health check\'s "host" key' : headerNameError(header);
+    if (problem) context.addIssue({ code: "custom", path: [header], message: problem });
+  }
+});
+
 const healthCheck = strictObject({
   enabled: z.boolean().default(true),
   path: z.string().startsWith("/", 'expected a path starting with "/"').default("/"),
@@ -172,6 +197,12 @@ const healthCheck = strictObject({
   timeout: duration.prefault("5s"),
   healthy_threshold: positiveInt.default(2),
   unhealthy_threshold: positiveInt.default(3),
+  /** The probe's Host header (a route that needs a virtual host); the endpoint's ip:port by default. */
+  host: z.string().min(1, "must not be empty").refine((host) => headerValueError(host) === null, "invalid characters in host").optional(),
+  /** Request headers the probe sends (a route that needs a header). */
+  headers: probeHeaders.default({}),
+  /** Statuses that count as healthy; default 200-399. */
+  expected_statuses: z.array(statusRange).min(1, "list at least one status or range").prefault(["200-399"]),
 });
 
 /** Defaults of an http service's timeouts; the upstream pool uses them too when built without a config. */

@@ -2,16 +2,25 @@
 //
 // Active checks (health_check present and enabled): every `interval` ms, GET `path` with a `timeout`
 // ms deadline (the config writes durations such as "3s"; the schema turns them into milliseconds);
-// 2xx/3xx is a success, anything else (status, refused, timeout) a failure. `unhealthy_threshold`
-// consecutive failures take the endpoint out, `healthy_threshold` consecutive successes bring it
-// back. Nylon ignored the interval (fixed 5 s, G16) and sent Host = the first endpoint's IP; here the
-// interval is honoured and Host is the probed endpoint's own ip:port.
+// an answer in `expected_statuses` (default 200-399) is a success, anything else (status, refused,
+// timeout) a failure. `unhealthy_threshold` consecutive failures take the endpoint out,
+// `healthy_threshold` consecutive successes bring it back. The probe's Host is `host` when set, else
+// the probed endpoint's own ip:port, and `headers` are sent with it, so a check reaches a route that
+// needs a virtual host or a header (nginx's health_check with proxy_set_header, Envoy's host and
+// request_headers_to_add). Nylon ignored the interval (fixed 5 s, G16) and sent Host = the first
+// endpoint's IP.
 //
 // Passive: a refused connection while proxying counts as a failure too. With active checks it adds to
 // the same consecutive-failure count (active checks bring the endpoint back). Without them one refusal
 // takes the endpoint out for PASSIVE_COOLDOWN_MS, after which it is tried again (nginx's max_fails=1
 // fail_timeout=10s).
 import type { Pool } from "undici";
+
+/** Statuses from `from` to `to`, both included. */
+export interface StatusRange {
+  from: number;
+  to: number;
+}
 
 export interface HealthCheckInput {
   enabled?: boolean | undefined;
@@ -22,6 +31,12 @@ export interface HealthCheckInput {
   timeout?: number | undefined;
   healthy_threshold?: number | undefined;
   unhealthy_threshold?: number | undefined;
+  /** The probe's Host header; the endpoint's "ip:port" when unset. */
+  host?: string | undefined;
+  /** Request headers the probe sends. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Answers that count as healthy. */
+  expected_statuses?: readonly StatusRange[] | undefined;
 }
 
 /** The defaults Nylon's documentation promised (the code had none); the config schema has the same. */
@@ -31,7 +46,11 @@ export const HEALTH_CHECK_DEFAULTS = {
   timeout: 5_000,
   healthy_threshold: 2,
   unhealthy_threshold: 3,
+  headers: {},
+  expected_statuses: [{ from: 200, to: 399 }],
 } as const;
+
+export type ProbeSettings = Required<Omit<HealthCheckInput, "enabled" | "host">> & { host?: string | undefined };
 
 export const PASSIVE_COOLDOWN_MS = 10_000;
 
@@ -83,13 +102,13 @@ export interface ProbeTarget {
 }
 
 /** Starts periodic probes of every target; returns the function that stops them. */
-export function startHealthChecks(targets: readonly ProbeTarget[], config: Required<Omit<HealthCheckInput, "enabled">>): () => void {
+export function startHealthChecks(targets: readonly ProbeTarget[], config: ProbeSettings): () => void {
   const inFlight = new Set<ProbeTarget>();
   const tick = (): void => {
     for (const target of targets) {
       if (inFlight.has(target)) continue; // a slow probe is not stacked on
       inFlight.add(target);
-      void probe(target, config.path, config.timeout)
+      void probe(target, config)
         .then((ok) => (ok ? target.health.recordSuccess() : target.health.recordFailure()))
         .finally(() => inFlight.delete(target));
     }
@@ -99,18 +118,19 @@ export function startHealthChecks(targets: readonly ProbeTarget[], config: Requi
   return () => clearInterval(timer);
 }
 
-async function probe(target: ProbeTarget, path: string, timeoutMs: number): Promise<boolean> {
+async function probe(target: ProbeTarget, config: ProbeSettings): Promise<boolean> {
+  const timeoutMs = config.timeout;
   try {
     const response = await target.pool.request({
       method: "GET",
-      path,
-      headers: { host: target.hostHeader, "user-agent": "nylon-health-check" },
+      path: config.path,
+      headers: { "user-agent": "nylon-health-check", ...config.headers, host: config.host ?? target.hostHeader },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
     });
     await response.body.dump();
-    return response.statusCode >= 200 && response.statusCode < 400;
+    return config.expected_statuses.some(({ from, to }) => response.statusCode >= from && response.statusCode <= to);
   } catch {
     return false;
   }

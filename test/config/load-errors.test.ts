@@ -167,6 +167,18 @@ services:
 `) }, { line: 6, path: "services[0].health_check.interval", message: /expected a duration such as "500ms", "3s" or "1m"/ });
   });
 
+  it("refuses a Host among a health check's headers, and a status range upside down", async () => {
+    const service = (check: string) => yaml(`
+services:
+  - name: web
+    service_type: http
+    endpoints: [{ ip: 10.0.0.1, port: 80 }]
+    health_check: ${check}
+`);
+    await expectIssue({ "nylon.yaml": service("{ headers: { Host: a.example } }") }, { line: 5, path: "services[0].health_check.headers.Host", message: /set the Host with the health check's "host" key/ });
+    await expectIssue({ "nylon.yaml": service('{ expected_statuses: ["299-200"] }') }, { line: 5, path: "services[0].health_check.expected_statuses[0]", message: /first status is above its last/ });
+  });
+
   it("refuses an unknown algorithm, suggesting the close one", async () => {
     await expectIssue({ "nylon.yaml": yaml(`
 services:

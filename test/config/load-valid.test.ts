@@ -38,7 +38,7 @@ services:
     endpoints:
       - { ip: 127.0.0.1, port: 3001, weight: 3 }
       - { ip: backend.internal, port: 3002 }
-    health_check: { path: /health, interval: 500ms, timeout: 1m }
+    health_check: { path: /health, interval: 500ms, timeout: 1m, host: app.internal, headers: { x-route: app }, expected_statuses: [204, "200-299"] }
   - name: ws
     service_type: plugin
     plugin: { name: chat, entry: ws, payload: { room: "\${param(room, lobby)}" } }
@@ -85,7 +85,17 @@ describe("valid configurations", () => {
     assert.equal(config.plugins[0]?.isolation, "inline", "plugins run inline unless configured otherwise");
     const app = config.services[0] as HttpService;
     assert.equal(app.endpoints[1]?.weight, 1);
-    assert.deepEqual(app.health_check, { enabled: true, path: "/health", interval: 500, timeout: 60_000, healthy_threshold: 2, unhealthy_threshold: 3 });
+    assert.deepEqual(app.health_check, {
+      enabled: true,
+      path: "/health",
+      interval: 500,
+      timeout: 60_000,
+      healthy_threshold: 2,
+      unhealthy_threshold: 3,
+      host: "app.internal",
+      headers: { "x-route": "app" },
+      expected_statuses: [{ from: 204, to: 204 }, { from: 200, to: 299 }],
+    });
     assert.deepEqual((config.services[1] as PluginService).plugin.payload, { room: "${param(room, lobby)}" });
     assert.deepEqual(config.routes[0]?.paths[1]?.methods, ["GET", "POST"]);
     assert.deepEqual(config.routes[0]?.paths[2]?.service.websocket, { max_message_bytes: 1024 });
@@ -129,12 +139,22 @@ describe("valid configurations", () => {
       per_message_deflate: false,
       send_buffer_bytes: 1_048_576,
       slow_consumer: "close-1013",
+      reload_drain_ms: 3_600_000,
     });
     const web = config.services[0] as HttpService;
     assert.equal(web.algorithm, "round_robin");
     assert.equal(web.timeout_ms, 30_000);
     assert.equal(web.connect_timeout_ms, 5000);
-    assert.deepEqual(web.health_check, { enabled: true, path: "/", interval: 10_000, timeout: 5000, healthy_threshold: 2, unhealthy_threshold: 3 });
+    assert.deepEqual(web.health_check, {
+      enabled: true,
+      path: "/",
+      interval: 10_000,
+      timeout: 5000,
+      healthy_threshold: 2,
+      unhealthy_threshold: 3,
+      headers: {},
+      expected_statuses: [{ from: 200, to: 399 }],
+    });
     assert.deepEqual((config.services[1] as StaticService).static, { root: directory, index: "index.html", spa: false, dotfiles: "deny" });
   });
 

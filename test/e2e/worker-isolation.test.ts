@@ -8,7 +8,7 @@ import { useDemoProxy } from "../support/demo-proxy.js";
 import { connectAuthenticated, connectOnceSlotFrees, connectRateLimited, joinChat, joinMultiChat, joinRoom } from "../support/seed-clients.js";
 import { closeAll, refusedUpgrade, WsTestClient } from "../support/ws-test-client.js";
 
-const nylon = useDemoProxy("worker");
+const nylon = useDemoProxy({ isolation: "worker" });
 
 test("echo answers \"Echo: <text>\" and returns binary unchanged", async () => {
   const client = await WsTestClient.connect(`${nylon().wsUrl}/ws`);

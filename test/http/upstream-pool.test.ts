@@ -96,6 +96,31 @@ describe("upstream pool: health", () => {
     assert.equal(pool.select("127.0.0.1").port, a.port);
   });
 
+  it("a check sends its Host and headers and counts only the expected statuses as healthy", async () => {
+    // Like a virtual host behind a header route: the right Host and header get 418, anything else 404.
+    const probes: string[] = [];
+    const upstream = await startUpstream((req, res) => {
+      probes.push(`${req.headers.host} ${req.headers["x-route"]} ${req.headers["user-agent"]}`);
+      res.writeHead(req.headers.host === "app.internal" && req.headers["x-route"] === "app" ? 418 : 404).end();
+    });
+    open.push(upstream);
+    const check = { enabled: true, path: "/health", interval: 50, timeout: 500, healthy_threshold: 1, unhealthy_threshold: 1 };
+    const pool = (health_check: object, changes: boolean[]) =>
+      new UpstreamPool({ name: "s", endpoints: [{ ip: "127.0.0.1", port: upstream.port }], health_check }, { onHealthChange: (_s, _e, up) => changes.push(up) });
+    const reaching: boolean[] = [];
+    const missing: boolean[] = [];
+    open.push(pool({ ...check, host: "app.internal", headers: { "x-route": "app" }, expected_statuses: [{ from: 418, to: 418 }] }, reaching));
+    open.push(pool(check, missing));
+    // The check without Host and header fails at once (404); wait for as many probes again from the other.
+    await waitFor(() => missing.length === 1, 5000);
+    const seen = probes.length;
+    await waitFor(() => probes.length >= seen + 4, 5000);
+    assert.deepEqual(missing, [false]);
+    assert.deepEqual(reaching, [], "418 was expected: the endpoint stayed healthy");
+    assert.ok(probes.includes("app.internal app nylon-health-check"), probes.join("\n"));
+    assert.ok(probes.includes(`127.0.0.1:${upstream.port} undefined nylon-health-check`), "without host, the endpoint's ip:port");
+  });
+
   it("passive: a refused connection takes the endpoint out and the request goes to another", async () => {
     const a = await named("a");
     const dead = await closedPort();

@@ -8,8 +8,18 @@ import { freePort, repoRoot, startNylon, type NylonProcess } from "./nylon-proce
 
 interface DemoConfig {
   http: string[];
+  log?: { access_log?: boolean };
   plugins: { file: string; isolation?: "inline" | "worker" }[];
-  services: { static?: { root: string }; endpoints?: { port: number }[] }[];
+  services: { static?: { root: string }; endpoints?: { port: number }[]; health_check?: { interval?: string } }[];
+}
+
+/** Changes a test makes to the demo's config. */
+export interface DemoChanges {
+  /** Every plugin inline or in a worker thread instead of as nylon.yaml says. */
+  isolation?: "inline" | "worker";
+  /** Every health check's interval, e.g. "300ms" (the demo's are seconds). */
+  healthCheckInterval?: string;
+  accessLog?: boolean;
 }
 
 /** The demo's stand-in upstream listener (nylon serving itself), as written in nylon.yaml. */
@@ -20,11 +30,14 @@ const DEMO_BACKEND_PORT = 8081;
  * relative paths made absolute: the copy is written to a temporary folder, and relative paths are
  * relative to the file that declares them.
  */
-export function demoConfigYaml(backendPort: number, isolation?: "inline" | "worker"): string {
+export function demoConfigYaml(backendPort: number, changes: DemoChanges = {}): string {
+  const { isolation, healthCheckInterval, accessLog } = changes;
   const config = parse(readFileSync(path.join(repoRoot, "nylon.yaml"), "utf8")) as DemoConfig;
   config.http = ["127.0.0.1:{{PORT}}", `127.0.0.1:${backendPort}`];
+  if (accessLog !== undefined) config.log = { ...config.log, access_log: accessLog };
   for (const service of config.services) {
     for (const endpoint of service.endpoints ?? []) if (endpoint.port === DEMO_BACKEND_PORT) endpoint.port = backendPort;
+    if (service.health_check && healthCheckInterval) service.health_check.interval = healthCheckInterval;
   }
   for (const plugin of config.plugins) {
     plugin.file = path.resolve(repoRoot, plugin.file);
@@ -37,14 +50,13 @@ export function demoConfigYaml(backendPort: number, isolation?: "inline" | "work
 }
 
 /**
- * Starts the demo once for the calling test file (or suite) and stops it after its tests; `isolation`
- * puts every plugin inline or in a worker thread instead of as nylon.yaml says.
- * The returned getter is valid inside tests (after `before` ran).
+ * Starts the demo once for the calling test file (or suite) and stops it after its tests, with the
+ * `changes` given. The returned getter is valid inside tests (after `before` ran).
  */
-export function useDemoProxy(isolation?: "inline" | "worker"): () => NylonProcess {
+export function useDemoProxy(changes: DemoChanges = {}): () => NylonProcess {
   let nylon: NylonProcess | undefined;
   before(async () => {
-    nylon = await startNylon(demoConfigYaml(await freePort(), isolation));
+    nylon = await startNylon(demoConfigYaml(await freePort(), changes));
   });
   after(async () => {
     await nylon?.stop();
