@@ -49,8 +49,15 @@ export class Proxy {
         upgrade: (req, socket, head) => {
           // Until a plugin accepts it (then its instance holds it) or it closes (answered, or a tunnel ended).
           const release = this.current.pin({ destroy: () => socket.destroy() });
-          this.pendingUpgrades.set(socket, release);
-          socket.once("close", release);
+          // Forgotten once released: an accepted WebSocket's socket must not keep its whole generation
+          // (every plugin instance of that configuration) reachable for as long as it stays open.
+          const unpin = (): void => {
+            this.pendingUpgrades.delete(socket);
+            socket.off("close", unpin);
+            release();
+          };
+          this.pendingUpgrades.set(socket, unpin);
+          socket.once("close", unpin);
           pipeline.handleUpgrade(req, socket, head);
         },
       },

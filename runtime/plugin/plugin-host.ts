@@ -238,6 +238,7 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   /** Stops timers and closes the plugin's connections (shutdown or reload). */
   stop(): void {
     this.stopped = true;
+    this.meter = null; // its memories: a stopped instance holds none, whoever still refers to the host
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
     this.guest = null;
