@@ -169,6 +169,12 @@ const HTTP_TARGETS = [
   { path: "/chat.html", host: "127.0.0.1" }, // static file
   { path: "/", host: "127.0.0.1" }, // static index
 ];
+/** Non-2xx answers (and failed requests) by target and status, for the totals. */
+const non2xxKinds = new Map<string, number>();
+function countNon2xx(kind: string): void {
+  minute.non2xx++;
+  non2xxKinds.set(kind, (non2xxKinds.get(kind) ?? 0) + 1);
+}
 let loadRunning = true;
 async function httpLoop(offset: number): Promise<void> {
   for (let i = offset; loadRunning; i++) {
@@ -177,9 +183,9 @@ async function httpLoop(offset: number): Promise<void> {
     try {
       const response = await request(`${nylonUrl}${target.path}`, { dispatcher: agent, headers: { host: target.host } });
       await response.body.dump();
-      if (response.statusCode < 200 || response.statusCode > 299) minute.non2xx++;
-    } catch {
-      minute.non2xx++;
+      if (response.statusCode < 200 || response.statusCode > 299) countNon2xx(`${target.host}${target.path} ${response.statusCode}`);
+    } catch (error) {
+      countNon2xx(`${target.host}${target.path} ${(error as Error).message}`);
     }
     minute.latenciesMs.push(performance.now() - started);
   }
@@ -204,6 +210,9 @@ interface Sent {
 }
 const clients = new Set<Client>();
 const inFlight = new Map<string, Sent>();
+/** Receivers counted missing, by message, to tell a message that came late from one that never came. */
+const settledMissing = new Map<string, Set<Client>>();
+let late = 0;
 let nextClientId = 0;
 let nextMessageId = 0;
 
@@ -218,7 +227,11 @@ function openClient(plugin: Plugin): Client {
     }
     if (!text.startsWith("soak ")) return; // the chat's joined/left notices
     const sent = inFlight.get(text);
-    if (!sent) return; // settled already: counted as missing then, and late now
+    if (!sent) {
+      // Settled already: counted as missing then; it was late, not lost.
+      if (settledMissing.get(text)?.delete(client)) late++;
+      return;
+    }
     if (sent.plugin !== client.plugin) minute.foreign++;
     sent.receipts.set(client, (sent.receipts.get(client) ?? 0) + 1);
   });
@@ -254,8 +267,12 @@ function settle(all = false): void {
       const count = sent.receipts.get(receiver) ?? 0;
       if (count === 0 && !receiver.member) continue; // it left before the message reached it
       minute.expected++;
-      if (count === 0) minute.missing++;
-      else minute.received++;
+      if (count === 0) {
+        minute.missing++;
+        let missing = settledMissing.get(text);
+        if (!missing) settledMissing.set(text, (missing = new Set()));
+        missing.add(receiver);
+      } else minute.received++;
       if (count > 1) minute.duplicated += count - 1;
     }
   }
@@ -313,7 +330,7 @@ const endsAt = startedAt + minutes * 60_000;
 const rssSamples: { minutes: number; rss: number }[] = [];
 const totals = { requests: 0, non2xx: 0, expected: 0, received: 0, missing: 0, duplicated: 0, foreign: 0 };
 let last = { at: startedAt, cpuUs: before.cpuUs };
-for (let row = 1; last.at < endsAt; row++) {
+for (let row = 1; row <= Math.ceil(minutes); row++) {
   await sleep(Math.max(0, Math.min(startedAt + row * 60_000, endsAt) - Date.now()));
   const now = Date.now();
   const reading = await readProcess();
@@ -367,10 +384,12 @@ console.log("");
 console.log(
   `totals: ${totals.requests.toLocaleString("en-US")} HTTP requests (${totals.non2xx} non-2xx), ` +
     `${totals.expected.toLocaleString("en-US")} WebSocket deliveries expected, ${totals.received.toLocaleString("en-US")} received, ` +
-    `${totals.missing + minute.missing} missing, ${totals.duplicated + minute.duplicated} duplicated, ${totals.foreign + minute.foreign} foreign; ` +
+    `${totals.missing + minute.missing} missing (${late} of them arrived later than ${SETTLE_MS / 1000} s), ` +
+    `${totals.duplicated + minute.duplicated} duplicated, ${totals.foreign + minute.foreign} foreign; ` +
     `${logCounts.reloaded} reloads applied (${logCounts.rejected} rejected, ${routeChecksFailed} route checks failed), ` +
     `${logCounts.rebuilt} plugin rebuilds, ${logCounts.onError} onError`,
 );
+if (non2xxKinds.size > 0) console.log(`non-2xx: ${[...non2xxKinds].map(([kind, count]) => `${kind} ×${count}`).join(", ")}`);
 if (onErrorSamples.size > 0) console.log(`onError said: ${[...onErrorSamples].join(" | ")}`);
 console.log(`RSS slope under load: ${slope.toFixed(2)} MB/min (least squares over the rows)`);
 console.log(
