@@ -35,9 +35,9 @@ export function newPluginCommand(name: string, options: { dir?: string } = {}): 
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, fs.readFileSync(path.join(TEMPLATES, from), "utf8").replaceAll("__NAME__", name));
   }
-  // The harness test imports "nylon/harness": link the nylon that made the folder, so it runs without an install.
+  // The harness test imports "nylon-proxy/harness": link the nylon that made the folder, so it runs without an install.
   fs.mkdirSync(path.join(target, "node_modules"), { recursive: true });
-  fs.symlinkSync(packageRoot, path.join(target, "node_modules", "nylon"), "dir");
+  fs.symlinkSync(packageRoot, path.join(target, "node_modules", "nylon-proxy"), "dir");
   const shown = path.relative(process.cwd(), target) || ".";
   process.stdout.write(
     `created ${shown}/ (plugin.ts, ${name}.scenario.yaml, test/${name}.test.js, README.md)\n\n` +

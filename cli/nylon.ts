@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { DEFAULT_BUILD_LIMITS } from "../runtime/compile/compile-process.js";

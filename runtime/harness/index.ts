@@ -1,4 +1,4 @@
-// nylon/harness: test a built plugin in the proxy's sandbox without a proxy. See docs/testing-plugins.md.
+// nylon-proxy/harness: test a built plugin in the proxy's sandbox without a proxy. See docs/testing-plugins.md.
 export { loadPlugin, PluginHarness, type HarnessOptions } from "./plugin-harness.js";
 export { HarnessNode, type RequestSpec, type ConnectSpec } from "./harness-node.js";
 export { HarnessConnection, type CloseRecord } from "./harness-connection.js";

@@ -8,7 +8,10 @@ import { InstanceMeter } from "./sandbox/instance-meter.js";
 import { sandboxModule } from "./sandbox/sandbox-module.js";
 
 // QuickJS core modules use extended-const, which Node 20's V8 has behind a flag (wasm-toolchain-facts P6).
-v8.setFlagsFromString("--experimental-wasm-extended-const");
+// Later V8s have it on and no longer know the flag (they print "unrecognized flag"), so the flag is set
+// only when a module that uses it does not validate: `(global i32 (i32.add (i32.const 1) (i32.const 2)))`.
+const EXTENDED_CONST_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 6, 9, 1, 0x7f, 0, 0x41, 1, 0x41, 2, 0x6a, 0x0b]);
+if (!WebAssembly.validate(EXTENDED_CONST_MODULE)) v8.setFlagsFromString("--experimental-wasm-extended-const");
 
 export type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,

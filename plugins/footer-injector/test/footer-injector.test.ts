@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
-import { loadPlugin, type PluginHarness } from "nylon/harness";
+import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
 
 // Compiled to dist/plugins/footer-injector/test/: the .wasm is in the source folder.
