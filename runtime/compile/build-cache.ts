@@ -18,6 +18,8 @@ const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 
 /** nylon's build code: a change to how components are made must not serve components made the old way. */
 const BUILD_CODE_DIR = path.dirname(fileURLToPath(import.meta.url));
+/** Build code outside that folder: how a source map is stored in a component. */
+const BUILD_CODE_FILES = [fileURLToPath(new URL("../plugin/source-map-section.js", import.meta.url))];
 
 /** The cache folder: $NYLON_CACHE_DIR/build, else the user's cache folder (never a shared /tmp: it holds code nylon runs). */
 export function buildCacheRoot(): string {
@@ -38,7 +40,7 @@ export function buildCacheKey(source: PluginSource, inputs: CacheInputs): string
     field(`${content ? "file" : "absent"} ${path.relative(source.dir, file)}`, content ?? "");
   }
   for (const file of filesUnder(witDir)) field(`wit ${path.relative(witDir, file)}`, fs.readFileSync(file));
-  for (const file of filesUnder(BUILD_CODE_DIR)) field(`nylon ${path.relative(BUILD_CODE_DIR, file)}`, fs.readFileSync(file));
+  for (const file of [...filesUnder(BUILD_CODE_DIR), ...BUILD_CODE_FILES]) field(`nylon ${path.relative(BUILD_CODE_DIR, file)}`, fs.readFileSync(file));
   return hash.digest("hex");
 }
 

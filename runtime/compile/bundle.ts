@@ -1,3 +1,4 @@
+import type { SourceMapPayload } from "node:module";
 import path from "node:path";
 import { rolldown } from "rolldown";
 import { sdkDir } from "../package-paths.js";
@@ -12,10 +13,11 @@ const MAIN = "\0nylon-plugin-main";
 /**
  * One ES module holding the plugin, the SDK, and the `guest` export the component world needs.
  * The plugin imports `@nylon/sdk`; the host interface stays an import for the component toolchain.
- * Paths in the output are relative to the plugin's folder, so the same sources give the same bundle
- * wherever the build runs from (the build cache relies on it).
+ * Paths in the output and its source map are relative to the plugin's folder, so the same sources
+ * give the same bundle wherever the build runs from (the build cache relies on it). The map leaves
+ * the sources out: it only turns positions into `plugin.ts:11:5`.
  */
-export async function bundlePlugin(entry: string): Promise<string> {
+export async function bundlePlugin(entry: string): Promise<{ code: string; map: SourceMapPayload }> {
   const bundle = await rolldown({
     input: MAIN,
     cwd: path.dirname(entry),
@@ -33,8 +35,10 @@ export async function bundlePlugin(entry: string): Promise<string> {
     ],
   });
   try {
-    const { output } = await bundle.generate({ format: "esm" });
-    return output[0].code;
+    // `dir` is never written to: it makes the map's paths relative to the plugin's folder.
+    const { output } = await bundle.generate({ format: "esm", dir: path.dirname(entry), sourcemap: "hidden", sourcemapExcludeSources: true });
+    const { code, map } = output[0];
+    return { code, map: JSON.parse(map!.toString()) as SourceMapPayload };
   } finally {
     await bundle.close();
   }

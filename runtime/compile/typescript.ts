@@ -6,6 +6,7 @@ import { componentizeQuickJs } from "./componentize-quickjs.js";
 import type { GuestLanguage, PluginSource } from "./guest-language.js";
 import { typecheckPlugin } from "./typecheck.js";
 import { typescriptCacheInputs } from "./typescript-inputs.js";
+import { stackMapper, withSourceMapSection, type StackMapper } from "../plugin/source-map-section.js";
 
 const ENTRY_NAMES = ["plugin.ts", "index.ts", "plugin.js", "index.js"];
 
@@ -39,18 +40,30 @@ export const typescript: GuestLanguage = {
       throw new NylonError("NYLON_E_BUILD", `${errors.length} type error(s)\n${errors.join("\n")}`);
     }
     progress("bundling with the SDK");
-    let js: string;
+    let bundle: Awaited<ReturnType<typeof bundlePlugin>>;
     try {
-      js = await bundlePlugin(source.entry);
+      bundle = await bundlePlugin(source.entry);
     } catch (cause) {
       throw new NylonError("NYLON_E_BUILD", `bundling failed: ${(cause as Error).message}`, { cause });
     }
     progress("compiling to a WebAssembly component (QuickJS)");
+    let component: Uint8Array;
     try {
-      return await componentizeQuickJs(js);
+      component = await componentizeQuickJs(bundle.code);
     } catch (cause) {
-      throw new NylonError("NYLON_E_BUILD", `componentize failed: ${(cause as Error).message}`, { cause });
+      throw new NylonError("NYLON_E_BUILD", componentizeFailure((cause as Error).message, stackMapper(bundle.map)), { cause });
     }
+    return withSourceMapSection(component, bundle.map);
   },
 };
 
+/**
+ * The componentizer's error, said for a person. Its one failure a type-checked plugin meets is its
+ * top-level code throwing when the componentizer runs it to snapshot the plugin's state: say that,
+ * with the error and its stack mapped to the plugin's sources, without the componentizer's layers.
+ */
+function componentizeFailure(message: string, mapStack: StackMapper): string {
+  const thrown = /Failed to (?:finish JavaScript module evaluation|declare JavaScript module): ([\s\S]*)$/.exec(message);
+  if (thrown) return `the plugin's top-level code threw while it was run at build time: ${mapStack(thrown[1]!.trim())}`;
+  return `the WebAssembly component could not be made: ${mapStack(message.replace(/^[:\s]+/, "").trim())}`;
+}

@@ -1,7 +1,7 @@
 import { DeferredEffects } from "./deferred-effects.js";
 import { LogRecorder, type LogRecord } from "./log-recorder.js";
 import { ManualClock } from "./manual-clock.js";
-import { failuresIn, type SandboxFailure } from "./sandbox-failure.js";
+import { failuresIn, stepFailure, type SandboxFailure } from "./sandbox-failure.js";
 
 /** What one step of a test set off: the lines logged and the sandbox failures among them. */
 export interface StepReport {
@@ -27,6 +27,6 @@ export class HarnessEnvironment {
     const value = run();
     this.effects.drain();
     const logs = this.logs.since(mark);
-    return { value, report: { logs, failed: failuresIn(logs)[0] ?? null } };
+    return { value, report: { logs, failed: stepFailure(failuresIn(logs)) } };
   }
 }

@@ -21,26 +21,40 @@ export interface SandboxFailure {
 const DISCARDED = "plugin failed; instance discarded";
 const SANDBOX_REASONS = new Set<SandboxFailureReason>(["deadline", "memory", "stack", "trap", "error"]);
 
-/** Failures the host recorded in these log lines, in order. */
+/**
+ * How the SDK reports a handler or callback that threw and that it caught (sdk-wit/ts/exports.ts):
+ * an error line of the plugin's own, "<what> failed: <error and its stack>". The instance lives on,
+ * so the host logs nothing else; a guest SDK in another language reports the same way.
+ */
+const CAUGHT_THROW = /^(entry "[^"]*" [a-z-]+|WebSocket callback|WebSocket onClose|timer callback) failed: /;
+
+/** Failures these log lines record, in order: instances the host discarded, and handlers that threw. */
 export function failuresIn(records: readonly LogRecord[]): SandboxFailure[] {
-  return records
-    .filter((r) => r.msg === DISCARDED)
-    .map((r) => {
+  return records.flatMap((r): SandboxFailure[] => {
+    if (r.msg === DISCARDED) {
       const kind = r["kind"] as SandboxFailureReason;
-      return {
-        reason: SANDBOX_REASONS.has(kind) ? kind : "error",
-        message: String(r["reason"] ?? r.msg),
-        call: String(r["call"] ?? ""),
-      };
-    });
+      return [{ reason: SANDBOX_REASONS.has(kind) ? kind : "error", message: String(r["reason"] ?? r.msg), call: String(r["call"] ?? "") }];
+    }
+    const caught = r.plugin !== undefined && r.level === "error" ? CAUGHT_THROW.exec(r.msg) : null;
+    return caught ? [{ reason: "threw", message: r.msg.slice(caught[0].length).trimEnd(), call: caught[1]! }] : [];
+  });
+}
+
+/**
+ * The failure a step reports among those it logged: the sandbox's verdict on a discarded instance
+ * comes first (a plugin out of memory may also have thrown the error it got), then a caught throw.
+ */
+export function stepFailure(failures: readonly SandboxFailure[]): SandboxFailure | null {
+  return failures.find((f) => f.reason !== "threw") ?? failures[0] ?? null;
 }
 
 /**
  * What a phase that threw means: the instance's failure when the host discarded it, otherwise a
  * handler that threw (caught by the SDK) or a plugin held off after repeated failures.
  */
-export function phaseFailure(thrown: unknown, discarded: readonly SandboxFailure[]): SandboxFailure {
-  if (discarded.length > 0) return discarded[0]!;
+export function phaseFailure(thrown: unknown, logged: readonly SandboxFailure[]): SandboxFailure {
+  const failure = stepFailure(logged);
+  if (failure) return failure;
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   if (thrown instanceof NylonError && thrown.code === "NYLON_E_PLUGIN_UNAVAILABLE") return { reason: "unavailable", message };
   if (thrown instanceof NylonError && thrown.code === "NYLON_E_PLUGIN_FAILED") return { reason: "threw", message };

@@ -5,6 +5,7 @@ import type { HarnessNode } from "./harness-node.js";
 import type { HttpResult } from "./http-result.js";
 import { loadPlugin, type PluginHarness } from "./plugin-harness.js";
 import type { ReceivedFrame } from "./recording-transport.js";
+import type { SandboxFailure } from "./sandbox-failure.js";
 import type { ExpectedFrame, Scenario, ScenarioStep } from "./scenario.js";
 
 /** One expectation that did not hold. */
@@ -65,6 +66,7 @@ class ScenarioRun {
           ...(r.upstream ? { upstream: r.upstream } : {}),
         });
         if (step.expect) compareHttp(step.expect, result, mismatches);
+        compareFailure(step.expect?.failed, result.failed, mismatches);
       } else if ("connect" in step) {
         const { connect: c } = step;
         const conn = this.node(c.node).connect({
@@ -100,6 +102,7 @@ class ScenarioRun {
   }
 
   private compareWs(expect: WsExpect | undefined, report: StepReport, mismatches: Mismatch[]): void {
+    compareFailure(expect?.failed, report.failed, mismatches);
     if (!expect) return;
     for (const [name, frames] of Object.entries(expect.received ?? {})) {
       expectEqual(mismatches, `received.${name}`, frames, this.client(name).takeReceived().map(asExpectedFrame));
@@ -113,7 +116,6 @@ class ScenarioRun {
     for (const [room, size] of Object.entries(expect.room_sizes ?? {})) {
       expectEqual(mismatches, `room_sizes.${room}`, size, this.harness.roomSize(room));
     }
-    expectEqual(mismatches, "failed", expect.failed, report.failed?.reason ?? null);
   }
 
   private node(index = 1): HarnessNode {
@@ -139,7 +141,15 @@ function compareHttp(expect: NonNullable<Extract<ScenarioStep, { request: unknow
   }
   expectEqual(mismatches, "body", expect.body, result.text);
   if (expect.json !== undefined) expectEqual(mismatches, "json", expect.json, parseJson(result.text));
-  expectEqual(mismatches, "failed", expect.failed, result.failed?.reason ?? null);
+}
+
+/**
+ * A step fails when the plugin failed and the step did not say it would (`failed: <reason>`), or
+ * failed otherwise than it said: a throw in a WebSocket callback shows no status to compare.
+ */
+function compareFailure(expected: string | null | undefined, failure: SandboxFailure | null, mismatches: Mismatch[]): void {
+  if (expected !== undefined) expectEqual(mismatches, "failed", expected, failure?.reason ?? null);
+  else if (failure) mismatches.push({ what: "failed", expected: null, actual: `${failure.reason}: ${failure.message}` });
 }
 
 /** Records a mismatch when an expectation is given (not undefined) and does not hold. */

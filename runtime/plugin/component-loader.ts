@@ -6,6 +6,7 @@ import type { GuestExports } from "./guest-exports.js";
 import { fuelForMs } from "./sandbox/fuel.js";
 import { InstanceMeter } from "./sandbox/instance-meter.js";
 import { sandboxModule } from "./sandbox/sandbox-module.js";
+import { sourceMapIn, stackMapper, type StackMapper } from "./source-map-section.js";
 
 // QuickJS core modules use extended-const, which Node 20's V8 has behind a flag (wasm-toolchain-facts P6).
 // Later V8s have it on and no longer know the flag (they print "unrecognized flag"), so the flag is set
@@ -32,6 +33,8 @@ export interface CompiledComponent {
   instantiate(hostImports: object): ComponentInstance;
   /** What a worker thread needs to build instances of its own (plugins with `isolation: worker`). */
   readonly parts: ComponentParts;
+  /** Maps positions in the plugin's bundle to its sources, when the component carries a source map (source-map-section.ts). */
+  readonly mapStack?: StackMapper;
 }
 
 /** The sandboxed, compiled core modules and the glue's source: cloneable to a worker thread. */
@@ -64,7 +67,9 @@ export async function loadComponent(file: string, sandbox: SandboxLimits = DEFAU
     });
   }
   const files = await transpiledFiles(file, bytes);
-  return compileTranspiled(file, bytes.length, files, sandbox);
+  const compiled = await compileTranspiled(file, bytes.length, files, sandbox);
+  const map = sourceMapIn(bytes);
+  return map ? { ...compiled, mapStack: stackMapper(map) } : compiled;
 }
 
 /**

@@ -203,7 +203,10 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   log(level: "trace" | "debug" | "info" | "warn" | "error", message: string): void {
     const { allow, suppressedBefore } = this.logLimiter.take();
     if (suppressedBefore > 0) this.logger.warn({ plugin: this.name, suppressed: suppressedBefore }, "plugin log lines suppressed");
-    if (allow) this.logger[level]({ plugin: this.name }, message.length > 8192 ? `${message.slice(0, 8192)}…` : message);
+    if (!allow) return;
+    // Stack frames the plugin logs point into its bundle: name its sources instead.
+    const text = this.component.mapStack?.(message) ?? message;
+    this.logger[level]({ plugin: this.name }, text.length > 8192 ? `${text.slice(0, 8192)}…` : text);
   }
 
   setTimer(id: number, delayMs: number): void {
