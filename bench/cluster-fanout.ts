@@ -23,7 +23,11 @@ import { spawnServer, type SpawnedServer } from "./support/spawn-server.js";
 /** A room subscription may still be crossing Redis to the second node when the warm-up starts. */
 const WARM_UP_ATTEMPTS = 20;
 
-const options = fanoutOptions("20,50,100,200,400,800,1600,3200");
+const options = fanoutOptions(
+  "cluster-fanout",
+  "Cluster fan-out: two nodes sharing one Redis, S subscribers in one room split between them; nylon (adapter_type: redis) against Socket.IO with its Redis adapter.",
+  "20,50,100,200,400,800,1600,3200",
+);
 
 /** Two nodes and their Redis, all stopped together. */
 interface Cluster {

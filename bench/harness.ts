@@ -2,15 +2,13 @@
 // message round trip (client frame -> plugin -> frame recorded) through the echo plugin.
 //
 //   node dist/bench/harness.js [--loads 5] [--messages 20000]
-import { parseArgs } from "node:util";
 import { loadPlugin } from "../runtime/harness/index.js";
 import { pluginWasmPath } from "./support/repo-paths.js";
+import { benchOptions } from "./support/bench-options.js";
 
-const { values: options } = parseArgs({
-  options: {
-    loads: { type: "string", default: "5" },
-    messages: { type: "string", default: "20000" },
-  },
+const options = benchOptions("harness", "The test harness's own costs: loading a plugin, and one WebSocket round trip through the echo plugin.", {
+  loads: { default: "5", description: "how many times the plugin is loaded" },
+  messages: { default: "20000", description: "round trips measured" },
 });
 const loads = Number(options.loads);
 const messages = Number(options.messages);

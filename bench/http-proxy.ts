@@ -1,8 +1,8 @@
 // HTTP proxy throughput: wrk -t1 -c50 against nginx (keep-alive upstream, 1 worker) and against nylon,
 // both in front of the same Node "hello" upstream; Node direct is the ceiling. Prints requests/s and
-// the nylon/nginx ratio (target >= 0.8) and records them in docs/benchmarks.md.
+// the nylon/nginx ratio (target >= 0.8); with --write-docs, also records them in docs/benchmarks.md.
 //
-//   npx tsc -p tsconfig.json && node dist/bench/http-proxy.js [--seconds 8] [--no-docs]
+//   npx tsc -p tsconfig.json && node dist/bench/http-proxy.js [--seconds 8] [--write-docs]
 //
 // nylon is measured twice when it can be: through `nylon run` (the full pipeline: router, plugin
 // phases, writer) and through test/http/proxy-harness (router + forwarder only, the code of issue 3).
@@ -20,6 +20,7 @@ import { recordSection } from "./support/benchmarks-doc.js";
 import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
 import { nylonCliPath, repoRoot } from "./support/repo-paths.js";
+import { benchOptions } from "./support/bench-options.js";
 
 interface Result {
   target: string;
@@ -43,8 +44,13 @@ http.createServer((req, res) => { res.writeHead(200, { "content-type": "text/pla
 `;
 
 async function main(): Promise<void> {
+  // This file also serves as the forwarder-only target, started as a child: `http-proxy.js harness PORT UPSTREAM`.
   if (process.argv[2] === "harness") return serveHarness(Number(process.argv[3]), Number(process.argv[4]));
-  const seconds = Number(argument("--seconds") ?? 8);
+  const options = benchOptions("http-proxy", "HTTP proxy throughput under wrk: nylon and nginx in front of the same Node upstream, and the upstream alone.", {
+    seconds: { default: "8", description: "seconds per wrk run" },
+    "write-docs": { flag: true, description: "also rewrite this benchmark's section of docs/benchmarks.md" },
+  });
+  const seconds = Number(options.seconds);
   requireTools();
   const temp = mkdtempSync(join(tmpdir(), "nylon-http-bench-"));
   const running: Running[] = [];
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
       .filter((r) => r.rps !== null && !r.target.startsWith("Node") && !r.target.startsWith("nginx"))
       .map((r) => `${r.target}: ${(r.rps! / nginxRps).toFixed(2)}x nginx`);
     for (const line of ratios) console.log(line + "   (target >= 0.80)");
-    if (!process.argv.includes("--no-docs")) recordInDocs(results, nginxRps, seconds);
+    if (options["write-docs"]) recordInDocs(results, nginxRps, seconds);
   } finally {
     for (const r of running.reverse()) await stop(r.child);
     rmSync(temp, { recursive: true, force: true });
@@ -208,10 +214,6 @@ function requireTools(): void {
   }
 }
 
-function argument(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at === -1 ? undefined : process.argv[at + 1];
-}
 
 const HEADING = "## HTTP proxy";
 
@@ -233,7 +235,7 @@ function recordInDocs(results: Result[], nginxRps: number, seconds: number): voi
     "worker) during the run divided by the requests served; it is less sensitive to a busy box than req/s.",
     "",
     "```sh",
-    "npx tsc -p tsconfig.json && node dist/bench/http-proxy.js      # --seconds 8, --no-docs",
+    "node dist/bench/http-proxy.js [--seconds 8] [--write-docs]",
     "```",
     "",
     `Measured ${new Date().toISOString().slice(0, 10)}, ${machineLoad()}:`,

@@ -18,6 +18,7 @@ import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
 import { nylonCliPath, pluginWasmPath, repoRoot } from "./support/repo-paths.js";
 import { spawnServer, type SpawnedServer } from "./support/spawn-server.js";
+import { benchOptions } from "./support/bench-options.js";
 
 const HELLO_UPSTREAM = `
 require("node:http").createServer((req, res) => { res.writeHead(200, { "content-type": "text/plain" }); res.end("hello world"); })
@@ -35,12 +36,17 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(argument("--seconds") ?? 6);
-  const rounds = Number(argument("--rounds") ?? 2);
+  const options = benchOptions("observability", "The throughput cost of metrics and access logging: the same nylon with both off, then on, alternating.", {
+    seconds: { default: "6", description: "seconds per measurement" },
+    rounds: { default: "2", description: "off/on rounds" },
+    split: { flag: true, description: "also measure metrics alone and the access log alone" },
+  });
+  const seconds = Number(options.seconds);
+  const rounds = Number(options.rounds);
   const temp = mkdtempSync(join(tmpdir(), "nylon-obs-bench-"));
   const upstreamPort = await freePort();
   const upstream = await spawnServer({ command: process.execPath, args: ["-e", HELLO_UPSTREAM, String(upstreamPort)], port: upstreamPort });
-  const modes: Mode[] = process.argv.includes("--split") ? ["off", "metrics", "access-log", "on"] : ["off", "on"];
+  const modes: Mode[] = options.split ? ["off", "metrics", "access-log", "on"] : ["off", "on"];
   const samples: Record<Mode, Sample[]> = { off: [], metrics: [], "access-log": [], on: [] };
   try {
     console.log(`observability cost: ${seconds} s per measure, ${rounds} rounds; ${machineLoad()}`);
@@ -168,9 +174,5 @@ function wrk(port: number, seconds: number): { rps: number; requests: number } {
   return { rps, requests };
 }
 
-function argument(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at === -1 ? undefined : process.argv[at + 1];
-}
 
 await main();

@@ -3,7 +3,7 @@
 // glue nylon uses (jco 1.10.2) and, in the same run, with the glue of the latest jco, and the floor of
 // any QuickJS plugin on this machine (bench/support/quickjs-floor.ts).
 //
-//   node dist/bench/plugin-call.js [seconds-per-run=3]
+//   node dist/bench/plugin-call.js [--seconds 3]
 import fs from "node:fs";
 import path from "node:path";
 import { transpile as transpileLatest } from "@bytecodealliance/jco";
@@ -15,8 +15,14 @@ import { PluginHost } from "../runtime/plugin/plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS } from "../runtime/plugin/plugin-limits.js";
 import { packageRoot } from "../runtime/package-paths.js";
 import { WebSocketHub } from "../runtime/websocket/websocket-hub.js";
+import { benchOptions } from "./support/bench-options.js";
 
-const seconds = Number(process.argv[2] ?? 3);
+const options = benchOptions(
+  "plugin-call",
+  "Echo callbacks per second through nylon's plugin host, beside the same plugin with the latest jco's glue and the floor of any QuickJS plugin.",
+  { seconds: { default: "3", description: "seconds per measurement" } },
+);
+const seconds = Number(options.seconds);
 const wasm = path.join(packageRoot, "plugins", "echo", "echo.wasm");
 
 /** Echo callbacks per second through a PluginHost built on `component`. */

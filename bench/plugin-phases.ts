@@ -4,7 +4,7 @@
 // matters, and the difference to the plugin-free route is what the plugin adds.
 //
 //   npx tsc -p tsconfig.json && node dist/cli/nylon.js build plugins/phase-bench
-//   node dist/bench/plugin-phases.js [--seconds 8] [--rounds 2] [--no-docs]
+//   node dist/bench/plugin-phases.js [--seconds 8] [--rounds 2] [--write-docs]
 //
 // nylon runs on core 0 (taskset), wrk and the upstream on core 1, so nylon's CPU time is its own.
 // The routes are measured in interleaved rounds so a change in the box's load hits all three alike.
@@ -30,6 +30,7 @@ import { PluginHost } from "../runtime/plugin/plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS } from "../runtime/plugin/plugin-limits.js";
 import { WebSocketHub } from "../runtime/websocket/websocket-hub.js";
 import { DEFAULT_WEBSOCKET_SETTINGS } from "../runtime/websocket/websocket-settings.js";
+import { benchOptions } from "./support/bench-options.js";
 
 const ROUTES = [
   { path: "/plain", label: "no plugins" },
@@ -156,10 +157,6 @@ function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-function argument(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at === -1 ? undefined : process.argv[at + 1];
-}
 
 function requireBuilt(): void {
   try {
@@ -188,8 +185,13 @@ async function startUpstream(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(argument("--seconds") ?? 8);
-  const rounds = Number(argument("--rounds") ?? 2);
+  const options = benchOptions("plugin-phases", "What a plugin request filter costs per HTTP request: three routes (no plugin, a no-op filter, a header-setting filter) under wrk.", {
+    seconds: { default: "8", description: "seconds per wrk run" },
+    rounds: { default: "2", description: "interleaved rounds" },
+    "write-docs": { flag: true, description: "also rewrite this benchmark's section of docs/benchmarks.md" },
+  });
+  const seconds = Number(options.seconds);
+  const rounds = Number(options.rounds);
   requireBuilt();
   const pinning = pinThisProcessToClientCore();
   console.log(`# plugin-phases: ${pinning}; ${machineLoad()}; wrk -t1 -c50 -d${seconds}s, ${rounds} interleaved rounds`);
@@ -224,7 +226,7 @@ async function main(): Promise<void> {
     }
     const noopAdded = summary[1]!.cpu - base.cpu;
     console.log(`no-op plugin adds ${noopAdded.toFixed(1)} µs/req (target < ${TARGET_ADDED_US}: ${noopAdded < TARGET_ADDED_US ? "met" : "NOT met"}); ${summary[1]!.inPlugin.toFixed(1)} µs/req of it inside the plugin callback`);
-    if (!process.argv.includes("--no-docs")) recordInDocs(summary, inProcess, seconds, rounds, pinning);
+    if (options["write-docs"]) recordInDocs(summary, inProcess, seconds, rounds, pinning);
   } finally {
     await nylon?.stop();
     upstream.child.kill();
@@ -260,7 +262,7 @@ function recordInDocs(
     "",
     "```sh",
     "npx tsc -p tsconfig.json && node dist/cli/nylon.js build plugins/phase-bench",
-    "node dist/bench/plugin-phases.js      # --seconds 8 --rounds 2 --no-docs",
+    "node dist/bench/plugin-phases.js [--seconds 8] [--rounds 2] [--write-docs]",
     "```",
     "",
     `Measured ${new Date().toISOString().slice(0, 10)}, ${machineLoad()}. req/s and CPU are means over the rounds; latencies per round:`,

@@ -8,7 +8,7 @@
 //     overrun-to-replacement time, and the longest the event loop stalls while a callback spins
 //     for its whole 100 ms deadline, inline against worker.
 //
-//   node dist/bench/sandbox.js [seconds-per-run=3]
+//   node dist/bench/sandbox.js [--seconds 3]
 import fs from "node:fs";
 import path from "node:path";
 import { transpile } from "jco-legacy";
@@ -20,8 +20,14 @@ import { DEFAULT_PLUGIN_LIMITS, type PluginLimits } from "../runtime/plugin/plug
 import { sandboxModule } from "../runtime/plugin/sandbox/sandbox-module.js";
 import { packageRoot } from "../runtime/package-paths.js";
 import { WebSocketHub } from "../runtime/websocket/websocket-hub.js";
+import { benchOptions } from "./support/bench-options.js";
 
-const seconds = Number(process.argv[2] ?? 3);
+const options = benchOptions(
+  "sandbox",
+  "What the sandbox costs: echo callbacks with and without fuel and the memory cap, deadline overruns, and isolation: worker against inline.",
+  { seconds: { default: "3", description: "seconds per measurement" } },
+);
+const seconds = Number(options.seconds);
 const echoWasm = path.join(packageRoot, "plugins", "echo", "echo.wasm");
 const spinWasm = path.join(packageRoot, "test", "plugins", "spin-request-filter", "spin-request-filter.wasm");
 const quietLogger = createLogger("fatal");

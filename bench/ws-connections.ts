@@ -5,16 +5,20 @@
 //
 //   ulimit -n 20000 && node dist/bench/ws-connections.js [--connections 10000]
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { startNylonServer, startScriptServer, type ServerUnderTest } from "./support/bench-servers.js";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
 import { machineLoad } from "./support/machine-load.js";
 import { rssBytes } from "./support/proc-stats.js";
 import { openRawConnections } from "./support/raw-connections.js";
+import { benchOptions } from "./support/bench-options.js";
 
 const SETTLE_MS = 2000;
 
-const { values: options } = parseArgs({ options: { connections: { type: "string", default: "10000" } } });
+const options = benchOptions(
+  "ws-connections",
+  "Memory per idle WebSocket connection: N raw connections held open against nylon (echo plugin), then plain ws. Raise `ulimit -n` above N first.",
+  { connections: { default: "10000", description: "connections held open" } },
+);
 const connectionCount = Number(options.connections);
 const MiB = 1024 * 1024;
 

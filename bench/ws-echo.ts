@@ -4,7 +4,6 @@
 // back (counted, never parsed), for T seconds after a warm-up.
 //
 //   node dist/bench/ws-echo.js [--seconds 5] [--connections 50] [--window 16] [--sizes 64,4096]
-import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { buildFrame, Opcode } from "../test/websocket/frame-builder.js";
 import { echoText } from "../test/websocket/targets.js";
@@ -14,6 +13,7 @@ import { machineLoad } from "./support/machine-load.js";
 import { serverFrameBytes } from "./support/frame-sizes.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
 import { openRawConnections } from "./support/raw-connections.js";
+import { benchOptions } from "./support/bench-options.js";
 
 const WARMUP_MS = 1000;
 /** Target from the plan: nylon may spend at most 1.25× the CPU of plain `ws` per echoed message. */
@@ -21,13 +21,11 @@ const MAX_CPU_RATIO = 1.25;
 /** Any fixed key will do; masking once up front keeps the client's per-message cost at zero. */
 const MASK_KEY = Buffer.from([0x12, 0x34, 0x56, 0x78]);
 
-const { values: options } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "5" },
-    connections: { type: "string", default: "50" },
-    window: { type: "string", default: "16" },
-    sizes: { type: "string", default: "64,4096" },
-  },
+const options = benchOptions("ws-echo", "WebSocket echo: server CPU per message, nylon's echo plugin against plain ws, in the same run.", {
+  seconds: { default: "5", description: "seconds measured per server and size" },
+  connections: { default: "50", description: "raw connections" },
+  window: { default: "16", description: "frames in flight per connection" },
+  sizes: { default: "64,4096", description: "message sizes in bytes" },
 });
 const seconds = Number(options.seconds);
 const connections = Number(options.connections);

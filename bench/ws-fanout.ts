@@ -13,7 +13,11 @@ import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
 import { openRawConnections } from "./support/raw-connections.js";
 
-const options = fanoutOptions("20,50,100,200,400,800,1600");
+const options = fanoutOptions(
+  "ws-fanout",
+  "Room fan-out: S subscribers in one room, a publisher stepping up its rate; deliveries/s and server CPU per delivery for nylon, Socket.IO and a plain ws loop.",
+  "20,50,100,200,400,800,1600",
+);
 
 interface FanoutPeer {
   name: string;

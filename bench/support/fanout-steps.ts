@@ -3,10 +3,10 @@
 // the publish rate up until fewer than DELIVERED_THRESHOLD of the deliveries arrive.
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { DELIVERED_THRESHOLD, FANOUT_PAYLOAD, maskedText, publish, settled, STRAGGLER_GRACE_MS } from "./fanout-publisher.js";
 import { serverFrameBytes } from "./frame-sizes.js";
 import { machineLoad } from "./machine-load.js";
+import { benchOptions } from "./bench-options.js";
 
 /** How a client joins and publishes on a server, and what one delivery looks like on the wire. */
 export interface FanoutProtocol {
@@ -30,13 +30,11 @@ export interface FanoutOptions {
 }
 
 /** --subscribers, --seconds and --rates from the command line. */
-export function fanoutOptions(defaultRates: string): FanoutOptions {
-  const { values } = parseArgs({
-    options: {
-      subscribers: { type: "string", default: "1000" },
-      seconds: { type: "string", default: "5" },
-      rates: { type: "string", default: defaultRates },
-    },
+export function fanoutOptions(command: string, summary: string, defaultRates: string): FanoutOptions {
+  const values = benchOptions(command, summary, {
+    subscribers: { default: "1000", description: "subscriber sockets in the room" },
+    seconds: { default: "5", description: "seconds per rate step" },
+    rates: { default: defaultRates, description: "publishes per second, stepped until under 99 % delivered" },
   });
   return { subscriberCount: Number(values.subscribers), seconds: Number(values.seconds), rates: values.rates.split(",").map(Number) };
 }
