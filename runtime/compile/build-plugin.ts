@@ -47,7 +47,13 @@ export async function buildPlugin(
 /** Where the component goes: the file named, or `<name>.wasm` inside a folder named. */
 function outputFile(name: string, output: string): string {
   const file = path.resolve(output);
-  return fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ? path.join(file, `${name}.wasm`) : file;
+  let isFolder = false;
+  try {
+    isFolder = fs.statSync(file).isDirectory();
+  } catch {
+    // not there (or not reachable): written as a file, and writing says why when it cannot be
+  }
+  return isFolder ? path.join(file, `${name}.wasm`) : file;
 }
 
 /**
@@ -62,7 +68,11 @@ function writeComponent(output: string, component: Uint8Array): void {
     fs.writeFileSync(partial, component);
     fs.renameSync(partial, output);
   } catch (cause) {
-    fs.rmSync(partial, { force: true });
+    try {
+      fs.rmSync(partial, { force: true });
+    } catch {
+      // there is nothing to remove where nothing could be written
+    }
     const reason = (cause as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (cause as Error).message;
     throw new NylonError("NYLON_E_BUILD", `cannot write ${output}: ${reason}`, { cause });
   }

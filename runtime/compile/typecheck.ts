@@ -1,3 +1,4 @@
+import { builtinModules } from "node:module";
 import path from "node:path";
 import ts from "typescript";
 import { sdkDir } from "../package-paths.js";
@@ -25,9 +26,24 @@ export function typecheckPlugin(entry: string): string[] {
   const options = pluginCompilerOptions(entry);
   const program = ts.createProgram([entry, path.join(sdkDir, "generated", "wit.d.ts")], options);
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    const text = ts.flattenDiagnosticMessageText(d.messageText, "\n") + sandboxHint(d);
     if (!d.file || d.start === undefined) return `error TS${d.code}: ${text}`;
     const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
     return `${path.relative(process.cwd(), d.file.fileName)}:${line + 1}:${character + 1}: error TS${d.code}: ${text}`;
   });
+}
+
+/**
+ * A plugin that imports a Node.js module gets TypeScript's bare "Cannot find module": say why (the
+ * plugin runs in a sandbox without Node's APIs) and what it has instead.
+ */
+function sandboxHint(d: ts.Diagnostic): string {
+  if (d.code !== 2307) return "";
+  const name = /Cannot find module '([^']+)'/.exec(ts.flattenDiagnosticMessageText(d.messageText, "\n"))?.[1];
+  if (name === undefined || !(name.startsWith("node:") || builtinModules.includes(name))) return "";
+  return (
+    ". Plugins run sandboxed in WebAssembly, without Node.js modules: no file system, network, processes or environment. " +
+    "Use what the SDK gives (@nylon/sdk: the request and response, WebSocket rooms, the plugin's `config` from the YAML, console, " +
+    "timers, Date and Math.random); docs/plugins.md lists it"
+  );
 }
