@@ -2,25 +2,32 @@ import fs from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../runtime/package-paths.js";
 
-const TEMPLATES = path.join(packageRoot, "cli", "templates", "plugin");
+/** One folder of templates per guest language: cli/templates/<language>/. */
+const TEMPLATES = path.join(packageRoot, "cli", "templates");
 const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
-/** Template file -> where it goes in the new plugin folder. */
-function layout(name: string): [string, string][] {
-  return [
-    ["plugin.ts.tmpl", "plugin.ts"],
-    ["README.md", "README.md"],
-    ["package.json", "package.json"],
-    ["scenario.yaml", `${name}.scenario.yaml`],
-    ["test/plugin.test.js.tmpl", `test/${name}.test.js`],
-  ];
+/** The languages a plugin can be scaffolded in: those with a template folder. */
+export function scaffoldLanguages(): string[] {
+  return fs
+    .readdirSync(TEMPLATES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 /**
- * `nylon new plugin <name> [--dir <parent>]`: a plugin folder that builds and whose tests pass as
- * generated. Returns the exit code.
+ * `nylon new plugin <name> [--dir <parent>] [--lang <language>]`: a plugin folder that builds and
+ * whose tests pass as generated. Every file of the language's template folder is copied, with
+ * `__NAME__` (in names and contents) replaced by the plugin's name, `__NYLON_PACKAGE__` by where this
+ * nylon is (what the folder's package.json installs), and a `.tmpl` suffix dropped. Returns the exit code.
  */
-export function newPluginCommand(name: string, options: { dir?: string } = {}): number {
+export function newPluginCommand(name: string, options: { dir?: string; lang?: string } = {}): number {
+  const language = options.lang ?? "typescript";
+  const languages = scaffoldLanguages();
+  if (!languages.includes(language)) {
+    process.stderr.write(`nylon new plugin: --lang ${language} is not one of ${languages.join(", ")}\n`);
+    return 2;
+  }
   if (!PLUGIN_NAME.test(name)) {
     process.stderr.write(`nylon new plugin: "${name}" is not a plugin name (lower-case letters, digits and "-", starting with a letter)\n`);
     return 2;
@@ -30,18 +37,22 @@ export function newPluginCommand(name: string, options: { dir?: string } = {}): 
     process.stderr.write(`nylon new plugin: ${target} already exists and is not empty\n`);
     return 1;
   }
-  for (const [from, to] of layout(name)) {
-    const file = path.join(target, to);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, fs.readFileSync(path.join(TEMPLATES, from), "utf8").replaceAll("__NAME__", name));
+  const fill = (text: string) => text.replaceAll("__NAME__", name).replaceAll("__NYLON_PACKAGE__", `file:${packageRoot}`);
+  const templates = path.join(TEMPLATES, language);
+  const created: string[] = [];
+  for (const entry of fs.readdirSync(templates, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const from = path.join(entry.parentPath, entry.name);
+    const relative = fill(path.relative(templates, from)).replace(/\.tmpl$/, "");
+    fs.mkdirSync(path.dirname(path.join(target, relative)), { recursive: true });
+    fs.writeFileSync(path.join(target, relative), fill(fs.readFileSync(from, "utf8")));
+    created.push(relative);
   }
-  // The harness test imports "nylon-proxy/harness": link the nylon that made the folder, so it runs without an install.
-  fs.mkdirSync(path.join(target, "node_modules"), { recursive: true });
-  fs.symlinkSync(packageRoot, path.join(target, "node_modules", "nylon-proxy"), "dir");
   const shown = path.relative(process.cwd(), target) || ".";
   process.stdout.write(
-    `created ${shown}/ (plugin.ts, ${name}.scenario.yaml, test/${name}.test.js, README.md)\n\n` +
-      `  cd ${shown}\n  nylon build .\n  nylon test ${name}.wasm ${name}.scenario.yaml\n  node --test test/\n`,
+    `created ${shown}/ (${created.sort().join(", ")})\n\n` +
+      `  cd ${shown}\n  npm install          # links the nylon that created it (see README.md to install it from a tarball)\n` +
+      `  npm run build\n  npm test\n`,
   );
   return 0;
 }

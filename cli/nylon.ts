@@ -76,7 +76,8 @@ program
   .description("create a plugin folder: source, a harness test, a scenario, a README with the build command")
   .argument("<name>", "the plugin's name (lower-case letters, digits and -)")
   .option("--dir <parent>", "where to create the folder", ".")
-  .action(async (name: string, opts: { dir: string }) => {
+  .option("--lang <language>", "the plugin's language (a template folder of cli/templates)", "typescript")
+  .action(async (name: string, opts: { dir: string; lang: string }) => {
     const { newPluginCommand } = await import("./new-command.js");
     process.exitCode = newPluginCommand(name, opts);
   });

@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { packageRoot } from "../../runtime/package-paths.js";
 
-const NYLON = path.join(packageRoot, "dist", "cli", "nylon.js");
+const NYLON = path.join(packageRoot, "bin", "nylon.js");
 
 /** The child's own `node --test` must report as a top-level run, not to this test runner. */
 const { NODE_TEST_CONTEXT: _, ...childEnv } = process.env;
@@ -23,17 +23,21 @@ describe("nylon new plugin", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-new-"));
     run(dir, process.execPath, [NYLON, "new", "plugin", "demo"]);
     const demo = path.join(dir, "demo");
-    for (const file of ["plugin.ts", "README.md", "demo.scenario.yaml", "test/demo.test.js"]) assert.ok(fs.existsSync(path.join(demo, file)), file);
-    assert.match(fs.readFileSync(path.join(demo, "README.md"), "utf8"), /nylon build \./);
-    run(demo, process.execPath, [NYLON, "build", "."]);
-    assert.match(run(demo, process.execPath, [NYLON, "test", "demo.wasm", "demo.scenario.yaml"]), /4 steps passed/);
-    assert.match(run(demo, process.execPath, ["--test", "test/"]), /# fail 0/);
+    for (const file of ["plugin.ts", "README.md", "tsconfig.json", "package.json", "demo.scenario.yaml", "test/demo.test.js"]) {
+      assert.ok(fs.existsSync(path.join(demo, file)), file);
+    }
+    // package.json installs the nylon that created the folder (a link: no download).
+    assert.equal(JSON.parse(fs.readFileSync(path.join(demo, "package.json"), "utf8")).devDependencies["nylon-proxy"], `file:${packageRoot}`);
+    run(demo, "npm", ["install", "--offline", "--no-audit", "--no-fund"]);
+    run(demo, "npm", ["run", "build"]);
+    assert.match(run(demo, "npm", ["test"]), /# fail 0/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("refuses a bad name and an existing folder", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-new-"));
     assert.equal(spawnSync(process.execPath, [NYLON, "new", "plugin", "Bad Name"], { cwd: dir }).status, 2);
+    assert.equal(spawnSync(process.execPath, [NYLON, "new", "plugin", "fine", "--lang", "cobol"], { cwd: dir }).status, 2);
     fs.mkdirSync(path.join(dir, "taken"));
     fs.writeFileSync(path.join(dir, "taken", "x"), "");
     assert.equal(spawnSync(process.execPath, [NYLON, "new", "plugin", "taken"], { cwd: dir }).status, 1);
