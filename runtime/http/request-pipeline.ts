@@ -208,6 +208,8 @@ export class RequestPipeline {
   private acceptWebSocket(state: ProxyState, flow: Flow, step: PluginStep): void {
     const { ctx } = flow;
     const pending = ctx.upgrade!;
+    // What the handshake answers: the request's access line and metrics say 101, not the default 200.
+    ctx.response.status = 101;
     this.finish(state, flow);
     if (!flow.upgrade) return; // cannot happen: websocket-upgrade refuses non-upgrade requests
     if (state.accessLog) pending.conn.onClosed.push(() => logWebSocketSession(state.logger, flow.tally.route, pending.conn));

@@ -206,6 +206,9 @@ test("WebSocket gauges and counters follow a chat session; plugin callbacks are 
     assert.equal(after.get("nylon_websocket_rooms"), 0);
   });
   await waitForLog(nylon, /"access":"websocket","route":"site","plugin":"chat","code":\d+,"bytes_in":\d+,"bytes_out":\d+/);
+  // The upgrade request itself is logged with the status the handshake answered.
+  assert.match(nylon.logs(), /"access":"http","route":"site","method":"GET","path":"\/chat","status":101,/);
+  assert.doesNotMatch(nylon.logs(), /"path":"\/chat","status":200,/);
 });
 
 test("upstream endpoint health: the live endpoint is 1, the one nothing listens on drops to 0", async () => {
