@@ -247,7 +247,7 @@ export function createHostImports(b: HostBinding) {
     },
     // A connection is only ever in rooms of its owner's namespace; the filter is a second lock.
     wsRooms: (conn: number) => [...connection(b, conn).rooms].flatMap((room) => roomInNamespace(b.roomNamespace, room) ?? []),
-    wsRoomSize: (room: string) => (room.length > MAX_ROOM_NAME_BYTES ? 0 : hub.adapter.roomSize(qualifiedRoom(b.roomNamespace, room))),
+    wsRoomSize: (room: string) => (room.length > MAX_ROOM_NAME_BYTES ? 0 : hub.roomSize(qualifiedRoom(b.roomNamespace, room))),
   };
 }
 

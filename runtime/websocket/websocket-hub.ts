@@ -56,6 +56,8 @@ export class WebSocketHub {
   private readonly finishers = new Map<WsConnection, (code: number, reason: string) => void>();
   /** Sockets of connections accepted here, until they are closed. */
   private readonly sockets = new Map<WsConnection, WebSocket>();
+  /** Closed connections whose onClose is running: still in their rooms, no longer counted in them. */
+  private readonly leaving = new Set<WsConnection>();
   private readonly ticker: NodeJS.Timeout;
   /** Told when a plugin takes an upgrade's socket: it is a connection from then on, not a request. */
   onAccepted: ((socket: Duplex) => void) | null = null;
@@ -156,11 +158,13 @@ export class WebSocketHub {
         conn.state = "closed";
         conn.closeCode = code;
         const leave = (): void => {
+          this.leaving.delete(conn);
           this.adapter.removeConnection(conn);
           this.registry.remove(conn);
           this.stats.closed++;
           for (const done of conn.onClosed.splice(0)) done();
         };
+        this.leaving.add(conn);
         const closing = events.close(conn, code, reason);
         if (closing) void closing.then(leave);
         else leave();
@@ -169,6 +173,16 @@ export class WebSocketHub {
     this.finishers.set(conn, input.closed);
     events.open(conn);
     return input;
+  }
+
+  /**
+   * Members of `room` on every node, as a plugin's roomSize() sees them: a connection whose onClose is
+   * running is no longer counted (it still lists its rooms, so it can tell them it left).
+   */
+  roomSize(room: string): number {
+    let closing = 0;
+    for (const conn of this.leaving) if (conn.rooms.has(room)) closing++;
+    return Math.max(0, this.adapter.roomSize(room) - closing);
   }
 
   /**

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "../../runtime/harness/index.js";
-import { examplePluginWasm } from "./fixture-plugins.js";
+import { examplePluginWasm, fixtureWasm } from "./fixture-plugins.js";
 
 describe("harness: WebSocket connections", () => {
   let echo: PluginHarness;
@@ -78,5 +78,22 @@ describe("harness: rooms on one node and across two", () => {
     carol.close();
     assert.deepEqual(alice.texts().slice(-1), ["A user left the chat"]);
     alice.close();
+  });
+});
+
+describe("harness: roomSize() in onClose", () => {
+  let farewell: PluginHarness;
+  before(async () => {
+    farewell = await loadPlugin(await fixtureWasm("room-farewell"));
+  });
+  after(() => farewell.close());
+
+  it("no longer counts the leaving connection, which still lists its rooms", () => {
+    const alice = farewell.connect({ entry: "farewell" });
+    const bob = farewell.connect({ entry: "farewell" });
+    assert.equal(farewell.roomSize("lobby"), 2);
+    bob.close(1000);
+    assert.deepEqual(alice.texts(), ["left: 1 remain, rooms lobby"]);
+    assert.equal(farewell.roomSize("lobby"), 1);
   });
 });
