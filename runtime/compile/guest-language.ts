@@ -47,6 +47,11 @@ export interface GuestLanguage {
    * runs before every build, cached or not: read files and ask tools their version, build nothing.
    */
   cacheInputs(source: PluginSource): Promise<CacheInputs>;
-  /** Builds the component; a failure is a NylonError NYLON_E_BUILD carrying the compiler's own message. */
+  /**
+   * Builds the component; a failure is a NylonError NYLON_E_BUILD carrying the compiler's own message
+   * (without the plugin's name: the driver prints it). It runs in a child process of its own
+   * (compile-process.ts) that is killed, with the tools it started, past the build's time or memory
+   * limit, so it may block and may start tools; `progress` lines reach the user as they come.
+   */
   compile(source: PluginSource, progress: BuildProgress): Promise<Uint8Array>;
 }
