@@ -1,8 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { NylonError } from "../errors.js";
-import { bundlePlugin } from "./bundle.js";
-import { componentizeQuickJs } from "./componentize-quickjs.js";
 import type { GuestLanguage, PluginSource } from "./guest-language.js";
 import { typecheckPlugin } from "./typecheck.js";
 import { typescriptCacheInputs } from "./typescript-inputs.js";
@@ -39,6 +37,8 @@ export const typescript: GuestLanguage = {
     if (errors.length > 0) {
       throw new NylonError("NYLON_E_BUILD", `${errors.length} type error(s)\n${errors.join("\n")}`);
     }
+    // The bundler and the componentizer are loaded only to compile: a build the cache answers needs neither.
+    const [{ bundlePlugin }, { componentizeQuickJs }] = await Promise.all([import("./bundle.js"), import("./componentize-quickjs.js")]);
     progress("bundling with the SDK");
     let bundle: Awaited<ReturnType<typeof bundlePlugin>>;
     try {
