@@ -10,29 +10,19 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { Agent, request } from "undici";
 import WebSocket from "ws";
 import { parse, stringify } from "yaml";
 import { demoConfigYaml } from "../test/support/demo-config.js";
+import { benchOptions } from "./support/bench-options.js";
 import { freePort } from "./support/free-port.js";
 import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds, rssBytes } from "./support/proc-stats.js";
 import { nylonCliPath, repoRoot } from "./support/repo-paths.js";
 
-const HELP = `bench/soak: mixed load on a nylon for a given time, one table row per minute.
-
-  node dist/bench/soak.js [options]
-
-  --minutes N            how long the load runs (default 15; fractions allowed, e.g. 0.5)
-  --config FILE          a config with the demo's shape (default: nylon.yaml): routes api.localhost
-                         (upstream through plugin middleware), /chat, /multi-chat, static files at /
-  --clients N            WebSocket clients, half on /chat, half on /multi-chat (default 400)
-  --http-concurrency N   HTTP requests in flight at once (default 8)
-  --message-every S      each client sends one message every S seconds (default 20)
-  --churn-per-second N   clients closed and replaced each second (default 4)
-  --reload-every S       SIGHUP every S seconds, adding and removing a route in turn (default 60)
-  --help                 this text
+const options = benchOptions(
+  "soak",
+  `Mixed load on a nylon for a given time, one table row per minute.
 
 Columns: rss/heap/ext MB and fds of the nylon process; cpu % of one core; HTTP requests per second,
 p50/p99 ms and non-2xx answers; WebSocket messages settled in that minute: expected (members of the
@@ -40,24 +30,20 @@ sender's plugin when it was sent that were still there), received, missing, dupl
 (received by a client of the other plugin); open connections; plugin instances of replaced
 configurations still alive; reloads applied; plugin rebuilds and onError lines logged.
 Targets: 0 missing, 0 duplicated, 0 foreign, 0 non-2xx, 0 rebuilds, 0 onError; heap and fds flat;
-RSS at rest after within 10 % of before.`;
-
-const { values: options } = parseArgs({
-  options: {
-    minutes: { type: "string", default: "15" },
-    config: { type: "string", default: join(repoRoot, "nylon.yaml") },
-    clients: { type: "string", default: "400" },
-    "http-concurrency": { type: "string", default: "8" },
-    "message-every": { type: "string", default: "20" },
-    "churn-per-second": { type: "string", default: "4" },
-    "reload-every": { type: "string", default: "60" },
-    help: { type: "boolean", default: false },
+RSS at rest after within 10 % of before.`,
+  {
+    minutes: { default: "15", description: "how long the load runs (fractions allowed, e.g. 0.5)" },
+    config: {
+      default: join(repoRoot, "nylon.yaml"),
+      description: "a config with the demo's shape: routes api.localhost (upstream through plugin middleware), /chat, /multi-chat, static files at /",
+    },
+    clients: { default: "400", description: "WebSocket clients, half on /chat, half on /multi-chat" },
+    "http-concurrency": { default: "8", description: "HTTP requests in flight at once" },
+    "message-every": { default: "20", description: "each client sends one message every S seconds" },
+    "churn-per-second": { default: "4", description: "clients closed and replaced each second" },
+    "reload-every": { default: "60", description: "SIGHUP every S seconds, adding and removing a route in turn" },
   },
-});
-if (options.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+);
 function positive(name: keyof typeof options): number {
   const value = Number(options[name]);
   if (!(value > 0)) throw new Error(`--${name} must be a positive number (got ${JSON.stringify(options[name])}); see --help`);
