@@ -47,8 +47,8 @@ describe("nylon build on runaway plugins", () => {
   let result: { code: number | null; stderr: string; ms: number };
   before(async () => {
     const loop = plugin("loop", "for (;;) {}");
-    // 16 bytes a slot in QuickJS: 10 million slots a step pass the limit in a few steps.
-    const alloc = plugin("alloc", "const big: number[][] = [];\nfor (let i = 0; i < 1000; i++) big.push(new Array(10_000_000).fill(i));");
+    // 64 MB blocks filled by a native memset: the limit is passed within a few steps even on a starved CPU.
+    const alloc = plugin("alloc", "const big: Uint8Array[] = [];\nfor (let i = 0; i < 60; i++) big.push(new Uint8Array(64 << 20).fill(1));");
     result = await build([loop, alloc], ["--time-limit", String(TIME_LIMIT_S), "--memory-limit", String(MEMORY_LIMIT_MB)]);
   });
 
