@@ -3,6 +3,7 @@ import https from "node:https";
 import type { Duplex } from "node:stream";
 import { NylonError } from "../errors.js";
 import { parseListenerAddress } from "../config/listener-address.js";
+import { NYLON_SERVER_RESPONSE } from "./server-response.js";
 import { MIN_TLS_VERSION, type TlsCertificates } from "./tls-certificates.js";
 
 export interface ConnectionHandlers {
@@ -115,7 +116,7 @@ export class ListenerSet {
   }
 
   private createServer(kind: ListenerKind, address: string, certificates: TlsCertificates | null): http.Server {
-    if (kind === "metrics") return http.createServer(this.handlers.metrics);
+    if (kind === "metrics") return http.createServer({ ServerResponse: NYLON_SERVER_RESPONSE }, this.handlers.metrics);
     let server: http.Server;
     if (kind === "https") {
       if (!certificates) throw new NylonError("NYLON_E_CONFIG", `https ${address} needs a certificate: add one under tls`);
@@ -124,11 +125,12 @@ export class ListenerSet {
           ...certificates.defaultPair,
           minVersion: MIN_TLS_VERSION,
           keepAliveTimeout: 65_000,
+          ServerResponse: NYLON_SERVER_RESPONSE,
           SNICallback: (servername, done) => done(null, (this.handlers.certificates() ?? certificates).contextFor(servername)),
         },
         this.handlers.proxy.request,
       );
-    } else server = http.createServer({ keepAliveTimeout: 65_000 }, this.handlers.proxy.request);
+    } else server = http.createServer({ keepAliveTimeout: 65_000, ServerResponse: NYLON_SERVER_RESPONSE }, this.handlers.proxy.request);
     server.on("upgrade", this.handlers.proxy.upgrade);
     server.on("clientError", (_err, socket) => {
       if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");

@@ -12,10 +12,13 @@
 // - Unknown path: with `spa: true` serve root/index with 200, otherwise 404.
 // - Escapes answer 404 (Nylon: 403) and never a file outside root: `..` segments (also encoded),
 //   encoded "/" or "\" (%2f, %5c), backslashes, NUL, and symlinks whose real path leaves root.
-// - Content-Type from the extension (mime-types), ETag (weak, size+mtime) and Last-Modified with 304
-//   (fresh), Range -> 206 (range-parser, overlapping ranges combined; several disjoint ranges get a
-//   streamed multipart/byteranges body, RFC 9110 section 14.6), unsatisfiable -> 416, If-Range
-//   honoured, HEAD without body. GET and HEAD only (405 otherwise).
+// - Content-Type from the extension (mime-types); a strong ETag (size and modification time to the
+//   millisecond; nginx's uses the second) and Last-Modified. Conditional requests as RFC 9110 section
+//   13 orders them (conditional-request.ts): If-Match / If-Unmodified-Since false -> 412, If-None-Match
+//   / If-Modified-Since -> 304. Range -> 206 (byte-ranges.ts: overlapping ranges combined; several
+//   disjoint ranges get a streamed multipart/byteranges body, section 14.6), unsatisfiable or not
+//   byte ranges -> 416, another unit ignored; If-Range needs a strong match. HEAD without body. GET
+//   and HEAD only (405 otherwise).
 import { randomBytes } from "node:crypto";
 import { open, realpath, stat, type FileHandle } from "node:fs/promises";
 import type { Stats } from "node:fs";
@@ -23,10 +26,10 @@ import type { IncomingHttpHeaders } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import etag from "etag";
-import fresh from "fresh";
 import { contentType } from "mime-types";
-import parseRange from "range-parser";
 import { NylonError } from "../errors.js";
+import { parseByteRanges } from "./byte-ranges.js";
+import { evaluatePreconditions, ifRangeHolds, type Validators } from "./conditional-request.js";
 import { errorResponse, type ServiceResponse } from "./service-response.js";
 
 /** The `static:` block of a static service. */
@@ -184,10 +187,12 @@ function notFound(path: string): ServiceResponse {
 }
 
 async function respondWithFile(request: StaticRequest, handle: FileHandle, stats: Stats, path: string): Promise<ServiceResponse> {
-  const validators = { etag: etag(stats), "last-modified": stats.mtime.toUTCString() };
-  if (fresh(request.headers, validators)) {
+  const validators: Validators = { etag: etag(stats, { weak: false }), "last-modified": stats.mtime.toUTCString() };
+  const precondition = evaluatePreconditions(request.headers, validators);
+  if (precondition !== "proceed") {
     await handle.close();
-    return { status: 304, headers: validators, body: null };
+    if (precondition === "not-modified") return { status: 304, headers: { ...validators }, body: null };
+    return errorResponse(new NylonError("NYLON_E_PRECONDITION_FAILED", `a precondition (If-Match or If-Unmodified-Since) is false for ${withoutQuery(request.path)}`));
   }
   const headers: Record<string, string> = {
     ...validators,
@@ -198,19 +203,21 @@ async function respondWithFile(request: StaticRequest, handle: FileHandle, stats
   let end = stats.size - 1;
   let status = 200;
   const range = request.headers.range;
+  // An empty file has no byte to range over: it is sent whole (200). A HEAD gets the head its GET would
+  // (RFC 9110 section 9.3.2), so the Range applies to it too.
   if (range !== undefined && stats.size > 0 && ifRangeHolds(request.headers, validators)) {
-    const ranges = parseRange(stats.size, range, { combine: true });
-    if (ranges === -1) {
+    const parsed = parseByteRanges(range, stats.size);
+    if (parsed.kind === "invalid" || parsed.kind === "unsatisfiable") {
       await handle.close();
-      const error = new NylonError("NYLON_E_RANGE_NOT_SATISFIABLE", `range ${range} is outside the ${stats.size} bytes of the file`);
-      return errorResponse(error, { "content-range": `bytes */${stats.size}` });
+      const why = parsed.kind === "invalid" ? `range "${range}" is not a list of byte ranges` : `range "${range}" is outside the ${stats.size} bytes of the file`;
+      return errorResponse(new NylonError("NYLON_E_RANGE_NOT_SATISFIABLE", why), { "content-range": `bytes */${stats.size}` });
     }
-    if (ranges !== -2 && ranges.type === "bytes" && ranges.length > 1 && ranges.length <= MAX_RANGES) {
-      return respondWithRanges(request, handle, stats.size, ranges, headers);
+    if (parsed.kind === "ranges" && parsed.ranges.length > 1 && parsed.ranges.length <= MAX_RANGES) {
+      return respondWithRanges(request, handle, stats.size, parsed.ranges, headers);
     }
-    if (ranges !== -2 && ranges.type === "bytes" && ranges.length === 1) {
-      start = ranges[0]!.start;
-      end = ranges[0]!.end;
+    if (parsed.kind === "ranges" && parsed.ranges.length === 1) {
+      start = parsed.ranges[0]!.start;
+      end = parsed.ranges[0]!.end;
       status = 206;
       headers["content-range"] = `bytes ${start}-${end}/${stats.size}`;
     }
@@ -231,7 +238,7 @@ async function respondWithRanges(
   request: StaticRequest,
   handle: FileHandle,
   size: number,
-  ranges: readonly parseRange.Range[],
+  ranges: readonly { start: number; end: number }[],
   headers: Record<string, string>,
 ): Promise<ServiceResponse> {
   const boundary = randomBytes(12).toString("hex");
@@ -253,8 +260,7 @@ async function respondWithRanges(
     try {
       for (const [i, r] of ranges.entries()) {
         yield partHeads[i]!;
-        // autoClose: false - the handle serves every part and is closed once, below.
-        yield* handle.createReadStream({ start: r.start, end: r.end, autoClose: false }) as AsyncIterable<Buffer>;
+        yield* readSpan(handle, r.start, r.end);
       }
       yield closing;
     } finally {
@@ -264,11 +270,20 @@ async function respondWithRanges(
   return { status: 206, headers, body: Readable.from(parts(), { objectMode: false }) };
 }
 
-/** If-Range: the range applies only while the file is still the one the client has. */
-function ifRangeHolds(headers: IncomingHttpHeaders, validators: { etag: string; "last-modified": string }): boolean {
-  const raw = headers["if-range"];
-  if (raw === undefined) return true;
-  const ifRange = Array.isArray(raw) ? raw.join(", ") : raw;
-  if (ifRange.includes('"')) return ifRange === validators.etag;
-  return Date.parse(ifRange) >= Date.parse(validators["last-modified"]);
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The bytes start..end (inclusive) of an open file, in chunks. Not `handle.createReadStream`: every
+ * stream made on a FileHandle adds a "close" listener to it, so the parts of one multipart answer
+ * printed MaxListenersExceededWarning past ten.
+ */
+async function* readSpan(handle: FileHandle, start: number, end: number): AsyncGenerator<Buffer> {
+  for (let position = start; position <= end; ) {
+    const length = Math.min(READ_CHUNK_BYTES, end - position + 1);
+    const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(length), 0, length, position);
+    // The file shrank while it was being sent: the declared length cannot be met, so the answer fails.
+    if (bytesRead === 0) throw new Error(`the file ended at byte ${position} while bytes up to ${end} were being sent`);
+    yield buffer.subarray(0, bytesRead);
+    position += bytesRead;
+  }
 }
