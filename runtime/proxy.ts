@@ -16,6 +16,9 @@ import { RetiredGenerations } from "./reload/retired-generations.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
 import { createRoomAdapter } from "./websocket/adapters/create-adapter.js";
 
+/** The longest shutdown waits, after the grace period, for plugins, upstream pools, Redis and listeners to close. */
+const CLEANUP_CAP_MS = 1000;
+
 /** A running nylon: listeners, the current configuration's state, plugins and WebSockets. */
 export class Proxy {
   readonly hub: WebSocketHub;
@@ -147,7 +150,10 @@ export class Proxy {
   /**
    * Graceful shutdown: /health answers 503, the proxy listeners stop accepting, every WebSocket is
    * closed with 1001 (its plugin's onClose runs and its effects are delivered), requests in flight get
-   * what is left of the grace period, then this node leaves the Redis adapter and everything closes.
+   * what is left of the grace period; then whatever is still connected is dropped (HTTP connections,
+   * tunnels and every other upgraded socket), this node leaves the Redis adapter and everything closes.
+   * That last cleanup waits on no client; it is still capped (CLEANUP_CAP_MS), so a resource that never
+   * answers cannot hold the process.
    */
   async stop(graceMs = this.config.shutdown.grace_period_seconds * 1000): Promise<void> {
     this.draining = true;
@@ -155,8 +161,15 @@ export class Proxy {
     const left = () => Math.max(0, deadline - Date.now());
     const requestsDone = this.listeners.stopAccepting();
     await this.hub.closeAll(1001, "server shutting down", left());
-    await Promise.race([requestsDone, new Promise((r) => setTimeout(r, left()).unref())]);
+    await Promise.race([requestsDone, sleep(left())]);
     this.listeners.dropConnections();
+    const cleanup = this.cleanUp().then(() => true);
+    if (!(await Promise.race([cleanup, sleep(CLEANUP_CAP_MS).then(() => false)]))) {
+      this.logger.warn({ cap_ms: CLEANUP_CAP_MS }, "shutdown: cleanup after the grace period did not finish in time; exiting anyway");
+    }
+  }
+
+  private async cleanUp(): Promise<void> {
     this.hub.stop();
     for (const p of this.current.state.plugins.values()) p.stop();
     await this.retired.stopAll();
@@ -180,4 +193,9 @@ export class Proxy {
 
 function addressesOf(config: NylonConfig): ListenerAddresses {
   return { http: config.http, https: config.https, metrics: config.metrics };
+}
+
+/** Resolves after `ms`; the timer does not keep the process alive. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

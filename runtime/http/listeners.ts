@@ -44,6 +44,12 @@ interface OpenListener {
  */
 export class ListenerSet {
   private readonly open = new Map<string, OpenListener>();
+  /**
+   * Sockets handed to the upgrade handler (plugin WebSockets, tunnels, and upgrades not yet answered):
+   * Node's server no longer counts them as HTTP connections, so closeAllConnections() leaves them
+   * open, and a tunnel nobody closes would hold the process forever.
+   */
+  private readonly upgraded = new Set<Duplex>();
 
   constructor(private readonly handlers: ListenerHandlers) {}
 
@@ -86,9 +92,10 @@ export class ListenerSet {
     return closeServers(this.servers(["http", "https"]));
   }
 
-  /** Drops what is still connected to the proxy listeners (after the grace period). */
+  /** Drops what is still connected to the proxy listeners (after the grace period), upgraded sockets included. */
   dropConnections(): void {
     for (const server of this.servers(["http", "https"])) server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
   }
 
   /** Closes everything left (the metrics listeners last, so /health says 503 while draining). */
@@ -131,7 +138,11 @@ export class ListenerSet {
         this.handlers.proxy.request,
       );
     } else server = http.createServer({ keepAliveTimeout: 65_000, ServerResponse: NYLON_SERVER_RESPONSE }, this.handlers.proxy.request);
-    server.on("upgrade", this.handlers.proxy.upgrade);
+    server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgraded.add(socket);
+      socket.once("close", () => this.upgraded.delete(socket));
+      this.handlers.proxy.upgrade(req, socket, head);
+    });
     server.on("clientError", (_err, socket) => {
       if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
       else socket.destroy();
