@@ -81,7 +81,7 @@ export class Proxy {
     const { config } = await loadConfig(configFile);
     const logger = createLogger(config.log.level);
     const certificates = TlsCertificates.load(config.tls);
-    const hub = new WebSocketHub();
+    const hub = new WebSocketHub(undefined, logger);
     hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger));
     await hub.adapter.start();
     const proxy = new Proxy(configFile, logger, hub);

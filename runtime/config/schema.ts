@@ -45,6 +45,8 @@ const trustedProxy = z.string().refine((text) => ipOrCidr.safeParse(text).succes
 
 const WEBSOCKET_LIMIT_DEFAULTS = {
   max_message_bytes: 1_048_576,
+  max_fragments: 16_384,
+  max_buffered_chunks: 262_144,
   ping_interval_ms: 20_000,
   pong_timeout_ms: 10_000,
   idle_timeout_ms: 0,
@@ -56,6 +58,10 @@ const WEBSOCKET_LIMIT_DEFAULTS = {
 /** Limits a route path may override; the global `websocket` block gives their defaults. */
 const webSocketLimitFields = {
   max_message_bytes: positiveInt,
+  /** Frames one message may arrive in (continuation frames included); over it the connection closes with 1008. */
+  max_fragments: positiveInt,
+  /** Socket reads held while one frame is incomplete (a frame trickled in tiny TCP segments); over it, 1008. */
+  max_buffered_chunks: positiveInt,
   ping_interval_ms: z.number().int().nonnegative(),
   pong_timeout_ms: z.number().int().nonnegative(),
   /** 0 turns the idle timeout off. */
@@ -96,6 +102,8 @@ const webSocketSettings = strictObject({
     .transform((type) => (type === "cluster" ? "redis" : type)),
   redis: redisSettings.optional(),
   max_message_bytes: webSocketLimitFields.max_message_bytes.default(WEBSOCKET_LIMIT_DEFAULTS.max_message_bytes),
+  max_fragments: webSocketLimitFields.max_fragments.default(WEBSOCKET_LIMIT_DEFAULTS.max_fragments),
+  max_buffered_chunks: webSocketLimitFields.max_buffered_chunks.default(WEBSOCKET_LIMIT_DEFAULTS.max_buffered_chunks),
   ping_interval_ms: webSocketLimitFields.ping_interval_ms.default(WEBSOCKET_LIMIT_DEFAULTS.ping_interval_ms),
   pong_timeout_ms: webSocketLimitFields.pong_timeout_ms.default(WEBSOCKET_LIMIT_DEFAULTS.pong_timeout_ms),
   idle_timeout_ms: webSocketLimitFields.idle_timeout_ms.default(WEBSOCKET_LIMIT_DEFAULTS.idle_timeout_ms),

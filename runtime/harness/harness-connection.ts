@@ -1,5 +1,6 @@
 import type { WsConnection } from "../websocket/connection.js";
 import type { ConnectionInput, WebSocketHub } from "../websocket/websocket-hub.js";
+import { overMaxMessageBytes } from "../websocket/limit-close.js";
 import type { PluginHost } from "../plugin/plugin-host.js";
 import { roomInNamespace } from "../websocket/room-namespace.js";
 import type { HarnessEnvironment, StepReport } from "./harness-environment.js";
@@ -98,9 +99,10 @@ export class HarnessConnection {
     const input = this.live();
     return this.env.step(() => {
       if (data.length > this.maxMessageBytes) {
-        // What ws does with a message over maxPayload: an error, then close 1009.
+        // What nylon does with a message over maxPayload: an error, then close 1009 with the limit's reason.
         input.error(`Max payload size exceeded (${data.length} > ${this.maxMessageBytes} bytes)`);
-        this.connection().close(1009, "Message too big");
+        const { hit, what } = overMaxMessageBytes(this.maxMessageBytes);
+        this.connection().closeForLimit(1009, hit, what);
         return;
       }
       input.message(data, binary);

@@ -65,6 +65,8 @@ export function buildProxyState(
   const ws = config.websocket;
   const base: WebSocketSettings = {
     maxMessageBytes: ws.max_message_bytes,
+    maxFragments: ws.max_fragments,
+    maxBufferedChunks: ws.max_buffered_chunks,
     pingIntervalMs: ws.ping_interval_ms,
     pongTimeoutMs: ws.pong_timeout_ms,
     idleTimeoutMs: ws.idle_timeout_ms,
@@ -86,6 +88,8 @@ export function buildProxyState(
       if (!o) return base;
       return {
         maxMessageBytes: o.max_message_bytes ?? base.maxMessageBytes,
+        maxFragments: o.max_fragments ?? base.maxFragments,
+        maxBufferedChunks: o.max_buffered_chunks ?? base.maxBufferedChunks,
         pingIntervalMs: o.ping_interval_ms ?? base.pingIntervalMs,
         pongTimeoutMs: o.pong_timeout_ms ?? base.pongTimeoutMs,
         idleTimeoutMs: o.idle_timeout_ms ?? base.idleTimeoutMs,

@@ -212,6 +212,7 @@ export class RequestPipeline {
     ctx.response.status = 101;
     this.finish(state, flow);
     if (!flow.upgrade) return; // cannot happen: websocket-upgrade refuses non-upgrade requests
+    pending.conn.route = flow.tally.route;
     if (state.accessLog) pending.conn.onClosed.push(() => logWebSocketSession(state.logger, flow.tally.route, pending.conn));
     state.hub.accept(pending.conn, flow.req, flow.upgrade.socket, flow.upgrade.head, pending.protocol, ctx.wsSettings, step.plugin);
   }

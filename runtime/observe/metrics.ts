@@ -39,6 +39,7 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
   private readonly pluginSeconds: client.Histogram<"plugin">;
   private readonly pluginFailures: client.Counter<"plugin" | "kind">;
   private readonly pluginRestarts: client.Counter<"plugin">;
+  private readonly pluginSendsRefused: client.Counter<"plugin" | "limit">;
   private readonly reloads: client.Counter<"result">;
   private readonly tunnels: client.Gauge<"service">;
   /** Open tunnels by service; only services with some open are kept. */
@@ -82,6 +83,12 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       name: "nylon_plugin_restarts_total",
       help: "Plugin instances rebuilt after a failure",
       labelNames: ["plugin"],
+      registers,
+    });
+    this.pluginSendsRefused = new client.Counter({
+      name: "nylon_plugin_sends_refused_total",
+      help: "Sends, broadcasts and stream writes refused to a plugin (it got an error value), by the limit they were over",
+      labelNames: ["plugin", "limit"],
       registers,
     });
     this.reloads = new client.Counter({
@@ -197,6 +204,19 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       "Connections closed (1008/1013) because their send buffer was full",
       () => hub.stats.slowConsumerCloses,
     );
+    mirroredCounter(
+      registers,
+      "nylon_websocket_pongs_dropped_total",
+      "Pongs not sent because the client left more than send_buffer_bytes unread (slow_consumer: drop)",
+      () => hub.stats.pongsDropped,
+    );
+    mirroredCounterByLabel(
+      registers,
+      "nylon_websocket_limit_closes_total",
+      "Connections closed by a WebSocket limit, by its configuration key (max_message_bytes, max_fragments, max_buffered_chunks, send_buffer_bytes, idle_timeout_ms, pong_timeout_ms)",
+      "limit",
+      () => hub.limitCloses,
+    );
 
     const redis = (): RedisAdapterReadings | null => (hub.adapter.kind === "redis" ? (hub.adapter as unknown as RedisAdapterReadings) : null);
     new client.Gauge({
@@ -210,20 +230,13 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       },
     });
     mirroredCounter(registers, "nylon_redis_published_total", "Messages published to Redis for other nodes", () => redis()?.stats.published ?? 0);
-    const seenErrors = new Map<string, number>();
-    new client.Counter({
-      name: "nylon_redis_errors_total",
-      help: "Failed Redis operations, by kind (publish, subscribe, heartbeat, connection, ...)",
-      labelNames: ["kind"],
+    mirroredCounterByLabel(
       registers,
-      collect() {
-        for (const [kind, total] of Object.entries(redis()?.stats.failures ?? {})) {
-          const before = seenErrors.get(kind) ?? 0;
-          if (total > before) this.inc({ kind }, total - before);
-          seenErrors.set(kind, total);
-        }
-      },
-    });
+      "nylon_redis_errors_total",
+      "Failed Redis operations, by kind (publish, subscribe, heartbeat, connection, ...)",
+      "kind",
+      () => Object.entries(redis()?.stats.failures ?? {}),
+    );
   }
 
   get contentType(): string {
@@ -274,6 +287,10 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
     this.pluginRestarts.inc({ plugin });
   }
 
+  sendRefused(plugin: string, limit: string): void {
+    this.pluginSendsRefused.inc({ plugin, limit });
+  }
+
   reloaded(applied: boolean): void {
     this.reloads.inc({ result: applied ? "applied" : "rejected" });
   }
@@ -290,6 +307,30 @@ function mirroredCounter(registers: client.Registry[], name: string, help: strin
       const total = read();
       if (total > seen) this.inc(total - seen);
       seen = total;
+    },
+  });
+}
+
+/** Like mirroredCounter, for totals the proxy keeps per value of one label. */
+function mirroredCounterByLabel(
+  registers: client.Registry[],
+  name: string,
+  help: string,
+  label: string,
+  read: () => Iterable<readonly [string, number]>,
+): void {
+  const seen = new Map<string, number>();
+  new client.Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers,
+    collect() {
+      for (const [value, total] of read()) {
+        const before = seen.get(value) ?? 0;
+        if (total > before) this.inc({ [label]: value }, total - before);
+        seen.set(value, total);
+      }
     },
   });
 }

@@ -6,6 +6,8 @@ export interface PluginObserver {
   failed(plugin: string, kind: string): void;
   /** A new instance replaced a discarded one. */
   restarted(plugin: string): void;
+  /** A send (or broadcast, or stream write) was refused because the callback went over `limit`. */
+  sendRefused(plugin: string, limit: string): void;
 }
 
-export const NO_PLUGIN_OBSERVER: PluginObserver = { callTook() {}, failed() {}, restarted() {} };
+export const NO_PLUGIN_OBSERVER: PluginObserver = { callTook() {}, failed() {}, restarted() {}, sendRefused() {} };

@@ -25,8 +25,8 @@ export interface HostBinding {
   log(level: LogLevel, message: string): void;
   setTimer(id: number, delayMs: number): void;
   clearTimer(id: number): void;
-  /** Counts bytes a callback sends; throws a host error when the per-callback cap is passed. */
-  chargeSend(bytes: number): void;
+  /** Counts bytes a callback sends (to `conn`, when it is one connection); throws a host error when the per-callback cap is passed. */
+  chargeSend(bytes: number, conn?: WsConnection): void;
 }
 
 export const MAX_ROOM_NAME_BYTES = 256;
@@ -183,12 +183,12 @@ export function createHostImports(b: HostBinding) {
     wsSendText: (conn: number, message: string) => {
       const c = connection(b, conn);
       const data = Buffer.from(message, "utf8");
-      b.chargeSend(data.length);
+      b.chargeSend(data.length, c);
       c.deliver(outboundMessage(false, data));
     },
     wsSendBinary: (conn: number, data: Uint8Array) => {
       const c = connection(b, conn);
-      b.chargeSend(data.length);
+      b.chargeSend(data.length, c);
       c.deliver(outboundMessage(true, Buffer.from(data)));
     },
     wsClose: (conn: number, code: number | undefined, reason: string | undefined) => {
@@ -218,13 +218,13 @@ export function createHostImports(b: HostBinding) {
       const c = connection(b, conn);
       const qualified = ownRoom(b, room);
       const data = Buffer.from(message, "utf8");
-      b.chargeSend(data.length);
+      b.chargeSend(data.length, c);
       hub.adapter.broadcast(qualified, outboundMessage(false, data), excludeSelf ? c : undefined);
     },
     wsBroadcastBinary: (conn: number, room: string, data: Uint8Array, excludeSelf: boolean) => {
       const c = connection(b, conn);
       const qualified = ownRoom(b, room);
-      b.chargeSend(data.length);
+      b.chargeSend(data.length, c);
       hub.adapter.broadcast(qualified, outboundMessage(true, Buffer.from(data)), excludeSelf ? c : undefined);
     },
     wsConnectionId: (conn: number) => {

@@ -228,14 +228,21 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     this.timers.delete(id);
   }
 
-  chargeSend(bytes: number): void {
+  chargeSend(bytes: number, conn?: WsConnection): void {
+    const before = this.sendBudget;
     this.sendBudget -= bytes;
-    if (this.sendBudget < 0) {
-      throw hostError(
-        "NYLON_E_INVALID_ARGUMENT",
-        `this callback sent more than ${this.spec.limits.maxSendBytes} bytes (limits.max_send_bytes)`,
+    if (this.sendBudget >= 0) return;
+    const limit = this.spec.limits.maxSendBytes;
+    this.observer.sendRefused(this.name, "max_send_bytes");
+    // The plugin gets the error value; the operator gets one line per callback (its first refusal),
+    // since a plugin that ignores the error would otherwise fail in silence.
+    if (before >= 0) {
+      this.logger.warn(
+        { plugin: this.name, conn: conn?.id, route: conn?.route, limit: "limits.max_send_bytes", value: limit, bytes, sent: limit - before },
+        "plugin send refused: over the bytes one callback may send",
       );
     }
+    throw hostError("NYLON_E_INVALID_ARGUMENT", `this callback sent more than ${limit} bytes (limits.max_send_bytes)`);
   }
 
   /** Stops timers and closes the plugin's connections (shutdown or reload). */

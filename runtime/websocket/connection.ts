@@ -1,3 +1,4 @@
+import { limitReason, type LimitHit } from "./limit-close.js";
 import type { OutboundMessage } from "./outbound-message.js";
 
 export type SlowConsumerPolicy = "close-1008" | "close-1013" | "drop";
@@ -54,6 +55,10 @@ export class WsConnection {
   closeCode: number | undefined;
   /** Called once the connection has closed and its onClose ran. */
   readonly onClosed: (() => void)[] = [];
+  /** The route it was opened on, for log lines (set when the handshake is accepted). */
+  route = "";
+  /** The limit that closed it, if one did. */
+  private closedBy: LimitHit | null = null;
 
   constructor(
     /** The plugin-visible handle (u32). */
@@ -64,6 +69,8 @@ export class WsConnection {
     readonly limits: ConnectionLimits,
     readonly clientIp: string,
     private readonly counters: DeliveryCounters = { messagesOut: 0, dropped: 0, slowConsumerCloses: 0 },
+    /** Told when a limit closes this connection (the hub logs and counts it). */
+    private readonly limitClosed: (conn: WsConnection, hit: LimitHit, code: number) => void = () => {},
   ) {}
 
   /**
@@ -86,13 +93,27 @@ export class WsConnection {
         return "dropped";
       }
       this.counters.slowConsumerCloses++;
-      this.close(this.limits.slowConsumer === "close-1008" ? 1008 : 1013, "send buffer full");
+      this.closeForLimit(this.limits.slowConsumer === "close-1008" ? 1008 : 1013, { limit: "send_buffer_bytes", value: this.limits.sendBufferBytes }, "send buffer full");
       return "closed";
     }
     this.bytesOut += message.data.length;
     this.counters.messagesOut++;
     transport.send(message);
     return "sent";
+  }
+
+  /** Closes because `hit` was reached; the reason says `what` and names the limit. */
+  closeForLimit(code: number, hit: LimitHit, what: string): void {
+    if (this.state === "closed" || this.state === "closing") return;
+    this.noteLimit(hit, code);
+    this.close(code, limitReason(hit, what));
+  }
+
+  /** A limit ends this connection (with `code`; 1006 when it is dropped without a close frame). */
+  noteLimit(hit: LimitHit, code: number): void {
+    if (this.closedBy) return;
+    this.closedBy = hit;
+    this.limitClosed(this, hit, code);
   }
 
   close(code: number, reason: string): void {

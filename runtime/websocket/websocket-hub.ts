@@ -1,9 +1,11 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
+import pino, { type Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { ConnectionRegistry } from "./connection-registry.js";
 import { WsConnection, type ConnectionOwner, type ConnectionTransport } from "./connection.js";
+import { closeWithReasonOnReceiverFailure, type LimitHit, type WebSocketLimit } from "./limit-close.js";
 import { LocalRooms } from "./local-rooms.js";
 import { MemoryAdapter } from "./adapters/memory-adapter.js";
 import { sentCloseCode } from "./protocol-error-code.js";
@@ -62,9 +64,15 @@ export class WebSocketHub {
   /** Told when a plugin takes an upgrade's socket: it is a connection from then on, not a request. */
   onAccepted: ((socket: Duplex) => void) | null = null;
   /** Counters for metrics. */
-  readonly stats = { opened: 0, closed: 0, messagesIn: 0, messagesOut: 0, dropped: 0, slowConsumerCloses: 0 };
+  readonly stats = { opened: 0, closed: 0, messagesIn: 0, messagesOut: 0, dropped: 0, slowConsumerCloses: 0, pongsDropped: 0 };
+  /** Connections closed by each limit, for metrics. */
+  readonly limitCloses = new Map<WebSocketLimit, number>();
 
-  constructor(nodeId: string = randomUUID()) {
+  /** `logger` gets a line for every connection a limit closes (silent by default: the sandbox harness). */
+  constructor(
+    nodeId: string = randomUUID(),
+    private readonly logger: Logger = pino({ enabled: false }),
+  ) {
     this.nodeId = nodeId;
     this.registry = new ConnectionRegistry(nodeId);
     this.adapter = new MemoryAdapter(nodeId, this.local, this.registry);
@@ -86,6 +94,7 @@ export class WebSocketHub {
       { sendBufferBytes: settings.sendBufferBytes, slowConsumer: settings.slowConsumer },
       clientIp,
       this.stats,
+      (closed, hit, code) => this.limitClosed(closed, hit, code),
     );
   }
 
@@ -106,18 +115,27 @@ export class WebSocketHub {
       const now = Date.now();
       this.liveness.set(conn, { ping: () => ws.ping(), lastActive: now, bytesOutSeen: 0, lastPing: now, awaitingPong: false, settings });
       this.sockets.set(conn, ws);
-      const input = this.attach(conn, wsTransport(ws), events);
+      const transport = wsTransport(ws);
+      const input = this.attach(conn, transport, events);
       ws.on("message", (data: Buffer, isBinary: boolean) => {
         this.touch(conn);
         input.message(data, isBinary);
       });
+      ws.on("ping", (data: Buffer) => this.answerPing(conn, ws, transport.bufferedAmount, data));
       ws.on("pong", () => {
         const l = this.liveness.get(conn);
         if (l) l.awaitingPong = false;
       });
-      let protocolErrorCode: number | undefined;
+      // The close frame nylon sent for a protocol error or a limit: onClose sees its code and reason
+      // (ws's 'close' event reports 1006 when the peer never answered it).
+      let sentClose: { code: number; reason: string } | undefined;
+      closeWithReasonOnReceiverFailure(ws, settings, (failure) => {
+        sentClose ??= { code: failure.code, reason: failure.reason };
+        if (failure.hit) conn.noteLimit(failure.hit, failure.code);
+      });
       ws.on("error", (err: Error) => {
-        protocolErrorCode ??= sentCloseCode(err);
+        const code = sentCloseCode(err);
+        if (code !== undefined) sentClose ??= { code, reason: "" };
         input.error(err.message);
       });
       // ws drops the socket on a socket error (a reset) without an 'error' event of its own. Only one that
@@ -130,9 +148,36 @@ export class WebSocketHub {
       ws.on("close", (code: number, reason: Buffer) => {
         this.liveness.delete(conn);
         this.sockets.delete(conn);
-        input.closed(protocolErrorCode ?? code, reason.toString("utf8"));
+        const closed = sentClose ?? { code, reason: reason.toString("utf8") };
+        input.closed(closed.code, closed.reason);
       });
     });
+  }
+
+  /**
+   * Pongs are frames to the client like any other: while what it left unread is over the connection's
+   * send buffer, the slow-consumer policy applies to them (RFC 6455 section 5.5.3 lets a server answer
+   * only the latest of several pings). ws's own answer instead dropped the connection, with no close
+   * frame, after 60 pings in a burst, however fast the client read.
+   */
+  private answerPing(conn: WsConnection, ws: WebSocket, unread: number, data: Buffer): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (unread <= conn.limits.sendBufferBytes) return ws.pong(data);
+    if (conn.limits.slowConsumer === "drop") {
+      this.stats.pongsDropped++;
+      return;
+    }
+    this.stats.slowConsumerCloses++;
+    conn.closeForLimit(conn.limits.slowConsumer === "close-1008" ? 1008 : 1013, { limit: "send_buffer_bytes", value: conn.limits.sendBufferBytes }, "pongs not read");
+  }
+
+  /** A limit is closing `conn`: one log line naming the connection, its route and the limit, and a count. */
+  private limitClosed(conn: WsConnection, hit: LimitHit, code: number): void {
+    this.limitCloses.set(hit.limit, (this.limitCloses.get(hit.limit) ?? 0) + 1);
+    this.logger.warn(
+      { conn: conn.id, route: conn.route, plugin: conn.owner.name, client: conn.clientIp, limit: hit.limit, value: hit.value, code },
+      "WebSocket closed by a limit",
+    );
   }
 
   /**
@@ -219,6 +264,7 @@ export class WebSocketHub {
       const s = l.settings;
       if (l.awaitingPong && now - l.lastPing > s.pongTimeoutMs) {
         // A dead peer: no close handshake is possible, so the socket is dropped (close code 1006).
+        conn.noteLimit({ limit: "pong_timeout_ms", value: s.pongTimeoutMs }, 1006);
         transport.terminate();
         continue;
       }
@@ -227,7 +273,7 @@ export class WebSocketHub {
         l.lastActive = now;
       }
       if (s.idleTimeoutMs > 0 && now - l.lastActive > s.idleTimeoutMs) {
-        conn.close(1001, "idle timeout");
+        conn.closeForLimit(1001, { limit: "idle_timeout_ms", value: s.idleTimeoutMs }, "idle timeout");
         continue;
       }
       if (s.pingIntervalMs > 0 && !l.awaitingPong && now - l.lastPing >= s.pingIntervalMs) {
@@ -239,12 +285,17 @@ export class WebSocketHub {
   }
 
   private serverFor(settings: WebSocketSettings, protocol: string | undefined): WebSocketServer {
-    const key = `${settings.maxMessageBytes}/${settings.perMessageDeflate}/${protocol ?? ""}`;
+    const key = `${settings.maxMessageBytes}/${settings.maxFragments}/${settings.maxBufferedChunks}/${settings.perMessageDeflate}/${protocol ?? ""}`;
     let server = this.servers.get(key);
     if (!server) {
       server = new WebSocketServer({
         noServer: true,
+        // Every ws limit is set from the configuration, none left at a default nobody sees.
         maxPayload: settings.maxMessageBytes,
+        maxFragments: settings.maxFragments,
+        maxBufferedChunks: settings.maxBufferedChunks,
+        // Pings are answered by answerPing, under the send buffer (ws's maxPendingAutoPongs is then unused).
+        autoPong: false,
         perMessageDeflate: settings.perMessageDeflate,
         clientTracking: false,
         handleProtocols: () => protocol ?? false,

@@ -42,7 +42,7 @@ test("a message at the route's limit is delivered; one byte more closes with 100
   assert.equal(await client.nextText(), `unknown ${"a".repeat(1024)}`);
   client.send("a".repeat(1025));
   assert.equal((await client.closed).code, 1009);
-  assert.equal(await watcher.closeOf(id), "close 1009 ");
+  assert.equal(await watcher.closeOf(id), "close 1009 message over 1024 bytes (max_message_bytes)");
 
   const binary = await WsTestClient.connect(at("/small"));
   binary.send(new Uint8Array(1025));
@@ -94,10 +94,10 @@ test("a peer that answers pings stays open across many ping intervals", { timeou
 test("a connection without messages is closed with 1001 after the idle timeout, even though it answers pings", { timeout: 10_000 }, async () => {
   const { client, id } = await connectWithId("/idle");
   const started = Date.now();
-  assert.deepEqual(await client.closed, { code: 1001, reason: "idle timeout" });
+  assert.deepEqual(await client.closed, { code: 1001, reason: "idle timeout (idle_timeout_ms)" });
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 500 && elapsed < 2_500, `closed after ${elapsed} ms (idle timeout 600, checked every 250)`);
-  assert.equal(await watcher.closeOf(id), "close 1001 idle timeout");
+  assert.equal(await watcher.closeOf(id), "close 1001 idle timeout (idle_timeout_ms)");
 });
 
 test("messages in either direction keep a connection from being idle", { timeout: 10_000 }, async () => {

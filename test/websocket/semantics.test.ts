@@ -111,19 +111,21 @@ describe(`WebSocket semantics (isolation: ${isolation})`, () => {
     return { client, id: answer.payload.toString().slice(3) };
   }
 
-  for (const [what, frame, code, error] of [
-    ["invalid UTF-8", buildFrame({ opcode: Opcode.text, payload: Buffer.from([0xff, 0xfe]) }), 1007, /^error .*UTF-8/],
-    ["an unmasked client frame", buildFrame({ opcode: Opcode.text, payload: "x", mask: false }), 1002, /^error .*MASK/],
+  for (const [what, frame, code, error, reason] of [
+    ["invalid UTF-8", buildFrame({ opcode: Opcode.text, payload: Buffer.from([0xff, 0xfe]) }), 1007, /^error .*UTF-8/, "Invalid WebSocket frame: invalid UTF-8 sequence"],
+    ["an unmasked client frame", buildFrame({ opcode: Opcode.text, payload: "x", mask: false }), 1002, /^error .*MASK/, "Invalid WebSocket frame: MASK must be set"],
   ] as const) {
-    test(`a protocol error (${what}) calls onError, then onClose with the code nylon sent (${code})`, async (t) => {
+    test(`a protocol error (${what}) calls onError, then onClose with the code and reason nylon sent (${code})`, async (t) => {
       const { client, id } = await rawWithId(t);
       await client.send(frame);
       assert.ok(await client.waitUntil((o) => o.some((e) => e.kind === "close"), 5_000), "no close frame");
-      assert.equal((client.outcomes.find((e) => e.kind === "close") as { code: number }).code, code);
+      const sent = client.outcomes.find((e) => e.kind === "close") as { code: number; reason: Buffer };
+      assert.equal(sent.code, code);
+      assert.equal(sent.reason.toString(), reason);
       const events = await watcher.events(id, 4);
       assert.deepEqual([events[0], events[1]], ["open", "text 2"]);
       assert.match(events[2]!, error);
-      assert.equal(events[3], `close ${code} `);
+      assert.equal(events[3], `close ${code} ${reason}`);
     });
   }
 

@@ -163,7 +163,7 @@ for (const [path, code] of [["/c1008", 1008], ["/c1013", 1013]] as const) {
     const drained = await drain(slow);
     assert.ok(increasing(drained.messages));
     assert.ok(drained.bytes <= deliverableBacklogBytes(), `${drained.bytes} bytes were held for the stalled member`);
-    assert.deepEqual(drained.close, { kind: "close", code, reason: Buffer.from("send buffer full") });
+    assert.deepEqual(drained.close, { kind: "close", code, reason: Buffer.from("send buffer full (send_buffer_bytes)") });
     assert.match(await watcher.closeOf(id), new RegExp(`^close ${code} `)); // the reason is what the client echoed
     assert.ok(run.rssGrowth < 32 * 1024 * 1024, `nylon's RSS grew by ${run.rssGrowth} bytes`);
     slow.destroy();
