@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { startEdgeNylon } from "./edge-nylon.js";
 import { startUpstream, type TestUpstream } from "../http/test-upstream.js";
-import { freePort, startNylon, type NylonProcess } from "../support/nylon-process.js";
+import { freePort, type NylonProcess } from "../support/nylon-process.js";
 import { RawHttpConnection, type RawAnswer } from "../support/raw-http.js";
 
 let dir: string;
@@ -25,19 +26,7 @@ before(async () => {
     res.end("upstream body");
   });
   metricsPort = await freePort();
-  nylon = await startNylon(`
-http: ["127.0.0.1:{{PORT}}"]
-metrics: ["127.0.0.1:${metricsPort}"]
-services:
-  - { name: files, service_type: static, static: { root: "${dir}" } }
-  - { name: app, service_type: http, endpoints: [{ ip: 127.0.0.1, port: ${upstream.port} }] }
-routes:
-  - name: site
-    route: { type: host, value: "*" }
-    paths:
-      - { path: "/static/{*path}", service: { name: files, rewrite: /static } }
-      - { path: "/app/{*path}", service: { name: app } }
-`);
+  nylon = await startEdgeNylon({ root: dir, upstreamPort: upstream.port, metricsPort });
 });
 
 after(async () => {

@@ -11,8 +11,9 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import fresh from "fresh";
+import { startEdgeNylon } from "./edge-nylon.js";
 import { startUpstream, type TestUpstream } from "../http/test-upstream.js";
-import { repoRoot, startNylon, type NylonProcess } from "../support/nylon-process.js";
+import { repoRoot, type NylonProcess } from "../support/nylon-process.js";
 
 const run = promisify(execFile);
 
@@ -70,18 +71,7 @@ before(async () => {
     }
     res.end(body);
   });
-  nylon = await startNylon(`
-http: ["127.0.0.1:{{PORT}}"]
-services:
-  - { name: files, service_type: static, static: { root: "${dir}" } }
-  - { name: app, service_type: http, endpoints: [{ ip: 127.0.0.1, port: ${upstream.port} }] }
-routes:
-  - name: site
-    route: { type: host, value: "*" }
-    paths:
-      - { path: "/static/{*path}", service: { name: files, rewrite: /static } }
-      - { path: "/app/{*path}", service: { name: app } }
-`);
+  nylon = await startEdgeNylon({ root: dir, upstreamPort: upstream.port });
 });
 
 after(async () => {
