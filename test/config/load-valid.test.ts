@@ -133,6 +133,8 @@ describe("valid configurations", () => {
     assert.deepEqual(config.websocket, {
       adapter_type: "memory",
       max_message_bytes: 1_048_576,
+      max_fragments: 16_384,
+      max_buffered_chunks: 262_144,
       ping_interval_ms: 20_000,
       pong_timeout_ms: 10_000,
       idle_timeout_ms: 0,
