@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildPlugin, DEFAULT_BUILD_LIMITS, type BuildLimits, type BuildResult } from "../runtime/compile/build-plugin.js";
+import { buildPlugin, type BuildLimits, type BuildResult } from "../runtime/compile/build-plugin.js";
 import { pluginBuildsOf } from "../runtime/compile/config-plugins.js";
 import { listPluginFolders } from "../runtime/compile/plugin-source.js";
 import { runPool } from "../runtime/compile/run-pool.js";
@@ -107,12 +107,20 @@ async function collectTargets(inputs: string[], options: BuildCommandOptions): P
   return targets;
 }
 
-function parseLimits(options: BuildCommandOptions): BuildLimits | string {
-  const seconds = options.timeLimit === undefined ? DEFAULT_BUILD_LIMITS.timeLimitMs / 1000 : Number(options.timeLimit);
-  const mb = options.memoryLimit === undefined ? DEFAULT_BUILD_LIMITS.memoryLimitMb : Number(options.memoryLimit);
-  if (!(seconds > 0) || !Number.isFinite(seconds)) return `--time-limit ${options.timeLimit} is not a number of seconds above 0`;
-  if (!(mb >= 64) || !Number.isFinite(mb)) return `--memory-limit ${options.memoryLimit} is not a number of megabytes of at least 64`;
-  return { timeLimitMs: seconds * 1000, memoryLimitMb: mb };
+/** The limits the user set (each language has its own defaults for the others). */
+function parseLimits(options: BuildCommandOptions): Partial<BuildLimits> | string {
+  const limits: Partial<BuildLimits> = {};
+  if (options.timeLimit !== undefined) {
+    const seconds = Number(options.timeLimit);
+    if (!(seconds > 0) || !Number.isFinite(seconds)) return `--time-limit ${options.timeLimit} is not a number of seconds above 0`;
+    limits.timeLimitMs = seconds * 1000;
+  }
+  if (options.memoryLimit !== undefined) {
+    const mb = Number(options.memoryLimit);
+    if (!(mb >= 64) || !Number.isFinite(mb)) return `--memory-limit ${options.memoryLimit} is not a number of megabytes of at least 64`;
+    limits.memoryLimitMb = mb;
+  }
+  return limits;
 }
 
 /** The plugin's name as its folder or file gives it (`.` is the current folder's name). */

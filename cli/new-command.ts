@@ -2,22 +2,27 @@ import fs from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../runtime/package-paths.js";
 
-/** One folder of templates per guest language: cli/templates/<language>/. */
+/**
+ * One folder of templates per guest language, cli/templates/<language>/, and cli/templates/common/
+ * for what every language's plugin gets: the scenario and the harness test, which test the built
+ * .wasm whatever language it was written in.
+ */
 const TEMPLATES = path.join(packageRoot, "cli", "templates");
+const COMMON = "common";
 const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
 /** The languages a plugin can be scaffolded in: those with a template folder. */
 export function scaffoldLanguages(): string[] {
   return fs
     .readdirSync(TEMPLATES, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && d.name !== COMMON)
     .map((d) => d.name)
     .sort();
 }
 
 /**
  * `nylon new plugin <name> [--dir <parent>] [--lang <language>]`: a plugin folder that builds and
- * whose tests pass as generated. Every file of the language's template folder is copied, with
+ * whose tests pass as generated. Every file of the common and the language's template folders is copied, with
  * `__NAME__` (in names and contents) replaced by the plugin's name, `__NYLON_PACKAGE__` by where this
  * nylon is (what the folder's package.json installs), and a `.tmpl` suffix dropped. Returns the exit code.
  */
@@ -38,15 +43,16 @@ export function newPluginCommand(name: string, options: { dir?: string; lang?: s
     return 1;
   }
   const fill = (text: string) => text.replaceAll("__NAME__", name).replaceAll("__NYLON_PACKAGE__", `file:${packageRoot}`);
-  const templates = path.join(TEMPLATES, language);
   const created: string[] = [];
-  for (const entry of fs.readdirSync(templates, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const from = path.join(entry.parentPath, entry.name);
-    const relative = fill(path.relative(templates, from)).replace(/\.tmpl$/, "");
-    fs.mkdirSync(path.dirname(path.join(target, relative)), { recursive: true });
-    fs.writeFileSync(path.join(target, relative), fill(fs.readFileSync(from, "utf8")));
-    created.push(relative);
+  for (const templates of [COMMON, language].map((folder) => path.join(TEMPLATES, folder))) {
+    for (const entry of fs.readdirSync(templates, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const from = path.join(entry.parentPath, entry.name);
+      const relative = fill(path.relative(templates, from)).replace(/\.tmpl$/, "");
+      fs.mkdirSync(path.dirname(path.join(target, relative)), { recursive: true });
+      fs.writeFileSync(path.join(target, relative), fill(fs.readFileSync(from, "utf8")));
+      created.push(relative);
+    }
   }
   const shown = path.relative(process.cwd(), target) || ".";
   process.stdout.write(

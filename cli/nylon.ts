@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { DEFAULT_BUILD_LIMITS } from "../runtime/compile/compile-process.js";
+import { RUST_BUILD_LIMITS } from "../runtime/compile/rust-settings.js";
 import type { BuildCommandOptions } from "./build-command.js";
 
 // Each command's module is imported when the command runs: `nylon run` then never loads the plugin
@@ -43,8 +44,8 @@ program
   .option("--all", "build every plugin folder under each <plugin>")
   .option("-c, --config <file>", "build the plugins this configuration loads (those with sources beside their .wasm)")
   .option("-j, --jobs <n>", "how many plugins to build at once (default: the number of cores)")
-  .option("--time-limit <seconds>", "stop a plugin's build after this long", String(DEFAULT_BUILD_LIMITS.timeLimitMs / 1000))
-  .option("--memory-limit <MB>", "stop a plugin's build when it uses more memory than this", String(DEFAULT_BUILD_LIMITS.memoryLimitMb))
+  .option("--time-limit <seconds>", `stop a plugin's build after this long (default: ${DEFAULT_BUILD_LIMITS.timeLimitMs / 1000}; Rust: ${RUST_BUILD_LIMITS.timeLimitMs / 1000})`)
+  .option("--memory-limit <MB>", `stop a plugin's build when it uses more memory than this (default: ${DEFAULT_BUILD_LIMITS.memoryLimitMb})`)
   .action(async (inputs: string[], opts: BuildCommandOptions) => {
     const { buildCommand } = await import("./build-command.js");
     process.exitCode = await buildCommand(inputs, opts);
@@ -76,7 +77,7 @@ program
   .description("create a plugin folder: source, a harness test, a scenario, a README with the build command")
   .argument("<name>", "the plugin's name (lower-case letters, digits and -)")
   .option("--dir <parent>", "where to create the folder", ".")
-  .option("--lang <language>", "the plugin's language (a template folder of cli/templates)", "typescript")
+  .option("--lang <language>", "the plugin's language: typescript or rust", "typescript")
   .action(async (name: string, opts: { dir: string; lang: string }) => {
     const { newPluginCommand } = await import("./new-command.js");
     process.exitCode = newPluginCommand(name, opts);

@@ -25,11 +25,12 @@ const COMPONENT = "component.wasm";
 /**
  * A plugin's sources, in whichever guest language they are, -> a WebAssembly component on disk.
  * A build whose inputs (build-cache.ts) are unchanged is not compiled again: its component comes
- * from the cache. A compile runs in a child process within `limits` (compile-process.ts).
+ * from the cache. A compile runs in a child process within `limits` (compile-process.ts): those given,
+ * else the language's, else the defaults.
  */
 export async function buildPlugin(
   input: string,
-  options: { output?: string; progress?: BuildProgress; limits?: BuildLimits } = {},
+  options: { output?: string; progress?: BuildProgress; limits?: Partial<BuildLimits> } = {},
 ): Promise<BuildResult> {
   const started = Date.now();
   const progress = options.progress ?? (() => {});
@@ -38,7 +39,8 @@ export async function buildPlugin(
   const language = GUEST_LANGUAGES.find((l) => l.name === source.language)!;
   const key = buildCacheKey(source, await language.cacheInputs(source));
   const cached = readCacheEntry(key)?.[COMPONENT];
-  const component = cached ?? (await compileInChildProcess(source, progress, options.limits ?? DEFAULT_BUILD_LIMITS));
+  const limits = { ...DEFAULT_BUILD_LIMITS, ...language.buildLimits, ...options.limits };
+  const component = cached ?? (await compileInChildProcess(source, progress, limits));
   if (!cached) writeCacheEntry(key, { [COMPONENT]: component });
   writeComponent(output, component);
   return { name: source.name, language: source.language, output, bytes: component.length, millis: Date.now() - started, cached: cached !== undefined };

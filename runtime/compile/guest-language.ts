@@ -1,4 +1,5 @@
 import type fs from "node:fs";
+import type { BuildLimits } from "./compile-process.js";
 
 /** The guest languages `nylon build` knows; each has one file in this folder. */
 export type GuestLanguageName = "typescript" | "go" | "rust";
@@ -47,6 +48,11 @@ export interface GuestLanguage {
    * runs before every build, cached or not: read files and ask tools their version, build nothing.
    */
   cacheInputs(source: PluginSource): Promise<CacheInputs>;
+  /**
+   * Limits a compile of this language needs instead of the defaults (compile-process.ts), when the
+   * user sets none: a first Rust build compiles its dependencies for minutes.
+   */
+  readonly buildLimits?: Partial<BuildLimits>;
   /**
    * Builds the component; a failure is a NylonError NYLON_E_BUILD carrying the compiler's own message
    * (without the plugin's name: the driver prints it). It runs in a child process of its own

@@ -1,0 +1,19 @@
+//! The seed's echo server in Rust: text comes back prefixed with "Echo: ", binary comes back as it is.
+use nylon_sdk::{Plugin, WebSocketCallbacks};
+
+nylon_sdk::plugin!(register);
+
+fn register(plugin: &mut Plugin) {
+    plugin.add_phase_handler("echo", |phase| {
+        phase.request_filter(|ctx| {
+            let upgraded = ctx.web_socket_upgrade(
+                WebSocketCallbacks::new()
+                    .on_message_text(|ws, msg| ws.send_text(&format!("Echo: {msg}")))
+                    .on_message_binary(|ws, data| ws.send_binary(data)),
+            );
+            if upgraded.is_err() {
+                ctx.next();
+            }
+        });
+    });
+}
