@@ -3,7 +3,7 @@ import v8 from "node:v8";
 import { NylonError } from "../errors.js";
 import { transpiledFiles } from "./glue-cache.js";
 import type { GuestExports } from "./guest-exports.js";
-import { fuelForMs } from "./sandbox/fuel.js";
+import { STARTUP_FUEL } from "./sandbox/fuel.js";
 import { InstanceMeter } from "./sandbox/instance-meter.js";
 import { sandboxModule } from "./sandbox/sandbox-module.js";
 import { sourceMapIn, stackMapper, type StackMapper } from "./source-map-section.js";
@@ -48,9 +48,6 @@ export type SandboxLimits = { memoryMb: number } | null;
 
 const DEFAULT_SANDBOX: SandboxLimits = { memoryMb: 64 };
 
-/** Fuel the modules start with, in milliseconds of work: their start code runs before any per-call budget. */
-const STARTUP_FUEL_MS = 1000;
-
 /**
  * Loads a plugin `.wasm`: checks the contract version, generates the JS glue with jco 1.10.2 (its
  * glue costs a fraction of what jco >= 1.17 generates per import call, wasm-toolchain-facts §3),
@@ -87,7 +84,7 @@ export async function compileTranspiled(
     if (!name.endsWith(".wasm")) continue;
     let sandboxed = content;
     try {
-      if (sandbox) sandboxed = sandboxModule(content, { memoryMb: sandbox.memoryMb, initialFuel: fuelForMs(STARTUP_FUEL_MS) });
+      if (sandbox) sandboxed = sandboxModule(content, { memoryMb: sandbox.memoryMb, initialFuel: STARTUP_FUEL });
     } catch (cause) {
       throw new NylonError("NYLON_E_PLUGIN_LOAD", `cannot sandbox ${file} (${name}): ${(cause as Error).message}`, { cause });
     }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import binaryen from "binaryen";
 import "../../runtime/plugin/component-loader.js"; // enables extended-const, as the proxy does
-import { FUEL_EXPORT } from "../../runtime/plugin/sandbox/fuel-injector.js";
+import { FUEL_EXPORT, REFILL_TABLE_EXPORT } from "../../runtime/plugin/sandbox/fuel-injector.js";
 import { sandboxModule } from "../../runtime/plugin/sandbox/sandbox-module.js";
 import { WasmFormatError } from "../../runtime/plugin/sandbox/wasm-bytes.js";
 
@@ -128,10 +128,26 @@ describe("fuel metering", () => {
     assert.equal(s.fuel.value, 54);
   });
 
-  it("gives a module without globals or exports both sections", () => {
+  it("gives a module without globals, tables or exports those sections", () => {
     const bytes = sandboxModule(assemble(`(module (func (loop)))`), { memoryMb: 1, initialFuel: 3 });
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes));
-    assert.deepEqual(exports, [{ name: FUEL_EXPORT, kind: "global" }]);
+    assert.deepEqual(exports, [
+      { name: FUEL_EXPORT, kind: "global" },
+      { name: REFILL_TABLE_EXPORT, kind: "table" },
+    ]);
+  });
+
+  it("appends its table, types and function after the module's own, which keep their indices", () => {
+    const s = instantiate(`(module
+      (type $unary (func (param i32) (result i32)))
+      (table (export "t") 2 funcref)
+      (elem (i32.const 0) $double $inc)
+      (func $double (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+      (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+      (func (export "apply") (param i32 i32) (result i32) (call_indirect (type $unary) (local.get 1) (local.get 0))))`);
+    s.fuel.value = 1000;
+    assert.equal(fn(s, "apply")(0, 20), 40);
+    assert.equal(fn(s, "apply")(1, 20), 21);
   });
 });
 

@@ -25,10 +25,10 @@ export function memoryCapFailure(meter: InstanceMeter, limits: PluginLimits): Fa
   return { kind: "memory", reason: `memory cap reached: linear memory at ${mib} MiB of limits.memory_mb = ${limits.memoryMb}` };
 }
 
-/** Why a guest call threw: fuel ran out, memory hit its cap, the stack overflowed, or another trap. */
+/** Why a guest call threw: its deadline passed, memory hit its cap, the stack overflowed, or another trap. */
 export function classifyFailure(thrown: unknown, meter: InstanceMeter, limits: PluginLimits): Failure {
   if (meter.exhausted()) {
-    return { kind: "deadline", reason: `deadline exceeded: the callback ran past limits.deadline_ms = ${limits.deadlineMs} (fuel exhausted)` };
+    return { kind: "deadline", reason: `deadline exceeded: the callback ran past limits.deadline_ms = ${limits.deadlineMs}` };
   }
   if (atMemoryCap(meter, limits)) return memoryCapFailure(meter, limits);
   if (thrown instanceof RangeError && /call stack/i.test(thrown.message)) {

@@ -1,48 +1,84 @@
 import { countImports } from "./import-counts.js";
 import { walkInstructions } from "./instruction-walker.js";
 import { ByteReader, encodeName, encodeS32, encodeU32, WasmFormatError } from "./wasm-bytes.js";
-import { appendToVector, putSection, SectionId, type Section } from "./wasm-sections.js";
+import { appendToVector, putSection, SectionId, vectorHeader, type Section } from "./wasm-sections.js";
 
-/** The exported mutable i32 global the host loads with a budget before each guest call. */
+/** The exported mutable i32 global that counts down the module's work. */
 export const FUEL_EXPORT = "nylon_fuel";
+/** The exported one-slot funcref table where the host puts its refill function (instance-meter.ts). */
+export const REFILL_TABLE_EXPORT = "nylon_fuel_refill";
 
 /**
- * Makes a module count its own work: a new mutable i32 global `nylon_fuel` (appended after the
- * existing globals, so no index shifts), exported, and decremented at every function entry and at the
- * head of every `loop`. When the decrement makes it negative the code executes `unreachable`, a
- * trap the host then reads as "deadline exceeded". A function entry catches unbounded recursion, a
- * loop head catches unbounded iteration; code without either runs a bounded number of instructions.
+ * Makes a module count its own work and ask the host for more when its fuel runs out:
  *
- * `initialFuel` covers the module's start function and whatever runs before the host first sets a
- * budget.
+ * * a new mutable i32 global `nylon_fuel`, exported, is decremented at every function entry and at
+ *   the head of every `loop` (a function entry catches unbounded recursion, a loop head unbounded
+ *   iteration; code without either runs a bounded number of instructions);
+ * * when the decrement makes it negative, the code calls a new function that calls the host's
+ *   refill function through a new exported table, `nylon_fuel_refill`, and stores the fuel it
+ *   returns; the host returns a negative number once the call's deadline has passed, and the
+ *   function then executes `unreachable`, a trap the host reads as "deadline exceeded".
+ *
+ * Everything is appended after the module's own types, tables, functions and globals, so no index
+ * the module uses shifts. `initialFuel` covers the module's start function, which runs before the
+ * host can fill the table (fuel running out there traps on the empty slot).
  */
 export function injectFuel(sections: Section[], initialFuel: number): void {
   const imports = countImports(sections.find((s) => s.id === SectionId.import)?.body);
-  const globalSection = sections.find((s) => s.id === SectionId.global)?.body;
-  const definedGlobals = globalSection ? new ByteReader(globalSection).u32() : 0;
-  const fuelGlobal = imports.globals + definedGlobals;
-
   const exportSection = sections.find((s) => s.id === SectionId.export)?.body;
-  if (exportSection && exportNames(exportSection).includes(FUEL_EXPORT)) {
-    throw new WasmFormatError(`the module already exports "${FUEL_EXPORT}"`);
+  const exported = exportSection ? exportNames(exportSection) : [];
+  for (const name of [FUEL_EXPORT, REFILL_TABLE_EXPORT]) {
+    if (exported.includes(name)) throw new WasmFormatError(`the module already exports "${name}"`);
   }
 
+  const fuelGlobal = imports.globals + definedCount(sections, SectionId.global);
   // i32, mutable, init: i32.const initialFuel; end
-  const global = Buffer.concat([Uint8Array.of(0x7f, 0x01, 0x41), encodeS32(initialFuel), Uint8Array.of(0x0b)]);
-  putSection(sections, { id: SectionId.global, body: appendToVector(globalSection, [global]) });
-  const exported = Buffer.concat([encodeName(FUEL_EXPORT), Uint8Array.of(0x03), encodeU32(fuelGlobal)]);
-  putSection(sections, { id: SectionId.export, body: appendToVector(exportSection, [exported]) });
+  appendItems(sections, SectionId.global, Buffer.concat([Uint8Array.of(0x7f, 0x01, 0x41), encodeS32(initialFuel), Uint8Array.of(0x0b)]));
+
+  const typeSection = sections.find((s) => s.id === SectionId.type)?.body;
+  const refillType = functionTypeCount(typeSection);
+  const outOfFuelType = refillType + 1;
+  // [] -> [i32] (the host's refill) and [] -> [] (the out-of-fuel function)
+  appendItems(sections, SectionId.type, Uint8Array.of(0x60, 0x00, 0x01, 0x7f), Uint8Array.of(0x60, 0x00, 0x00));
+
+  const refillTable = imports.tables + definedCount(sections, SectionId.table);
+  // funcref, min 1, max 1
+  appendItems(sections, SectionId.table, Uint8Array.of(0x70, 0x01, 0x01, 0x01));
+
+  const outOfFuel = imports.functions + definedCount(sections, SectionId.function);
+  appendItems(sections, SectionId.function, encodeU32(outOfFuelType));
+
+  appendItems(
+    sections,
+    SectionId.export,
+    Buffer.concat([encodeName(FUEL_EXPORT), Uint8Array.of(0x03), encodeU32(fuelGlobal)]),
+    Buffer.concat([encodeName(REFILL_TABLE_EXPORT), Uint8Array.of(0x01), encodeU32(refillTable)]),
+  );
 
   const code = sections.find((s) => s.id === SectionId.code);
-  if (code) code.body = meterCode(code.body, fuelCheck(fuelGlobal));
+  const metered = code ? meterCode(code.body, fuelCheck(fuelGlobal, outOfFuel)) : undefined;
+  const body = outOfFuelBody(fuelGlobal, refillType, refillTable);
+  putSection(sections, { id: SectionId.code, body: appendToVector(metered, [Buffer.concat([encodeU32(body.length), body])]) });
 }
 
-/** global.get f; i32.const 1; i32.sub; global.set f; global.get f; i32.const 0; i32.lt_s; if; unreachable; end */
-function fuelCheck(global: number): Uint8Array {
+/** global.get f; i32.const 1; i32.sub; global.set f; global.get f; i32.const 0; i32.lt_s; if; call outOfFuel; end */
+function fuelCheck(global: number, outOfFuel: number): Uint8Array {
   const g = encodeU32(global);
   return Buffer.concat([
     Uint8Array.of(0x23), g, Uint8Array.of(0x41, 0x01, 0x6b, 0x24), g,
-    Uint8Array.of(0x23), g, Uint8Array.of(0x41, 0x00, 0x48, 0x04, 0x40, 0x00, 0x0b),
+    Uint8Array.of(0x23), g, Uint8Array.of(0x41, 0x00, 0x48, 0x04, 0x40, 0x10), encodeU32(outOfFuel), Uint8Array.of(0x0b),
+  ]);
+}
+
+/**
+ * No locals; i32.const 0; call_indirect (type refill) (table refill); global.set f;
+ * global.get f; i32.const 0; i32.lt_s; if; unreachable; end; end
+ */
+function outOfFuelBody(global: number, refillType: number, refillTable: number): Uint8Array {
+  const g = encodeU32(global);
+  return Buffer.concat([
+    Uint8Array.of(0x00, 0x41, 0x00, 0x11), encodeU32(refillType), encodeU32(refillTable),
+    Uint8Array.of(0x24), g, Uint8Array.of(0x23), g, Uint8Array.of(0x41, 0x00, 0x48, 0x04, 0x40, 0x00, 0x0b, 0x0b),
   ]);
 }
 
@@ -78,6 +114,37 @@ function skipLocals(r: ByteReader): void {
     const type = r.byte();
     if (type === 0x63 || type === 0x64) r.skipLeb();
   }
+}
+
+function definedCount(sections: Section[], id: number): number {
+  const body = sections.find((s) => s.id === id)?.body;
+  return body ? vectorHeader(body).count : 0;
+}
+
+function appendItems(sections: Section[], id: number, ...items: Uint8Array[]): void {
+  putSection(sections, { id, body: appendToVector(sections.find((s) => s.id === id)?.body, items) });
+}
+
+/**
+ * How many types the type section defines, which is the index the next one gets. Only plain function
+ * types are counted: a GC module's recursion groups number their types differently, and no guest
+ * toolchain nylon builds emits them.
+ */
+function functionTypeCount(body: Uint8Array | undefined): number {
+  if (!body) return 0;
+  const r = new ByteReader(body);
+  const count = r.u32();
+  for (let i = 0; i < count; i++) {
+    const form = r.byte();
+    if (form !== 0x60) throw new WasmFormatError(`type form 0x${form.toString(16)} (GC types) is not supported by the sandbox`);
+    for (let lists = 0; lists < 2; lists++) {
+      for (let n = r.u32(); n > 0; n--) {
+        const t = r.byte();
+        if (t === 0x63 || t === 0x64) r.skipLeb();
+      }
+    }
+  }
+  return count;
 }
 
 function exportNames(body: Uint8Array): string[] {

@@ -1,15 +1,15 @@
 /**
- * How deadlines become fuel. One unit is burnt per function entry and per loop iteration. A QuickJS
- * guest running JavaScript burns 170–280 thousand units per millisecond of CPU once V8 has tiered its
- * code up (measured with test/plugins/spin-request-filter, docs/sandbox.md), so a deadline is
- * a budget of work calibrated on warm interpreter code, not a wall-clock timer: cold code, a busy CPU
- * or heavier work per unit stretch it, tight native loops shorten it (docs/sandbox.md, "Precision").
+ * How deadlines are kept (docs/sandbox.md, "Deadlines"). Guest code counts its own work in fuel
+ * units (one per function entry and loop iteration, fuel-injector.ts) and asks the host for more
+ * every REFILL_SLICE units; the host then reads the clock and refills, or, once the call's deadline
+ * has passed, refuses and the guest traps. Guests burn units at very different rates (a Rust loop
+ * about 1,000,000 per ms, QuickJS about 200,000, cold QuickJS 10,000), so the units only say how
+ * often the clock is read: every 10–1000 µs of guest work, whatever the guest language.
  */
-export const FUEL_PER_MS = 200_000;
+export const REFILL_SLICE = 10_000;
 
-/** The fuel global is an i32, so the longest deadline is 2^31 / FUEL_PER_MS ≈ 10.7 s. */
-const MAX_FUEL = 0x7fff_ffff;
-
-export function fuelForMs(ms: number): number {
-  return Math.min(MAX_FUEL, Math.max(1, Math.round(ms * FUEL_PER_MS)));
-}
+/**
+ * Fuel a module starts with, for its start function: it runs while the module is instantiated, before
+ * the host can give it a refill function, so it is bounded by work alone (about a second of QuickJS).
+ */
+export const STARTUP_FUEL = 200_000_000;

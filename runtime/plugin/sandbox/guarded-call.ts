@@ -2,7 +2,6 @@ import type { ComponentInstance } from "../component-loader.js";
 import type { EntryInfo } from "../guest-exports.js";
 import { INIT_DEADLINE_MS, type PluginLimits } from "../plugin-limits.js";
 import { atMemoryCap, classifyFailure, memoryCapFailure, type Failure } from "./failure-reason.js";
-import { fuelForMs } from "./fuel.js";
 import type { InstanceMeter } from "./instance-meter.js";
 
 /**
@@ -14,11 +13,11 @@ export type GuardedResult<T> =
   | { returned: false; failure: Failure; thrown: unknown };
 
 /**
- * One guest call on a fresh fuel budget, its failure classified (deadline, memory, stack, trap).
+ * One guest call with its deadline, its failure classified (deadline, memory, stack, trap).
  * Shared by plugins called on the event loop and plugins in a worker thread.
  */
 export function guardedCall<T>(meter: InstanceMeter, limits: PluginLimits, call: () => T): GuardedResult<T> {
-  meter.refuel(fuelForMs(limits.deadlineMs));
+  meter.startCall(limits.deadlineMs);
   let value: T;
   try {
     value = call();
@@ -40,7 +39,7 @@ export function initInstance(
   config: string,
   limits: PluginLimits,
 ): { entries: EntryInfo[] } | { failure: Failure; thrown: unknown } {
-  meter.refuel(fuelForMs(Math.max(INIT_DEADLINE_MS, limits.deadlineMs)));
+  meter.startCall(Math.max(INIT_DEADLINE_MS, limits.deadlineMs));
   try {
     guest.init(config);
     return { entries: guest.entries() };

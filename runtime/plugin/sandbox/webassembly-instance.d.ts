@@ -10,4 +10,7 @@ declare namespace WebAssembly {
     constructor(descriptor: { value: string; mutable?: boolean }, value?: unknown);
     value: unknown;
   }
+  class Table {
+    set(index: number, value: unknown): void;
+  }
 }

@@ -25,6 +25,7 @@ const LATE_REPLY_SLOT = 1;
 const REPLY_SPINS = 20_000;
 
 function hostCall(name: string, args: unknown[]): unknown {
+  const started = performance.now();
   Atomics.store(signal, 0, 0);
   post({ kind: "host", name, args });
   // The reply usually comes within tens of µs: spinning that long is far cheaper than sleeping and
@@ -38,6 +39,9 @@ function hostCall(name: string, args: unknown[]): unknown {
     Atomics.wait(signal, LATE_REPLY_SLOT, 0, 0.05);
     received = receiveMessageOnPort(setup.replies);
   }
+  // The call's deadline measures the guest's own time, not the event loop's: a busy event loop must
+  // not fail a well-behaved plugin.
+  instance?.meter.credit(performance.now() - started);
   const reply = received.message as HostReply;
   if ("value" in reply) return reply.value;
   // The jco glue turns a thrown object with a payload into the WIT err(host-error).

@@ -13,8 +13,9 @@ export interface WorkerCallResult {
 }
 
 /**
- * A backstop above the fuel deadline: fuel stops a spinning guest inside the worker, but a call that
- * has not come back after this long (cold code can burn fuel ~10x slower) gets the thread stopped.
+ * A backstop above the deadline: the fuel check stops a spinning guest inside the worker at its
+ * deadline, but a call that has not come back after this long (a thread stuck outside guest code,
+ * or a deadline moved back by long waits for the event loop) gets the thread stopped.
  */
 function wallClockLimitMs(limits: PluginLimits): number {
   return limits.deadlineMs * 10 + 1000;
