@@ -1,13 +1,35 @@
 // Issue 6: each hostile plugin runs in a real nylon next to a healthy plugin under constant traffic.
 // The hostile route gives the documented status or close code, the failure is logged with its
 // reason, the neighbour answers every request, the process survives, and the hostile route works
-// again once the plugin is rebuilt (docs/sandbox.md).
+// again once the plugin is rebuilt (docs/sandbox.md). Every misbehaviour runs in each guest language.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { closed, eventually, failures, get, nextText, openWs, waitForFailures, withHostileNeighbour as withNeighbour, type Isolation } from "./sandbox-fixtures.js";
+import { logRecords } from "../phases/phase-fixtures.js";
+import {
+  closed,
+  eventually,
+  failures,
+  get,
+  nextText,
+  openWs,
+  waitForFailures,
+  withHostileNeighbour as withNeighbour,
+  type HostilePlugin,
+  type Isolation,
+} from "./sandbox-fixtures.js";
 import type { NylonProcess } from "../support/nylon-process.js";
 
 const LIMITS = "{ deadline_ms: 50, memory_mb: 32 }";
+
+/**
+ * The hostile plugins of each guest language, by misbehaviour: a TypeScript plugin per misbehaviour
+ * (test/plugins/<misbehaviour>), one Rust crate whose config picks it (test/plugins/hostile-rust).
+ * Both answer "ok <misbehaviour>" while they behave.
+ */
+const GUESTS: { language: string; plugin(misbehaviour: string): HostilePlugin }[] = [
+  { language: "TypeScript", plugin: (misbehaviour) => misbehaviour },
+  { language: "Rust", plugin: (misbehaviour) => ({ folder: "hostile-rust", config: { misbehave: misbehaviour } }) },
+];
 
 /** The hostile plugin answers plain requests again (after its restart hold-off). */
 async function recovers(nylon: NylonProcess, expected: string): Promise<void> {
@@ -25,10 +47,18 @@ async function misbehaveOverHttp(nylon: NylonProcess, kinds: readonly string[]):
   assert.equal(logged[0]!.call, 'entry "hostile" request-filter');
 }
 
+/** The hostile plugin's own error lines (what its SDK logged). */
+function pluginErrors(nylon: NylonProcess): string[] {
+  return logRecords(nylon.logs())
+    .filter((r) => r["plugin"] === "hostile" && r["level"] === 50 && r["msg"] !== "plugin failed; instance discarded")
+    .map((r) => String(r["msg"]));
+}
+
+for (const guest of GUESTS)
 for (const isolation of ["inline", "worker"] as const) {
-describe(`hostile plugins beside a healthy one (isolation: ${isolation})`, { concurrency: false }, () => {
-  const withHostileNeighbour = (hostile: string, limits: string, body: Parameters<typeof withNeighbour>[2]) =>
-    withNeighbour(hostile, limits, body, isolation);
+describe(`hostile ${guest.language} plugins beside a healthy one (isolation: ${isolation})`, { concurrency: false }, () => {
+  const withHostileNeighbour = (misbehaviour: string, limits: string, body: Parameters<typeof withNeighbour>[2]) =>
+    withNeighbour(guest.plugin(misbehaviour), limits, body, isolation);
 
   it("spin-request-filter: 500 on the deadline, 503 + Retry-After while held off, then works again", async () => {
     await withHostileNeighbour("spin-request-filter", LIMITS, async (nylon) => {
@@ -78,7 +108,7 @@ describe(`hostile plugins beside a healthy one (isolation: ${isolation})`, { con
     });
   });
 
-  it("throw: the SDK contains a JS exception (500, or 1011 for that connection only)", async () => {
+  it("throw: the SDK contains a thrown exception or a returned Err (500, or 1011 for that connection only)", async () => {
     await withHostileNeighbour("throw", LIMITS, async (nylon) => {
       const reply = await get(`${nylon.url}/hostile?misbehave=1`);
       assert.equal(reply.status, 500);
@@ -102,10 +132,14 @@ describe(`hostile plugins beside a healthy one (isolation: ${isolation})`, { con
       await recovers(nylon, "ok recurse-forever");
     });
   });
+});
+}
 
+for (const isolation of ["inline", "worker"] as const)
+describe(`host limits on a hostile plugin (isolation: ${isolation})`, { concurrency: false }, () => {
   it("flood-broadcast: max_send_bytes caps what one callback broadcasts and the flooder gets error values", async () => {
     // The flood takes 80-420 ms of CPU (the most on cold code): the deadline is not what this tests.
-    await withHostileNeighbour("flood-broadcast", "{ deadline_ms: 2000, max_send_bytes: 102400 }", async (nylon) => {
+    await withNeighbour("flood-broadcast", "{ deadline_ms: 2000, max_send_bytes: 102400 }", async (nylon) => {
       const listener = await openWs(`${nylon.wsUrl}/hostile`);
       const flooder = await openWs(`${nylon.wsUrl}/hostile`);
       let received = 0;
@@ -121,10 +155,45 @@ describe(`hostile plugins beside a healthy one (isolation: ${isolation})`, { con
       listener.send("ping");
       assert.equal(await nextText(listener), "echo: ping");
       listener.close();
-    });
+    }, isolation);
   });
 });
-}
+
+// On stable Rust a panic cannot be caught on wasm32: the SDK's panic hook logs it, then the instance
+// traps and is rebuilt, so unlike a TypeScript throw it ends every connection of the plugin.
+for (const isolation of ["inline", "worker"] as const)
+describe(`a Rust plugin that panics (isolation: ${isolation})`, { concurrency: false }, () => {
+  const rust = GUESTS.find((g) => g.language === "Rust")!;
+
+  it("500 for the request, the panic's message and place in the log, then the route works again", async () => {
+    await withNeighbour(rust.plugin("panic"), LIMITS, async (nylon) => {
+      await misbehaveOverHttp(nylon, ["trap"]);
+      assert.ok(
+        pluginErrors(nylon).some((line) => /^entry "hostile" request-filter panicked: panicked at .*src\/lib\.rs:\d+:\d+:\nhostile plugin panics$/.test(line)),
+        `the panic is logged: ${JSON.stringify(pluginErrors(nylon))}`,
+      );
+      await recovers(nylon, "ok panic");
+    }, isolation);
+  });
+
+  it("in a WebSocket callback: every connection of the plugin closes with 1011, new ones work", async () => {
+    await withNeighbour(rust.plugin("panic"), LIMITS, async (nylon) => {
+      const panicking = await openWs(`${nylon.wsUrl}/hostile`);
+      const bystander = await openWs(`${nylon.wsUrl}/hostile`);
+      const panickingClosed = closed(panicking);
+      const bystanderClosed = closed(bystander);
+      panicking.send("misbehave");
+      assert.equal((await panickingClosed).code, 1011);
+      assert.equal((await bystanderClosed).code, 1011);
+      assert.deepEqual((await waitForFailures(nylon, 1)).map((f) => [f.kind, f.call]), [["trap", "ws-on-message-text"]]);
+      assert.ok(pluginErrors(nylon).some((line) => line.startsWith("ws-on-message-text panicked: ")), JSON.stringify(pluginErrors(nylon)));
+      const fresh = await openWs(`${nylon.wsUrl}/hostile`);
+      fresh.send("hello");
+      assert.equal(await nextText(fresh), "echo: hello");
+      fresh.close();
+    }, isolation);
+  });
+});
 
 describe("isolation: worker", { concurrency: false }, () => {
   it("a plugin spinning for a whole second in its thread does not pause the healthy route", async () => {

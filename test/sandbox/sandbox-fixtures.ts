@@ -134,23 +134,27 @@ class HealthyTraffic {
 
 export type Isolation = "inline" | "worker";
 
+/** A hostile plugin: a folder under test/plugins, or one with the plugin config that picks its misbehaviour. */
+export type HostilePlugin = string | { folder: string; config: Record<string, unknown> };
+
 /**
- * Runs `body` against a nylon serving test/plugins/<hostile> on /hostile (limits and isolation as
- * given) and the healthy plugin on /healthy under constant traffic; then checks the proxy and the
- * neighbour survived. `body` can read the healthy traffic's slowest request so far.
+ * Runs `body` against a nylon serving the hostile plugin on /hostile (limits and isolation as given)
+ * and the healthy plugin on /healthy under constant traffic; then checks the proxy and the neighbour
+ * survived. `body` can read the healthy traffic's slowest request so far.
  */
 export async function withHostileNeighbour(
-  hostile: string,
+  hostile: HostilePlugin,
   limits: string,
   body: (nylon: NylonProcess, healthy: { readonly slowestRequestMs: number }) => Promise<void>,
   isolation: Isolation = "inline",
 ): Promise<void> {
-  await ensurePluginBuilt(`test/plugins/${hostile}`);
+  const { folder, config } = typeof hostile === "string" ? { folder: hostile, config: {} } : hostile;
+  await ensurePluginBuilt(`test/plugins/${folder}`);
   await ensurePluginBuilt("test/plugins/healthy");
   const nylon = await startNylon(`
 http: ["127.0.0.1:{{PORT}}"]
 plugins:
-  - { name: hostile, type: wasm, file: "{{ROOT}}/test/plugins/${hostile}/${hostile}.wasm", limits: ${limits}, isolation: ${isolation} }
+  - { name: hostile, type: wasm, file: "{{ROOT}}/test/plugins/${folder}/${folder}.wasm", limits: ${limits}, isolation: ${isolation}, config: ${JSON.stringify(config)} }
   - { name: healthy, type: wasm, file: "{{ROOT}}/test/plugins/healthy/healthy.wasm" }
 services:
   - { name: hostile, service_type: plugin, plugin: { name: hostile, entry: hostile } }
