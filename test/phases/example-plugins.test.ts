@@ -6,7 +6,12 @@ import { startUpstream, type TestUpstream } from "../http/test-upstream.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
 import { ensurePluginBuilt, logRecords, send, waitForLog } from "./phase-fixtures.js";
 
-const EXAMPLES = ["auth-filter", "security-headers", "footer-injector", "access-logger", "rate-limiter", "sse-clock"];
+const EXAMPLES = ["auth-filter", "auth-filter-rust", "security-headers", "footer-injector", "access-logger", "rate-limiter", "sse-clock"];
+/** The auth-filter example's builds and the route each guards: the same tests run against both. */
+const AUTH_FILTERS = [
+  { language: "TypeScript", route: "/private" },
+  { language: "Rust", route: "/private-rust" },
+];
 const PAGE = "<html><body><h1>Hi</h1></body></html>";
 const FOOTER = "<footer>served by nylon – ü</footer>";
 const TICK_MS = 150;
@@ -18,6 +23,7 @@ function config(upstreamPort: number, isolation: "inline" | "worker"): string {
 http: ["127.0.0.1:{{PORT}}"]
 plugins:
   - { name: auth, type: wasm, isolation: ${isolation}, file: ${wasm("auth-filter")}, config: { tokens: { good-token: alice } } }
+  - { name: auth-rust, type: wasm, isolation: ${isolation}, file: ${wasm("auth-filter-rust")}, config: { tokens: { good-token: alice } } }
   - { name: headers, type: wasm, isolation: ${isolation}, file: ${wasm("security-headers")} }
   - { name: footer, type: wasm, isolation: ${isolation}, file: ${wasm("footer-injector")} }
   - { name: access, type: wasm, isolation: ${isolation}, file: ${wasm("access-logger")} }
@@ -36,6 +42,9 @@ routes:
     paths:
       - path: "/private/{*rest}"
         middleware: [{ plugin: auth, entry: auth, payload: { realm: api } }]
+        service: { name: upstream }
+      - path: "/private-rust/{*rest}"
+        middleware: [{ plugin: auth-rust, entry: auth, payload: { realm: api } }]
         service: { name: upstream }
       - path: "/secure/{*rest}"
         middleware:
@@ -96,10 +105,11 @@ describe(`example plugins (isolation: ${isolation})`, () => {
     await upstream?.close();
   });
 
-  describe("auth-filter", () => {
+  for (const { language, route } of AUTH_FILTERS)
+  describe(`auth-filter (${language})`, () => {
     it("answers 401 with WWW-Authenticate without a bearer token, and the upstream never sees the request", async () => {
       const seenBefore = upstreamSaw.length;
-      const reply = await send(`${nylon.url}/private/data`);
+      const reply = await send(`${nylon.url}${route}/data`);
       assert.equal(reply.status, 401);
       assert.equal(reply.headers["www-authenticate"], 'Bearer realm="api"');
       assert.equal(JSON.parse(reply.text).message, "a bearer token is required");
@@ -107,13 +117,13 @@ describe(`example plugins (isolation: ${isolation})`, () => {
     });
 
     it("answers 401 for a wrong token", async () => {
-      const reply = await send(`${nylon.url}/private/data`, { headers: { authorization: "Bearer bad-token" } });
+      const reply = await send(`${nylon.url}${route}/data`, { headers: { authorization: "Bearer bad-token" } });
       assert.equal(reply.status, 401);
       assert.equal(JSON.parse(reply.text).message, "invalid bearer token");
     });
 
     it("passes a valid token with the subject, overwriting a forged X-Auth-Subject", async () => {
-      const reply = await send(`${nylon.url}/private/data`, { headers: { authorization: "Bearer good-token", "x-auth-subject": "mallory" } });
+      const reply = await send(`${nylon.url}${route}/data`, { headers: { authorization: "Bearer good-token", "x-auth-subject": "mallory" } });
       assert.equal(reply.status, 200);
       assert.equal(reply.text, "ok alice");
     });

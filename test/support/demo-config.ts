@@ -1,6 +1,6 @@
 // nylon.yaml (the demo) rewritten for a run on free ports: the e2e tests and bench/soak exercise exactly
 // the configuration users start with `npm run demo`.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse, stringify } from "yaml";
 import { repoRoot } from "./nylon-process.js";
@@ -8,14 +8,28 @@ import { repoRoot } from "./nylon-process.js";
 interface DemoConfig {
   http: string[];
   log?: { access_log?: boolean };
-  plugins: { file: string; isolation?: "inline" | "worker" }[];
+  plugins: { name: string; file: string; isolation?: "inline" | "worker" }[];
   services: { static?: { root: string }; endpoints?: { port: number }[]; health_check?: { interval?: string } }[];
+}
+
+/** The languages the demo's examples are written in; each Rust build is a crate in plugins/<name>-rust. */
+export type DemoGuest = "TypeScript" | "Rust";
+
+function rustBuild(example: string): string {
+  return path.join(repoRoot, "plugins", `${example}-rust`, `${example}-rust.wasm`);
+}
+
+/** The languages an example of the demo (its plugin's name in nylon.yaml) is built in. */
+export function demoGuests(example: string): DemoGuest[] {
+  return existsSync(path.join(repoRoot, "plugins", `${example}-rust`, "Cargo.toml")) ? ["TypeScript", "Rust"] : ["TypeScript"];
 }
 
 /** Changes a test makes to the demo's config. */
 export interface DemoChanges {
   /** Every plugin inline or in a worker thread instead of as nylon.yaml says. */
   isolation?: "inline" | "worker";
+  /** "Rust": the examples that have a Rust build are served by it (the others stay TypeScript). */
+  guest?: DemoGuest;
   /** Every health check's interval, e.g. "300ms" (the demo's are seconds). */
   healthCheckInterval?: string;
   accessLog?: boolean;
@@ -30,7 +44,7 @@ const DEMO_BACKEND_PORT = 8081;
  * relative to the file that declares them.
  */
 export function demoConfigYaml(backendPort: number, changes: DemoChanges = {}, file = path.join(repoRoot, "nylon.yaml")): string {
-  const { isolation, healthCheckInterval, accessLog } = changes;
+  const { isolation, guest, healthCheckInterval, accessLog } = changes;
   const config = parse(readFileSync(file, "utf8")) as DemoConfig;
   config.http = ["127.0.0.1:{{PORT}}", `127.0.0.1:${backendPort}`];
   if (accessLog !== undefined) config.log = { ...config.log, access_log: accessLog };
@@ -40,6 +54,7 @@ export function demoConfigYaml(backendPort: number, changes: DemoChanges = {}, f
   }
   for (const plugin of config.plugins) {
     plugin.file = path.resolve(path.dirname(file), plugin.file);
+    if (guest === "Rust" && demoGuests(plugin.name).includes("Rust")) plugin.file = rustBuild(plugin.name);
     if (isolation) plugin.isolation = isolation;
   }
   for (const service of config.services) {

@@ -4,14 +4,18 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
+// Compiled to dist/plugins/auth-filter/test/: the .wasm files are in the source folders. The same tests run
+// against the TypeScript build and the Rust one (plugins/auth-filter-rust).
+const BUILDS = ["auth-filter", "auth-filter-rust"].map((build) => ({
+  build,
+  wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
+}));
 
-// Compiled to dist/plugins/auth-filter/test/: the .wasm is in the source folder.
-const WASM = fileURLToPath(new URL("../../../../plugins/auth-filter/auth-filter.wasm", import.meta.url));
-
-describe("auth-filter plugin", () => {
+for (const { build, wasm } of BUILDS)
+describe(`auth-filter plugin (${build})`, () => {
   let auth: PluginHarness;
   before(async () => {
-    auth = await loadPlugin(WASM, { config: { tokens: { "s3cret": "alice" } } });
+    auth = await loadPlugin(wasm, { config: { tokens: { "s3cret": "alice" } } });
   });
   after(() => auth.close());
 

@@ -5,14 +5,18 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
+// Compiled to dist/plugins/chat/test/: the .wasm files are in the source folders. The same tests run
+// against the TypeScript build and the Rust one (plugins/chat-rust).
+const BUILDS = ["chat", "chat-rust"].map((build) => ({
+  build,
+  wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
+}));
 
-// Compiled to dist/plugins/chat/test/: the .wasm is in the source folder.
-const WASM = fileURLToPath(new URL("../../../../plugins/chat/chat.wasm", import.meta.url));
-
-describe("chat plugin", () => {
+for (const { build, wasm } of BUILDS)
+describe(`chat plugin (${build})`, () => {
   let chat: PluginHarness;
   before(async () => {
-    chat = await loadPlugin(WASM);
+    chat = await loadPlugin(wasm);
   });
   after(() => chat.close());
 

@@ -4,13 +4,18 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
-// Compiled to dist/plugins/echo/test/: the .wasm is in the source folder.
-const WASM = fileURLToPath(new URL("../../../../plugins/echo/echo.wasm", import.meta.url));
+// Compiled to dist/plugins/echo/test/: the .wasm files are in the source folders. The same tests run
+// against the TypeScript build and the Rust one (plugins/echo-rust).
+const BUILDS = ["echo", "echo-rust"].map((build) => ({
+  build,
+  wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
+}));
 
-describe("echo plugin", () => {
+for (const { build, wasm } of BUILDS)
+describe(`echo plugin (${build})`, () => {
   let echo: PluginHarness;
   before(async () => {
-    echo = await loadPlugin(WASM);
+    echo = await loadPlugin(wasm);
   });
   after(() => echo.close());
 

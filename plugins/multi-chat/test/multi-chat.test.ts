@@ -5,14 +5,18 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
+// Compiled to dist/plugins/multi-chat/test/: the .wasm files are in the source folders. The same tests run
+// against the TypeScript build and the Rust one (plugins/multi-chat-rust).
+const BUILDS = ["multi-chat", "multi-chat-rust"].map((build) => ({
+  build,
+  wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
+}));
 
-// Compiled to dist/plugins/multi-chat/test/: the .wasm is in the source folder.
-const WASM = fileURLToPath(new URL("../../../../plugins/multi-chat/multi-chat.wasm", import.meta.url));
-
-describe("multi-chat plugin", () => {
+for (const { build, wasm } of BUILDS)
+describe(`multi-chat plugin (${build})`, () => {
   let multi: PluginHarness;
   before(async () => {
-    multi = await loadPlugin(WASM);
+    multi = await loadPlugin(wasm);
   });
   after(() => multi.close());
 
