@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { closedPort, startUpstream, type TestUpstream } from "../http/test-upstream.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
-import { ensurePluginBuilt, logRecords, send, waitForLog } from "./phase-fixtures.js";
+import { ensurePluginBuilt, logRecords, PROBE_RUNS, send, waitForLog } from "./phase-fixtures.js";
 
 const UPSTREAM_TEXT = "héllo wörld";
 const SLOW_MS = 120;
@@ -29,7 +29,7 @@ function waitForProbeLog(nylon: NylonProcess, trace: string): Promise<ProbeLog> 
   return waitForLog(nylon.logs, () => probeLogs(nylon.logs()).find((l) => l.trace === trace));
 }
 
-function config(upstreamPort: number, deadPort: number, isolation: "inline" | "worker"): string {
+function config(upstreamPort: number, deadPort: number, isolation: "inline" | "worker", build: string): string {
   const probe = (entry: string) => `{ plugin: probe, entry: ${entry} }`;
   return `
 http: ["127.0.0.1:{{PORT}}"]
@@ -37,7 +37,7 @@ plugins:
   - name: probe
     type: wasm
     isolation: ${isolation}
-    file: "{{ROOT}}/test/plugins/phase-probe/phase-probe.wasm"
+    file: "{{ROOT}}/test/plugins/${build}/${build}.wasm"
 services:
   - name: upstream
     service_type: http
@@ -56,14 +56,14 @@ routes:
 `;
 }
 
-// Inline and in worker threads: the phases behave the same (docs/sandbox.md, "isolation").
-for (const isolation of ["inline", "worker"] as const)
-describe(`logging phase (isolation: ${isolation})`, () => {
+// Inline and in worker threads, TypeScript and Rust: the phases behave the same (docs/sandbox.md, "isolation").
+for (const { probe, language, isolation } of PROBE_RUNS)
+describe(`logging phase (${language}, isolation: ${isolation})`, () => {
   let upstream: TestUpstream;
   let nylon: NylonProcess;
 
   before(async () => {
-    await ensurePluginBuilt("test/plugins/phase-probe");
+    await ensurePluginBuilt(`test/plugins/${probe}`);
     upstream = await startUpstream((req, res) => {
       const body = Buffer.from(UPSTREAM_TEXT);
       const reply = () => {
@@ -73,7 +73,7 @@ describe(`logging phase (isolation: ${isolation})`, () => {
       if (req.url?.includes("/slow")) setTimeout(reply, SLOW_MS);
       else reply();
     });
-    nylon = await startNylon(config(upstream.port, await closedPort(), isolation));
+    nylon = await startNylon(config(upstream.port, await closedPort(), isolation, probe));
   });
   after(async () => {
     await nylon?.stop();

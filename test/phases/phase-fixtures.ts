@@ -10,6 +10,16 @@ export async function ensurePluginBuilt(folder: string): Promise<string> {
   return (await buildPlugin(path.join(repoRoot, folder))).output;
 }
 
+/**
+ * The phase tests' runs: the TypeScript probe (test/plugins/phase-probe) inline and in a worker
+ * thread, and its Rust build (test/plugins/phase-probe-rust), which answers the same, inline.
+ */
+export const PROBE_RUNS = [
+  { probe: "phase-probe", language: "TypeScript", isolation: "inline" },
+  { probe: "phase-probe", language: "TypeScript", isolation: "worker" },
+  { probe: "phase-probe-rust", language: "Rust", isolation: "inline" },
+] as const;
+
 export interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;

@@ -4,7 +4,7 @@ import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { startUpstream, type TestUpstream } from "../http/test-upstream.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
-import { ensurePluginBuilt, send, waitForLog } from "./phase-fixtures.js";
+import { ensurePluginBuilt, PROBE_RUNS, send, waitForLog } from "./phase-fixtures.js";
 
 const BODY_LIMIT = 64;
 
@@ -29,7 +29,7 @@ interface Inspected {
   config: unknown;
 }
 
-function config(upstreamPort: number, trustedProxies: string, isolation: "inline" | "worker"): string {
+function config(upstreamPort: number, trustedProxies: string, isolation: "inline" | "worker", probe: string): string {
   return `
 http: ["127.0.0.1:{{PORT}}"]
 request_body_limit_bytes: ${BODY_LIMIT}
@@ -38,7 +38,7 @@ plugins:
   - name: probe
     type: wasm
     isolation: ${isolation}
-    file: "{{ROOT}}/test/plugins/phase-probe/phase-probe.wasm"
+    file: "{{ROOT}}/test/plugins/${probe}/${probe}.wasm"
     config: { greeting: hello, limits: [1, 2] }
 services:
   - name: upstream
@@ -68,16 +68,16 @@ routes:
 `;
 }
 
-// Inline and in worker threads: the phases behave the same (docs/sandbox.md, "isolation").
-for (const isolation of ["inline", "worker"] as const)
-describe(`request accessors (isolation: ${isolation})`, () => {
+// Inline and in worker threads, TypeScript and Rust: the phases behave the same (docs/sandbox.md, "isolation").
+for (const { probe, language, isolation } of PROBE_RUNS)
+describe(`request accessors (${language}, isolation: ${isolation})`, () => {
   let upstream: TestUpstream;
   let nylon: NylonProcess;
   let trusting: NylonProcess;
   const upstreamBodies: string[] = [];
 
   before(async () => {
-    await ensurePluginBuilt("test/plugins/phase-probe");
+    await ensurePluginBuilt(`test/plugins/${probe}`);
     upstream = await startUpstream((req, res) => {
       let body = "";
       req.on("data", (c) => (body += c));
@@ -86,8 +86,8 @@ describe(`request accessors (isolation: ${isolation})`, () => {
         res.end("upstream");
       });
     });
-    nylon = await startNylon(config(upstream.port, "[]", isolation));
-    trusting = await startNylon(config(upstream.port, '["127.0.0.1"]', isolation));
+    nylon = await startNylon(config(upstream.port, "[]", isolation, probe));
+    trusting = await startNylon(config(upstream.port, '["127.0.0.1"]', isolation, probe));
   });
   after(async () => {
     await nylon?.stop();

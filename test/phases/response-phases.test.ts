@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startUpstream, type TestUpstream } from "../http/test-upstream.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
-import { ensurePluginBuilt, logRecords, send, waitForLog } from "./phase-fixtures.js";
+import { ensurePluginBuilt, logRecords, PROBE_RUNS, send, waitForLog } from "./phase-fixtures.js";
 
 const UPSTREAM_TEXT = "héllo wörld";
 
-function config(upstreamPort: number, isolation: "inline" | "worker"): string {
+function config(upstreamPort: number, isolation: "inline" | "worker", build: string): string {
   const probe = (entry: string) => `{ plugin: probe, entry: ${entry} }`;
   return `
 http: ["127.0.0.1:{{PORT}}"]
@@ -17,7 +17,7 @@ plugins:
   - name: probe
     type: wasm
     isolation: ${isolation}
-    file: "{{ROOT}}/test/plugins/phase-probe/phase-probe.wasm"
+    file: "{{ROOT}}/test/plugins/${build}/${build}.wasm"
 services:
   - name: upstream
     service_type: http
@@ -42,15 +42,15 @@ routes:
 `;
 }
 
-// Inline and in worker threads: the phases behave the same (docs/sandbox.md, "isolation").
-for (const isolation of ["inline", "worker"] as const)
-describe(`response phases (isolation: ${isolation})`, () => {
+// Inline and in worker threads, TypeScript and Rust: the phases behave the same (docs/sandbox.md, "isolation").
+for (const { probe, language, isolation } of PROBE_RUNS)
+describe(`response phases (${language}, isolation: ${isolation})`, () => {
   let upstream: TestUpstream;
   let nylon: NylonProcess;
   const upstreamRequests: { url: string; headers: Record<string, unknown> }[] = [];
 
   before(async () => {
-    await ensurePluginBuilt("test/plugins/phase-probe");
+    await ensurePluginBuilt(`test/plugins/${probe}`);
     upstream = await startUpstream((req, res) => {
       upstreamRequests.push({ url: req.url ?? "", headers: req.headers });
       const body = Buffer.from(UPSTREAM_TEXT);
@@ -68,7 +68,7 @@ describe(`response phases (isolation: ${isolation})`, () => {
       });
       res.end(req.method === "HEAD" ? undefined : body);
     });
-    nylon = await startNylon(config(upstream.port, isolation));
+    nylon = await startNylon(config(upstream.port, isolation, probe));
   });
   after(async () => {
     await nylon?.stop();
