@@ -1,14 +1,16 @@
 // The harness's clock: plugin timers fire only when the test advances time, in order, and now-ms
-// reads the same clock.
+// reads the same clock, in both guest languages.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "../../runtime/harness/index.js";
 import { fixtureWasm } from "./fixture-plugins.js";
 
-describe("harness: time", () => {
+// The TypeScript plugin (setInterval) and its Rust build (nylon_sdk::set_interval) alike.
+for (const fixture of ["timers", "timers-rust"])
+describe(`harness: time (${fixture})`, () => {
   let timers: PluginHarness;
   before(async () => {
-    timers = await loadPlugin(await fixtureWasm("timers"));
+    timers = await loadPlugin(await fixtureWasm(fixture));
   });
   after(() => timers.close());
 
