@@ -1,15 +1,19 @@
-// How many echo callbacks per second (a 64-byte text message in, one send-text out) the TypeScript
-// echo plugin sustains in-process, through nylon's real host (PluginHost + host imports), with the
-// glue nylon uses (jco 1.10.2) and, in the same run, with the glue of the latest jco, and the floor of
-// any QuickJS plugin on this machine (bench/support/quickjs-floor.ts).
+// How many echo callbacks per second (a 64-byte text message in, one send-text out) the echo plugin
+// sustains in-process, through nylon's real host (PluginHost + host imports), in each guest language
+// it is built in (TypeScript, Rust, Go: plugins/echo, plugins/echo-rust, plugins/echo-go), with the
+// glue nylon uses (jco 1.10.2); in the same run, the TypeScript build with the glue of the latest jco,
+// the floor of any QuickJS plugin on this machine (bench/support/quickjs-floor.ts), and the resident
+// memory each loaded plugin adds to a running nylon (bench/support/plugin-memory.ts).
 //
 //   node dist/bench/plugin-call.js [--seconds 3]
 import fs from "node:fs";
-import path from "node:path";
 import { transpile as transpileLatest } from "@bytecodealliance/jco";
 import { createLogger } from "../runtime/observe/logger.js";
 import { echoCallbackRate, MESSAGE } from "./support/echo-callback-rate.js";
+import { guestBuilds, type GuestBuild } from "./support/guest-builds.js";
+import { machineLoad } from "./support/machine-load.js";
 import { measureQuickJsFloor } from "./support/quickjs-floor.js";
+import { rssPerLoadedPlugin } from "./support/plugin-memory.js";
 import { compileTranspiled, loadComponent, type CompiledComponent } from "../runtime/plugin/component-loader.js";
 import { PluginHost } from "../runtime/plugin/plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS } from "../runtime/plugin/plugin-limits.js";
@@ -19,44 +23,75 @@ import { benchOptions } from "./support/bench-options.js";
 
 const options = benchOptions(
   "plugin-call",
-  "Echo callbacks per second through nylon's plugin host, beside the same plugin with the latest jco's glue and the floor of any QuickJS plugin.",
+  "Echo callbacks per second through nylon's plugin host in each guest language built, beside the TypeScript plugin with the latest jco's glue, the floor of any QuickJS plugin, and the memory a loaded plugin adds.",
   { seconds: { default: "3", description: "seconds per measurement" } },
 );
 const seconds = Number(options.seconds);
-const wasm = path.join(packageRoot, "plugins", "echo", "echo.wasm");
+/** Plugins loaded into one nylon to measure the memory one adds. */
+const LOADED_PLUGINS = 20;
+/** The Rust echo's target: at least this many times the TypeScript echo's rate. */
+const RUST_TARGET_RATIO = 2.5;
+/** Resident memory a loaded Rust plugin may add. */
+const RUST_TARGET_RSS_MB = 2;
 
 /** Echo callbacks per second through a PluginHost built on `component`. */
-function measure(component: CompiledComponent): number {
-  const hub = new WebSocketHub("bench");
-  const logger = createLogger("error");
-  const plugin = new PluginHost({ name: "echo", file: wasm, config: {}, limits: DEFAULT_PLUGIN_LIMITS }, component, hub, logger);
+function measure(component: CompiledComponent, build: GuestBuild): number {
+  const plugin = new PluginHost(
+    { name: build.plugin, file: build.wasm, config: {}, limits: DEFAULT_PLUGIN_LIMITS },
+    component,
+    new WebSocketHub("bench"),
+    createLogger("error"),
+  );
   plugin.start();
   const rate = echoCallbackRate(plugin, "echo", seconds);
-  hub.stop();
+  plugin.hub.stop();
   return rate;
 }
 
+const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-US")}/s`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(wasm)) throw new Error(`${wasm} is missing: run \`node dist/cli/nylon.js build plugins/echo\` first`);
-  const ours = await loadComponent(wasm);
-  const bytes = fs.readFileSync(wasm);
+  const { builds, missing } = guestBuilds("echo");
+  const typescript = builds.find((b) => b.language === "TypeScript");
+  if (!typescript) throw new Error("plugins/echo/echo.wasm is missing: run `npm run build:plugins` first");
+  console.log(`# plugin-call: ${machineLoad()}`);
+
+  const rss = new Map<string, number>();
+  for (const build of builds) rss.set(build.language, await rssPerLoadedPlugin(build.wasm, LOADED_PLUGINS));
+
+  const rates = new Map<string, number>();
+  for (const build of builds) rates.set(build.language, measure(await loadComponent(build.wasm), build));
+  const bytes = fs.readFileSync(typescript.wasm);
   const { files } = await transpileLatest(bytes, { name: "plugin", instantiation: "sync", base64Cutoff: 0 } as never);
-  const latest = await compileTranspiled(wasm, bytes.length, files as Record<string, Uint8Array>);
-  const jcoVersion = JSON.parse(fs.readFileSync(path.join(packageRoot, "node_modules/@bytecodealliance/jco/package.json"), "utf8")).version;
-  const legacyVersion = JSON.parse(fs.readFileSync(path.join(packageRoot, "node_modules/jco-legacy/package.json"), "utf8")).version;
-  const oursRate = measure(ours);
-  const latestRate = measure(latest);
+  const latestRate = measure(await compileTranspiled(typescript.wasm, bytes.length, files as Record<string, Uint8Array>), typescript);
   const floor = await measureQuickJsFloor(seconds, MESSAGE);
-  const perSecond = (n: number) => `${Math.round(n).toLocaleString("en-US")}/s`;
-  console.log(`echo callbacks/s, 64-byte text in, one send-text out, ${seconds} s each after 1 s warm-up`);
-  console.log(`  nylon (jco ${legacyVersion} glue): ${Math.round(oursRate).toLocaleString("en-US")}/s`);
-  console.log(`  latest jco ${jcoVersion} glue:      ${Math.round(latestRate).toLocaleString("en-US")}/s`);
-  console.log(`  ratio: ${(oursRate / latestRate).toFixed(2)}x   target: >= 300,000/s`);
+
+  const jcoVersion = JSON.parse(fs.readFileSync(`${packageRoot}/node_modules/@bytecodealliance/jco/package.json`, "utf8")).version;
+  const legacyVersion = JSON.parse(fs.readFileSync(`${packageRoot}/node_modules/jco-legacy/package.json`, "utf8")).version;
+  const tsRate = rates.get("TypeScript")!;
+  console.log(`echo callbacks/s, 64-byte text in, one send-text out, ${seconds} s each after 1 s warm-up, jco ${legacyVersion} glue:`);
+  for (const build of builds) {
+    const rate = rates.get(build.language)!;
+    const ratio = build === typescript ? "" : `   ${(rate / tsRate).toFixed(2)}x TypeScript`;
+    console.log(`  ${build.language.padEnd(10)} ${perSecond(rate).padStart(10)}${ratio}`);
+  }
+  for (const language of missing) console.log(`  ${language.padEnd(10)} not measured (its echo build is missing)`);
+  const rustRate = rates.get("Rust");
+  if (rustRate !== undefined) {
+    const ratio = rustRate / tsRate;
+    console.log(`  Rust / TypeScript: ${ratio.toFixed(2)}x (target >= ${RUST_TARGET_RATIO}x: ${ratio >= RUST_TARGET_RATIO ? "met" : "NOT met"})`);
+  }
+  console.log(`TypeScript echo with the latest jco ${jcoVersion} glue: ${perSecond(latestRate)} (jco ${legacyVersion} glue: ${(tsRate / latestRate).toFixed(2)}x)`);
   console.log(`QuickJS floor (jco ${legacyVersion} glue, no SDK, no sandbox, host functions that do nothing):`);
   console.log(`  bare echo guest (one string in, one send-text out): ${perSecond(floor.bareEcho)}`);
   console.log(`  empty export taking (u32, string):                 ${perSecond(floor.emptyCall)}`);
-  console.log(`  nylon reaches ${((oursRate / floor.bareEcho) * 100).toFixed(0)} % of the bare echo`);
+  console.log(`  the TypeScript echo reaches ${((tsRate / floor.bareEcho) * 100).toFixed(0)} % of the bare echo`);
+  console.log(`resident memory per loaded plugin (a nylon with ${LOADED_PLUGINS} more echo plugins loaded against one with none, idle):`);
+  for (const build of builds) console.log(`  ${build.language.padEnd(10)} ${mib(rss.get(build.language)!)}`);
+  const rustRss = rss.get("Rust");
+  if (rustRss !== undefined) console.log(`  Rust: target <= ${RUST_TARGET_RSS_MB} MB: ${rustRss <= RUST_TARGET_RSS_MB * 1e6 ? "met" : "NOT met"}`);
+  console.log(`# finished; ${machineLoad()}`);
 }
 
 await main();

@@ -1,14 +1,15 @@
-// What a plugin request filter costs: one nylon, one Node hello upstream, three routes to it: without
-// plugins, with a no-op request filter (ctx.next()), and with one that also sets a response header.
-// Each route gets wrk -t1 -c50; nylon's CPU (utime+stime from /proc) per request is the figure that
-// matters, and the difference to the plugin-free route is what the plugin adds.
+// What a plugin request filter costs: one nylon, one Node hello upstream, routes to it: without
+// plugins, and for each guest language phase-bench is built in (plugins/phase-bench, -rust, -go) a
+// no-op request filter (ctx.next()) and one that also sets a response header. Each route gets
+// wrk -t1 -c50; nylon's CPU (utime+stime from /proc) per request is the figure that matters, and the
+// difference to the plugin-free route is what the plugin adds.
 //
-//   npx tsc -p tsconfig.json && node dist/cli/nylon.js build plugins/phase-bench
+//   npx tsc -p tsconfig.json && node dist/cli/nylon.js build plugins/phase-bench plugins/phase-bench-rust
 //   node dist/bench/plugin-phases.js [--seconds 8] [--rounds 2] [--write-docs]
 //
 // nylon runs on core 0 (taskset), wrk and the upstream on core 1, so nylon's CPU time is its own.
-// The routes are measured in interleaved rounds so a change in the box's load hits all three alike.
-// First, the same two request filters are called in this process through nylon's PluginHost (no HTTP,
+// The routes are measured in interleaved rounds so a change in the box's load hits them all alike.
+// First, the same request filters are called in this process through nylon's PluginHost (no HTTP,
 // no sockets): the plugin's own cost per request, which a busy box disturbs far less than wrk runs.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,10 +19,11 @@ import { join } from "node:path";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
 import { repeatFor } from "./support/calls-per-second.js";
 import { freePort } from "./support/free-port.js";
+import { guestBuilds, type GuestBuild } from "./support/guest-builds.js";
 import { recordSection } from "./support/benchmarks-doc.js";
 import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds } from "./support/proc-stats.js";
-import { nylonCliPath, pluginWasmPath, repoRoot } from "./support/repo-paths.js";
+import { nylonCliPath, repoRoot } from "./support/repo-paths.js";
 import { spawnServer, type SpawnedServer } from "./support/spawn-server.js";
 import { createRequestContext } from "../runtime/http/create-request-context.js";
 import { createLogger } from "../runtime/observe/logger.js";
@@ -32,14 +34,29 @@ import { WebSocketHub } from "../runtime/websocket/websocket-hub.js";
 import { DEFAULT_WEBSOCKET_SETTINGS } from "../runtime/websocket/websocket-settings.js";
 import { benchOptions } from "./support/bench-options.js";
 
-const ROUTES = [
-  { path: "/plain", label: "no plugins" },
-  { path: "/noop", label: "no-op request filter" },
-  { path: "/header", label: "header-setting request filter" },
-] as const;
+const { builds: BUILDS, missing: MISSING } = guestBuilds("phase-bench");
 
-/** The target of issue 4: what a no-op plugin may add per request. */
+interface Route {
+  path: string;
+  label: string;
+  /** The build whose filter the route runs (none for the baseline). */
+  build?: GuestBuild;
+  entry?: string;
+}
+
+/** The baseline, then each build's no-op and header-setting filter. */
+const ROUTES: Route[] = [
+  { path: "/plain", label: "no plugins" },
+  ...BUILDS.flatMap((build) => [
+    { path: `/noop-${build.plugin}`, label: `${build.language} no-op request filter`, build, entry: "noop" },
+    { path: `/header-${build.plugin}`, label: `${build.language} header-setting filter`, build, entry: "set-header" },
+  ]),
+];
+
+/** What a no-op plugin may add per request, end to end. */
 const TARGET_ADDED_US = 10;
+/** What the Rust no-op filter may cost in-process. */
+const RUST_TARGET_IN_PROCESS_US = 1;
 
 interface Run {
   rps: number;
@@ -57,11 +74,10 @@ require("node:http").createServer((req, res) => { res.writeHead(200, { "content-
 `;
 
 function nylonConfig(port: number, upstreamPort: number, metricsPort: number): string {
-  const wasm = pluginWasmPath("phase-bench");
   return `http: ["127.0.0.1:${port}"]
 metrics: ["127.0.0.1:${metricsPort}"]
 plugins:
-  - { name: bench, type: wasm, file: "${wasm}" }
+${BUILDS.map((b) => `  - { name: ${b.plugin}, type: wasm, file: "${b.wasm}" }`).join("\n")}
 services:
   - name: hello
     service_type: http
@@ -70,9 +86,7 @@ routes:
   - name: bench
     route: { type: host, value: "*" }
     paths:
-      - { path: /plain, service: { name: hello } }
-      - { path: /noop, middleware: [{ plugin: bench, entry: noop }], service: { name: hello } }
-      - { path: /header, middleware: [{ plugin: bench, entry: set-header }], service: { name: hello } }
+${ROUTES.map((r) => `      - { path: ${r.path}, ${r.build ? `middleware: [{ plugin: ${r.build.plugin}, entry: ${r.entry} }], ` : ""}service: { name: hello } }`).join("\n")}
 `;
 }
 
@@ -112,11 +126,21 @@ async function pluginCallbackSeconds(metricsPort: number): Promise<number> {
   return sum;
 }
 
-/** CPU µs per request of a request filter and the request's end, called through PluginHost in this process. */
-async function inProcessCost(seconds: number): Promise<{ entry: string; cpuUs: number }[]> {
-  const file = pluginWasmPath("phase-bench");
+interface InProcessCost {
+  language: string;
+  entry: string;
+  cpuUs: number;
+}
+
+/** CPU µs per request of a build's request filters and the request's end, called through PluginHost in this process. */
+async function inProcessCost(build: GuestBuild, seconds: number): Promise<InProcessCost[]> {
   const hub = new WebSocketHub("bench");
-  const plugin = new PluginHost({ name: "bench", file, config: {}, limits: DEFAULT_PLUGIN_LIMITS }, await loadComponent(file), hub, createLogger("error"));
+  const plugin = new PluginHost(
+    { name: build.plugin, file: build.wasm, config: {}, limits: DEFAULT_PLUGIN_LIMITS },
+    await loadComponent(build.wasm),
+    hub,
+    createLogger("error"),
+  );
   plugin.start();
   const newRequest = () =>
     createRequestContext({
@@ -140,6 +164,7 @@ async function inProcessCost(seconds: number): Promise<{ entry: string; cpuUs: n
   };
   const baseline = perIteration(() => void newRequest());
   const out = ["noop", "set-header"].map((entry) => ({
+    language: build.language,
     entry,
     cpuUs:
       perIteration(() => {
@@ -164,9 +189,7 @@ function requireBuilt(): void {
   } catch {
     throw new Error("wrk is not installed: apt-get install -y wrk");
   }
-  for (const file of [nylonCliPath, pluginWasmPath("phase-bench")]) {
-    if (!existsSync(file)) throw new Error(`not built: ${file} (npx tsc -p tsconfig.json; node dist/cli/nylon.js build plugins/phase-bench)`);
-  }
+  if (!existsSync(nylonCliPath) || BUILDS.length === 0) throw new Error("not built: run npm run build && npm run build:plugins");
 }
 
 async function startUpstream(): Promise<{ child: ChildProcess; port: number }> {
@@ -185,7 +208,7 @@ async function startUpstream(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 async function main(): Promise<void> {
-  const options = benchOptions("plugin-phases", "What a plugin request filter costs per HTTP request: three routes (no plugin, a no-op filter, a header-setting filter) under wrk.", {
+  const options = benchOptions("plugin-phases", "What a plugin request filter costs per HTTP request: a route without plugins, and a no-op and a header-setting filter in each guest language built, under wrk.", {
     seconds: { default: "8", description: "seconds per wrk run" },
     rounds: { default: "2", description: "interleaved rounds" },
     "write-docs": { flag: true, description: "also rewrite this benchmark's section of docs/benchmarks.md" },
@@ -195,8 +218,17 @@ async function main(): Promise<void> {
   requireBuilt();
   const pinning = pinThisProcessToClientCore();
   console.log(`# plugin-phases: ${pinning}; ${machineLoad()}; wrk -t1 -c50 -d${seconds}s, ${rounds} interleaved rounds`);
-  const inProcess = await inProcessCost(Math.min(seconds, 3));
-  for (const r of inProcess) console.log(`in-process ${r.entry.padEnd(10)} request filter + request end: ${r.cpuUs.toFixed(2)} µs CPU/req`);
+  for (const language of MISSING) console.log(`${language}: not measured (plugins/phase-bench of that language is not built)`);
+  const inProcess: InProcessCost[] = [];
+  for (const build of BUILDS) inProcess.push(...(await inProcessCost(build, Math.min(seconds, 3))));
+  for (const r of inProcess) {
+    console.log(`in-process ${r.language.padEnd(10)} ${r.entry.padEnd(10)} request filter + request end: ${r.cpuUs.toFixed(2)} µs CPU/req`);
+  }
+  const rustNoop = inProcess.find((r) => r.language === "Rust" && r.entry === "noop");
+  if (rustNoop) {
+    const met = rustNoop.cpuUs <= RUST_TARGET_IN_PROCESS_US ? "met" : "NOT met";
+    console.log(`Rust no-op in-process: ${rustNoop.cpuUs.toFixed(2)} µs (target <= ${RUST_TARGET_IN_PROCESS_US} µs: ${met})`);
+  }
   const temp = mkdtempSync(join(tmpdir(), "nylon-phase-bench-"));
   const upstream = await startUpstream();
   let nylon: SpawnedServer | undefined;
@@ -211,7 +243,7 @@ async function main(): Promise<void> {
         const run = await measure(nylon, metricsPort, route.path, seconds);
         runs.get(route.path)!.push(run);
         console.log(
-          `round ${round} ${route.label.padEnd(30)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50.padStart(8)}  p99 ${run.p99.padStart(8)}  nylon CPU ${run.cpuUsPerRequest.toFixed(1)} µs/req  in plugin ${run.callbackUsPerRequest.toFixed(1)} µs/req`,
+          `round ${round} ${route.label.padEnd(34)} ${run.rps.toFixed(0).padStart(7)} req/s  p50 ${run.p50.padStart(8)}  p99 ${run.p99.padStart(8)}  nylon CPU ${run.cpuUsPerRequest.toFixed(1)} µs/req  in plugin ${run.callbackUsPerRequest.toFixed(1)} µs/req`,
         );
       }
     }
@@ -224,8 +256,11 @@ async function main(): Promise<void> {
       const added = s.cpu - base.cpu;
       console.log(`${s.label}: +${added.toFixed(1)} µs CPU/req, ${((1 - s.rps / base.rps) * 100).toFixed(1)}% fewer req/s than no plugins`);
     }
-    const noopAdded = summary[1]!.cpu - base.cpu;
-    console.log(`no-op plugin adds ${noopAdded.toFixed(1)} µs/req (target < ${TARGET_ADDED_US}: ${noopAdded < TARGET_ADDED_US ? "met" : "NOT met"}); ${summary[1]!.inPlugin.toFixed(1)} µs/req of it inside the plugin callback`);
+    for (const noop of summary.filter((s) => s.entry === "noop")) {
+      const added = noop.cpu - base.cpu;
+      const met = added < TARGET_ADDED_US ? "met" : "NOT met";
+      console.log(`${noop.label} adds ${added.toFixed(1)} µs/req (target < ${TARGET_ADDED_US}: ${met}); ${noop.inPlugin.toFixed(1)} µs/req of it inside the plugin callback`);
+    }
     if (options["write-docs"]) recordInDocs(summary, inProcess, seconds, rounds, pinning);
   } finally {
     await nylon?.stop();
@@ -239,7 +274,7 @@ const HEADING = "## Plugin phases";
 /** Replaces this benchmark's section of docs/benchmarks.md (or appends it), leaving the others alone. */
 function recordInDocs(
   summary: { label: string; rps: number; cpu: number; inPlugin: number; p50: string; p99: string }[],
-  inProcess: { entry: string; cpuUs: number }[],
+  inProcess: InProcessCost[],
   seconds: number,
   rounds: number,
   pinning: string,
@@ -252,16 +287,16 @@ function recordInDocs(
   const section = [
     HEADING,
     "",
-    "`bench/plugin-phases.ts`: one nylon, one Node `http` hello upstream, three routes to it: no middleware, a",
-    "no-op plugin request filter (`ctx.next()`), and a request filter that also calls `ctx.setResponseHeader`",
-    `(plugins/phase-bench). Each route: 1 s warm-up, then \`wrk -t1 -c50 -d${seconds}s --latency\`, ${rounds} interleaved rounds`,
+    "`bench/plugin-phases.ts`: one nylon, one Node `http` hello upstream, routes to it: no middleware, and for each",
+    "guest language plugins/phase-bench is built in, a no-op plugin request filter (`ctx.next()`) and a request filter",
+    `that also sets a response header. Each route: 1 s warm-up, then \`wrk -t1 -c50 -d${seconds}s --latency\`, ${rounds} interleaved rounds`,
     `(${pinning}). "nylon CPU µs/req" is nylon's utime+stime (/proc/<pid>/stat) during the run divided by the`,
     "requests served; \"added\" is the difference to the route without plugins: the proxy CPU a plugin costs.",
     "\"in plugin\" is the time nylon's own histogram (`nylon_plugin_callback_duration_seconds`, scraped before and",
     "after each run) recorded inside plugin callbacks, per request: the plugin's cost in place, between HTTP work.",
     "",
     "```sh",
-    "npx tsc -p tsconfig.json && node dist/cli/nylon.js build plugins/phase-bench",
+    "npx tsc -p tsconfig.json && node dist/cli/nylon.js build plugins/phase-bench plugins/phase-bench-rust",
     "node dist/bench/plugin-phases.js [--seconds 8] [--rounds 2] [--write-docs]",
     "```",
     "",
@@ -274,7 +309,7 @@ function recordInDocs(
     "The same request filters called through nylon's `PluginHost` in the bench process (request filter + on-request-end,",
     "minus building the request context; CPU from `process.cpuUsage`), the plugin's own cost without HTTP noise:",
     "",
-    ...inProcess.map((r) => `- \`${r.entry}\`: ${r.cpuUs.toFixed(2)} µs CPU per request`),
+    ...inProcess.map((r) => `- ${r.language} \`${r.entry}\`: ${r.cpuUs.toFixed(2)} µs CPU per request`),
     "",
     `Target: a no-op plugin adds under ${TARGET_ADDED_US} µs of proxy CPU per request (proxy-wasm adds about 81 µs in Istio, about 60 µs in MOSN).`,
     ...(loadavg()[0]! > 2

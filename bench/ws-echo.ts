@@ -1,4 +1,5 @@
-// WebSocket echo throughput and server CPU per message: plain `ws` vs nylon's echo plugin, same run.
+// WebSocket echo throughput and server CPU per message: plain `ws` vs nylon's echo plugin in each
+// guest language it is built in (plugins/echo, plugins/echo-rust, plugins/echo-go), same run.
 // The raw pipelined client of anchors-and-numbers Appendix A: N raw connections, a window of W
 // pre-masked text frames each, the next window written once the previous one's reply bytes are all
 // back (counted, never parsed), for T seconds after a warm-up.
@@ -8,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { buildFrame, Opcode } from "../test/websocket/frame-builder.js";
 import { echoText } from "../test/websocket/targets.js";
 import { startNylonServer, startScriptServer, type ServerUnderTest } from "./support/bench-servers.js";
+import { guestBuilds } from "./support/guest-builds.js";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
 import { machineLoad } from "./support/machine-load.js";
 import { serverFrameBytes } from "./support/frame-sizes.js";
@@ -16,7 +18,7 @@ import { openRawConnections } from "./support/raw-connections.js";
 import { benchOptions } from "./support/bench-options.js";
 
 const WARMUP_MS = 1000;
-/** Target from the plan: nylon may spend at most 1.25× the CPU of plain `ws` per echoed message. */
+/** Target for the Rust echo: nylon may spend at most 1.25× the CPU of plain `ws` per echoed message. */
 const MAX_CPU_RATIO = 1.25;
 /** Any fixed key will do; masking once up front keeps the client's per-message cost at zero. */
 const MASK_KEY = Buffer.from([0x12, 0x34, 0x56, 0x78]);
@@ -84,7 +86,7 @@ async function benchServer(server: ServerUnderTest | string, name: string): Prom
       const result = await measureEcho(server, size);
       results.set(size, result);
       console.log(
-        `${name.padEnd(6)} ${connections} conns × window ${window}, ${size} B: ${Math.round(result.messagesPerSecond).toLocaleString("en")} msgs/s, ` +
+        `${name.padEnd(16)} ${connections} conns × window ${window}, ${size} B: ${Math.round(result.messagesPerSecond).toLocaleString("en")} msgs/s, ` +
           `server CPU ${result.serverCpuPercent.toFixed(0)} %, ${result.serverCpuMicrosPerMessage.toFixed(2)} µs/msg`,
       );
       await sleep(500); // let the closed connections drain before the next size
@@ -97,11 +99,20 @@ async function benchServer(server: ServerUnderTest | string, name: string): Prom
 
 console.log(`# ws-echo: ${pinThisProcessToClientCore()}; ${machineLoad()}; ${seconds} s per run after ${WARMUP_MS} ms warm-up`);
 const ws = await benchServer(await startScriptServer("ws", "bench/servers/ws-echo", "/ws"), "ws");
-const nylon = await benchServer(await startNylonServer({ plugin: "echo", entry: "echo", path: "/ws" }), "nylon");
+const { builds, missing } = guestBuilds("echo");
+for (const language of missing) console.log(`nylon ${language}: not measured (its echo build is missing)`);
+const nylon = new Map<string, Map<number, EchoResult>>();
+for (const build of builds) {
+  nylon.set(build.language, await benchServer(await startNylonServer({ plugin: build.plugin, entry: "echo", path: "/ws" }), `nylon ${build.language}`));
+}
 for (const size of sizes) {
-  const [base, candidate] = [ws.get(size), nylon.get(size)];
-  if (!base || !candidate) continue;
-  const ratio = candidate.serverCpuMicrosPerMessage / base.serverCpuMicrosPerMessage;
-  console.log(`${size} B: nylon/ws CPU per message = ${ratio.toFixed(2)}× (target ≤ ${MAX_CPU_RATIO}×: ${ratio <= MAX_CPU_RATIO ? "met" : "NOT met"})`);
+  const base = ws.get(size);
+  for (const [language, results] of nylon) {
+    const candidate = results.get(size);
+    if (!base || !candidate) continue;
+    const ratio = candidate.serverCpuMicrosPerMessage / base.serverCpuMicrosPerMessage;
+    const target = language === "Rust" ? ` (target ≤ ${MAX_CPU_RATIO}×: ${ratio <= MAX_CPU_RATIO ? "met" : "NOT met"})` : "";
+    console.log(`${size} B: nylon ${language} / ws CPU per message = ${ratio.toFixed(2)}×${target}`);
+  }
 }
 console.log(`# finished; ${machineLoad()}`);
