@@ -2,8 +2,9 @@
 //  1. echo callbacks/s (64-byte text in, one send-text out) through nylon's PluginHost, with the
 //     sandboxed modules (fuel + memory cap) against the same plugin's unmodified modules;
 //  2. the rewrite and compile time of a plugin's core modules at load;
-//  3. how long a spinning callback runs before its deadline trap, and the time from that trap to a
-//     working replacement instance (the next call rebuilds it and succeeds);
+//  3. how long a spinning callback runs before its deadline trap, in each guest language (the TypeScript
+//     spin-request-filter plugin, test/plugins/hostile-rust spinning), and the time
+//     from that trap to a working replacement instance (the next call rebuilds it and succeeds);
 //  4. `isolation: worker`: echo messages/s and event-loop time per message against inline, the same
 //     overrun-to-replacement time, and the longest the event loop stalls while a callback spins
 //     for its whole 100 ms deadline, inline against worker.
@@ -30,11 +31,21 @@ const options = benchOptions(
 const seconds = Number(options.seconds);
 const echoWasm = path.join(packageRoot, "plugins", "echo", "echo.wasm");
 const spinWasm = path.join(packageRoot, "test", "plugins", "spin-request-filter", "spin-request-filter.wasm");
+
+/** A request filter that spins on ?misbehave=1, in each guest language built. */
+const SPINNERS: { language: string; wasm: string; config: unknown }[] = [
+  { language: "TypeScript", wasm: spinWasm, config: {} },
+  {
+    language: "Rust",
+    wasm: path.join(packageRoot, "test", "plugins", "hostile-rust", "hostile-rust.wasm"),
+    config: { misbehave: "spin-request-filter" },
+  },
+].filter((s) => fs.existsSync(s.wasm));
 const quietLogger = createLogger("fatal");
 
 
-function host(component: CompiledComponent, file: string, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS): PluginHost {
-  const plugin = new PluginHost({ name: path.basename(file, ".wasm"), file, config: {}, limits }, component, new WebSocketHub("bench"), quietLogger);
+function host(component: CompiledComponent, file: string, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS, config: unknown = {}): PluginHost {
+  const plugin = new PluginHost({ name: path.basename(file, ".wasm"), file, config, limits }, component, new WebSocketHub("bench"), quietLogger);
   void plugin.start();
   return plugin;
 }
@@ -83,8 +94,12 @@ async function rewriteCost(file: string, memoryMb: number): Promise<{ rewriteMs:
 }
 
 /** A spinning request filter: how long until the deadline trap, then until a rebuilt instance answers. */
-function deadlineRecovery(component: CompiledComponent, deadlineMs: number): { overrunMs: number; overrunCpuMs: number; replaceMs: number } {
-  const plugin = host(component, spinWasm, { ...DEFAULT_PLUGIN_LIMITS, deadlineMs });
+function deadlineRecovery(
+  component: CompiledComponent,
+  spinner: (typeof SPINNERS)[number],
+  deadlineMs: number,
+): { overrunMs: number; overrunCpuMs: number; replaceMs: number } {
+  const plugin = host(component, spinner.wasm, { ...DEFAULT_PLUGIN_LIMITS, deadlineMs }, spinner.config);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
@@ -200,12 +215,15 @@ async function main(): Promise<void> {
   );
 
   const spin = await loadComponent(spinWasm, sandboxLimits);
-  console.log("deadline overrun -> working replacement (spin-request-filter, 100 ms deadline):");
-  for (let i = 1; i <= 5; i++) {
-    const r = deadlineRecovery(spin, 100);
-    console.log(
-      `  run ${i}: trapped after ${r.overrunMs.toFixed(1)} ms (${r.overrunCpuMs.toFixed(1)} ms CPU), replacement answered ${r.replaceMs.toFixed(1)} ms later`,
-    );
+  for (const spinner of SPINNERS) {
+    const component = await loadComponent(spinner.wasm, sandboxLimits);
+    console.log(`deadline overrun -> working replacement (${spinner.language} request filter spinning, 100 ms deadline):`);
+    for (let i = 1; i <= 5; i++) {
+      const r = deadlineRecovery(component, spinner, 100);
+      console.log(
+        `  run ${i}: trapped after ${r.overrunMs.toFixed(1)} ms (${r.overrunCpuMs.toFixed(1)} ms CPU), replacement answered ${r.replaceMs.toFixed(1)} ms later`,
+      );
+    }
   }
 
   console.log("isolation: worker");
