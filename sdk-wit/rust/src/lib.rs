@@ -14,7 +14,7 @@
 //!         phase.request_filter(|ctx| {
 //!             let upgraded = ctx.web_socket_upgrade(
 //!                 WebSocketCallbacks::new()
-//!                     .on_message_text(|ws, msg| ws.send_text(&format!("Echo: {msg}")))
+//!                     .on_message_text(|ws, msg| ws.send_text(&["Echo: ", msg].concat()))
 //!                     .on_message_binary(|ws, data| ws.send_binary(data)),
 //!             );
 //!             if upgraded.is_err() {
