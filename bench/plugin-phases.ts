@@ -91,7 +91,7 @@ ${ROUTES.map((r) => `      - { path: ${r.path}, ${r.build ? `middleware: [{ plug
 }
 
 function wrk(url: string, seconds: number): Omit<Run, "cpuUsPerRequest" | "callbackUsPerRequest"> {
-  const out = execFileSync("wrk", ["-t1", "-c50", `-d${seconds}s`, "--latency", url], { encoding: "utf8" });
+  const out = execFileSync("wrk", ["-t1", "-c50", `-d${seconds}s`, "--timeout", "10s", "--latency", url], { encoding: "utf8" });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   if (!Number.isFinite(rps) || /Non-2xx|Socket errors/.test(out)) throw new Error(`wrk ${url} failed:\n${out}`);
