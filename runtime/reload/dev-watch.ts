@@ -10,7 +10,8 @@ import type { Proxy } from "../proxy.js";
 
 /** Editors save in bursts (write, rename, chmod): one rebuild per burst. */
 const SETTLE_MS = 300;
-const SOURCE_FILE = /\.[cm]?[tj]s$/;
+/** TypeScript and JavaScript sources; a Rust crate's sources and manifests. */
+const SOURCE_FILE = /\.([cm]?[tj]s|rs)$|(^|\/)Cargo\.(toml|lock)$/;
 const CONFIG_FILE = /\.ya?ml$/;
 
 /**
@@ -95,10 +96,13 @@ export class DevWatch {
 
   private watch(folder: string): void {
     if (this.watchers.has(folder)) return;
+    // A Rust crate keeps its sources under src/: its folder is watched with its subfolders, but for
+    // cargo's build output (target/).
+    const crate = fs.existsSync(path.join(folder, "Cargo.toml"));
     // What a change means is looked up when it comes: the folder's role may change with each reload.
-    const watcher = fs.watch(folder, (_event, name) => {
+    const watcher = fs.watch(folder, { recursive: crate }, (_event, name) => {
       const file = name?.toString();
-      if (!file) return;
+      if (!file || (crate && file.split(path.sep)[0] === "target")) return;
       if (folder === this.configDir && file === this.configName) this.configChanged = true;
       else if (folder === this.includedDir && CONFIG_FILE.test(file)) this.configChanged = true;
       else if (this.outputs.has(folder) && SOURCE_FILE.test(file)) this.dirty.add(folder);
