@@ -145,7 +145,7 @@ async function inProcessCost(build: GuestBuild, seconds: number): Promise<InProc
   const newRequest = () =>
     createRequestContext({
       method: "GET",
-      rawUrl: "/noop",
+      target: "/noop",
       headers: { host: "bench", "user-agent": "wrk" },
       tls: false,
       clientIp: "127.0.0.1",

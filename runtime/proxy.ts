@@ -63,9 +63,12 @@ export class Proxy {
           socket.once("close", unpin);
           pipeline.handleUpgrade(req, socket, head);
         },
+        connect: (req, socket) => pipeline.handleConnect(req, socket),
+        clientError: (err, socket) => pipeline.handleClientError(err, socket),
       },
       metrics: opsEndpoints(this.metrics, () => this.draining),
       certificates: () => this.current.certificates,
+      settings: () => ({ headerTimeoutMs: this.current.config.request_header_timeout_ms }),
     });
   }
 

@@ -15,7 +15,7 @@ export function benchRequest(query = "", upgrade = false): RequestContext {
     : { host: "bench" };
   return createRequestContext({
     method: "GET",
-    rawUrl: query === "" ? "/x" : `/x?${query}`,
+    target: query === "" ? "/x" : `/x?${query}`,
     headers,
     tls: false,
     clientIp: "127.0.0.1",

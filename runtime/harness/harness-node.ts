@@ -102,7 +102,7 @@ export class HarnessNode {
   private exchange(spec: RequestSpec, method: string, headers: Record<string, string>, isUpgrade: boolean): { result: HttpResult; ctx: RequestContext } {
     const ctx = createRequestContext({
       method,
-      rawUrl: urlOf(spec),
+      target: urlOf(spec),
       headers: lowerCase({ host: "plugin.test", ...headers }),
       tls: spec.tls ?? false,
       clientIp: spec.clientIp ?? "127.0.0.1",

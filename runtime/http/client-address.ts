@@ -21,7 +21,7 @@ export class ClientAddress {
   }
 
   of(req: IncomingMessage): string {
-    const peer = normalize(req.socket.remoteAddress ?? "");
+    const peer = peerAddress(req.socket);
     if (!this.any || !this.isTrusted(peer)) return peer;
     const header = req.headers["x-forwarded-for"];
     const hops = (Array.isArray(header) ? header.join(",") : (header ?? ""))
@@ -36,6 +36,11 @@ export class ClientAddress {
     const type = isIP(ip);
     return type !== 0 && this.trusted.check(ip, type === 6 ? "ipv6" : "ipv4");
   }
+}
+
+/** The IP at the other end of a connection (what a request that never parsed is logged with). */
+export function peerAddress(socket: { remoteAddress?: string | undefined }): string {
+  return normalize(socket.remoteAddress ?? "");
 }
 
 /** "::ffff:127.0.0.1" -> "127.0.0.1". */

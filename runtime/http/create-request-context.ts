@@ -6,9 +6,15 @@ import { allocateRequestId, newResponseState, type RequestContext } from "./requ
 /** A request as received, and what the host knows about it before any phase runs. */
 export interface RequestInput {
   method: string;
-  /** Path and query as received. */
-  rawUrl: string;
+  /** Path and query: the normalised target the request was routed on (request-target.ts). */
+  target: string;
+  /** The headers as the client sent them (the WebSocket handshake is checked on these). */
   headers: IncomingHttpHeaders;
+  /**
+   * The headers plugins see and that go upstream, owned by the context from now on; a copy of
+   * `headers` when absent. The proxy gives them without hop-by-hop headers (client-request.ts).
+   */
+  forwardHeaders?: IncomingHttpHeaders;
   tls: boolean;
   clientIp: string;
   /** Route parameters of the matched path. */
@@ -21,19 +27,20 @@ export interface RequestInput {
 
 /** The context the phases and host functions share; the proxy and the sandbox harness both build it here. */
 export function createRequestContext(input: RequestInput): RequestContext {
-  const { rawUrl } = input;
-  const q = rawUrl.indexOf("?");
+  const { target } = input;
+  const q = target.indexOf("?");
+  const headers = input.forwardHeaders ?? { ...input.headers };
   return {
     id: allocateRequestId(),
     method: input.method,
-    rawUrl,
-    path: q < 0 ? rawUrl : rawUrl.slice(0, q),
-    query: q < 0 ? "" : rawUrl.slice(q + 1),
-    host: stripPort(input.headers.host ?? ""),
+    target,
+    path: q < 0 ? target : target.slice(0, q),
+    query: q < 0 ? "" : target.slice(q + 1),
+    host: stripPort(headers.host ?? ""),
     tls: input.tls,
     clientIp: input.clientIp,
     startedAt: input.startedAt,
-    headers: { ...input.headers },
+    headers,
     params: input.params,
     body: null,
     bodyTooLarge: false,

@@ -1,7 +1,14 @@
 // Headers that describe one connection, not the message (RFC 9110 section 7.6.1): a proxy must not
-// forward them in either direction. Proxy-* and the names a Connection header lists are included.
+// forward them in either direction. Proxy-* and the names a Connection header lists are included,
+// except Host and Content-Length: a Connection header may not take away the message's target or
+// its framing (`Connection: host` would otherwise swap the Host sent upstream).
+//
+// On requests this runs on the client's headers before any middleware (client-request.ts), so a
+// header that middleware or nylon sets can never be named away by the client.
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP_NAMES = ["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"] as const;
+const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_NAMES);
+const NEVER_NAMED_AWAY = new Set(["host", "content-length", "close", "keep-alive"]);
 
 export type HeaderRecord = Record<string, string | string[]>;
 
@@ -17,12 +24,27 @@ export function withoutHopByHop(
   const out: HeaderRecord = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith("proxy-")) continue;
+    if (value === undefined || isHopByHop(name)) continue;
     if (listed !== null && listed.has(name)) continue;
     if (drop !== undefined && drop.has(name)) continue;
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * Removes, in place, hop-by-hop headers that were set after withoutHopByHop ran (by a plugin or a
+ * header modifier): they describe nylon's own connection to the upstream, which undici manages.
+ */
+export function dropHopByHopInPlace(headers: Record<string, unknown>): void {
+  for (let i = 0; i < HOP_BY_HOP_NAMES.length; i++) {
+    const name = HOP_BY_HOP_NAMES[i]!;
+    if (headers[name] !== undefined) delete headers[name];
+  }
+}
+
+function isHopByHop(name: string): boolean {
+  return HOP_BY_HOP.has(name) || name.startsWith("proxy-");
 }
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | null {
@@ -31,7 +53,7 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | n
   for (const part of Array.isArray(value) ? value : [value]) {
     for (const token of part.split(",")) {
       const name = token.trim().toLowerCase();
-      if (name !== "" && name !== "close" && name !== "keep-alive") tokens.add(name);
+      if (name !== "" && !NEVER_NAMED_AWAY.has(name)) tokens.add(name);
     }
   }
   return tokens.size === 0 ? null : tokens;

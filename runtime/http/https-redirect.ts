@@ -13,5 +13,5 @@ export function httpsRedirect(route: Route, ctx: RequestContext): ServiceRespons
   if (ctx.tls || !tls?.enabled || tls.redirect === undefined) return null;
   const authority = tls.redirect.replaceAll("${host}", ctx.host).replace(/^https:\/\//, "").replace(/\/+$/, "");
   const status = ctx.method === "GET" || ctx.method === "HEAD" ? 301 : 308;
-  return { status, headers: { location: `https://${authority}${ctx.rawUrl}` }, body: Buffer.alloc(0) };
+  return { status, headers: { location: `https://${authority}${ctx.target}` }, body: Buffer.alloc(0) };
 }

@@ -3,13 +3,31 @@ import https from "node:https";
 import type { Duplex } from "node:stream";
 import { NylonError } from "../errors.js";
 import { parseListenerAddress } from "../config/listener-address.js";
+import { MAX_REQUEST_HEADERS } from "./client-request.js";
 import { NYLON_SERVER_RESPONSE } from "./server-response.js";
 import { MIN_TLS_VERSION, type TlsCertificates } from "./tls-certificates.js";
 
 export interface ConnectionHandlers {
+  /** Also gets `Expect` requests: the pipeline decides when (and whether) to send 100 Continue. */
   request(req: http.IncomingMessage, res: http.ServerResponse): void;
   upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** CONNECT: nylon is not a forward proxy. */
+  connect(req: http.IncomingMessage, socket: Duplex): void;
+  /** Bytes Node's parser refused, or a request whose headers did not arrive in time. */
+  clientError(err: Error, socket: Duplex): void;
 }
+
+/** How the proxy listeners read requests; from the configuration in force (a reload updates them). */
+export interface ListenerSettings {
+  /** request_header_timeout_ms: the request line and headers must arrive within it (then 408). */
+  headerTimeoutMs: number;
+}
+
+/**
+ * How often Node's server looks for connections over the header timeout; a 408 comes at most this
+ * much late (Node's default, 30 s, would make a 60 s timeout anything up to 90 s).
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export type ListenerKind = "http" | "https" | "metrics";
 
@@ -21,6 +39,7 @@ export interface ListenerHandlers {
   metrics: http.RequestListener;
   /** The certificates in force; SNI asks on every handshake, so a reload's certificates apply at once. */
   certificates(): TlsCertificates | null;
+  settings(): ListenerSettings;
 }
 
 /** Listeners a reload opened; nothing else changed until `commit`. */
@@ -77,6 +96,7 @@ export class ListenerSet {
         const removed = [...this.open.entries()].filter(([key]) => !wantedKeys.has(key));
         for (const [key] of removed) this.open.delete(key);
         if (certs) for (const l of this.open.values()) if (l.kind === "https") (l.server as https.Server).setSecureContext(certs.defaultPair);
+        for (const server of this.servers(["http", "https"])) applySettings(server, this.handlers.settings());
         await closeServers(removed.map(([, l]) => l.server));
         return removed.map(([key]) => key);
       },
@@ -124,31 +144,49 @@ export class ListenerSet {
 
   private createServer(kind: ListenerKind, address: string, certificates: TlsCertificates | null): http.Server {
     if (kind === "metrics") return http.createServer({ ServerResponse: NYLON_SERVER_RESPONSE }, this.handlers.metrics);
+    const proxy = this.handlers.proxy;
+    const options: http.ServerOptions = {
+      keepAliveTimeout: 65_000,
+      ServerResponse: NYLON_SERVER_RESPONSE,
+      // Node's whole-request deadline (300 s) would cut long uploads; the pipeline gives the body an
+      // idle timeout of its own (request_body_timeout_ms).
+      requestTimeout: 0,
+      headersTimeout: this.handlers.settings().headerTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      // The pipeline answers a missing Host itself, so that the 400 is logged like every answer.
+      requireHostHeader: false,
+    };
     let server: http.Server;
     if (kind === "https") {
       if (!certificates) throw new NylonError("NYLON_E_CONFIG", `https ${address} needs a certificate: add one under tls`);
       server = https.createServer(
         {
+          ...options,
           ...certificates.defaultPair,
           minVersion: MIN_TLS_VERSION,
-          keepAliveTimeout: 65_000,
-          ServerResponse: NYLON_SERVER_RESPONSE,
           SNICallback: (servername, done) => done(null, (this.handlers.certificates() ?? certificates).contextFor(servername)),
         },
-        this.handlers.proxy.request,
+        proxy.request,
       );
-    } else server = http.createServer({ keepAliveTimeout: 65_000, ServerResponse: NYLON_SERVER_RESPONSE }, this.handlers.proxy.request);
+    } else server = http.createServer(options, proxy.request);
+    applySettings(server, this.handlers.settings());
+    // One more than allowed, so that a request over the limit shows (Node drops the lines past it).
+    server.maxHeadersCount = MAX_REQUEST_HEADERS + 1;
+    server.on("checkContinue", proxy.request);
+    server.on("checkExpectation", proxy.request);
     server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       this.upgraded.add(socket);
       socket.once("close", () => this.upgraded.delete(socket));
-      this.handlers.proxy.upgrade(req, socket, head);
+      proxy.upgrade(req, socket, head);
     });
-    server.on("clientError", (_err, socket) => {
-      if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
-      else socket.destroy();
-    });
+    server.on("connect", proxy.connect);
+    server.on("clientError", proxy.clientError);
     return server;
   }
+}
+
+function applySettings(server: http.Server, settings: ListenerSettings): void {
+  server.headersTimeout = settings.headerTimeoutMs;
 }
 
 function keyOf(kind: ListenerKind, address: string): string {

@@ -12,6 +12,8 @@
 //   with backtracking (`/a/{x}/c` still wins for /a/b/c when `/a/b/{y}` exists but has no `/c`).
 // - Methods are part of the match: a pattern whose methods do not include the request's is skipped and
 //   the next less specific pattern is tried (matchit's `/METHOD/path` keys behaved the same way).
+// - A pattern without methods accepts every method but TRACE, which a pattern must list to accept:
+//   a TRACE is echoed back by whoever answers it, Cookie and Authorization included (RFC 9110 §9.3.8).
 // - Segments are percent-decoded before comparison, so params come out decoded.
 
 export type PathMatchResult<T> =
@@ -35,6 +37,12 @@ interface TrieNode<T> {
 }
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Methods that a pattern without `methods` does not accept: they must be listed. */
+const OPT_IN_METHODS: ReadonlySet<string> = new Set(["TRACE"]);
+
+/** What a pattern without `methods` accepts, as an Allow header lists it (other methods work too). */
+export const IMPLICIT_METHODS: readonly string[] = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
 
 function newNode<T>(): TrieNode<T> {
   return { literals: new Map(), param: null, catchAll: null, leaf: null };
@@ -170,10 +178,12 @@ class Search<T> {
   }
 
   private accept(leaf: Leaf<T>): T | null {
-    const target = leaf.anyMethod ?? leaf.byMethod.get(this.method) ?? null;
+    const anyMethod = leaf.anyMethod !== null && !OPT_IN_METHODS.has(this.method) ? leaf.anyMethod : null;
+    const target = anyMethod ?? leaf.byMethod.get(this.method) ?? null;
     if (target === null) {
       this.allow ??= new Set();
       for (const method of leaf.byMethod.keys()) this.allow.add(method);
+      if (leaf.anyMethod !== null) for (const method of IMPLICIT_METHODS) this.allow.add(method);
     }
     return target;
   }

@@ -8,47 +8,34 @@
 // health. A request without a body is retried on another endpoint when the connection failed, since
 // nothing reached the upstream (nginx's proxy_next_upstream error); a streamed body cannot be replayed.
 import { EventEmitter } from "node:events";
-import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { NylonError } from "../errors.js";
-import { addForwardedHeaders } from "./forwarded-headers.js";
 import { withoutHopByHop } from "./hop-by-hop.js";
-import { applyPathRewrite, type PathRewrite } from "./path-rewrite.js";
 import type { ServiceResponse } from "./service-response.js";
+import { UpstreamError } from "./upstream-error.js";
 import type { UpstreamEndpoint, UpstreamPool } from "./upstream-pool.js";
+import { upstreamHeaders, upstreamTarget, type UpstreamRequest } from "./upstream-request.js";
 
-export interface ForwardRequest {
-  method: string;
-  /** Path with query, as received. */
-  path: string;
-  /** The request headers that go upstream (after request filters and RequestHeaderModifier). */
-  headers: IncomingHttpHeaders;
-  /** The request body stream (the IncomingMessage itself), or null. */
+export interface ForwardRequest extends UpstreamRequest {
+  /** The request body (the IncomingMessage itself, or what a plugin read), null when it has none. */
   body: Readable | null;
-  clientIp: string;
-  tls: boolean;
-  /** The Host header as received (port included); becomes X-Forwarded-Host. */
-  host: string | undefined;
-  /** From RouteMatch.rewrite. */
-  rewrite?: PathRewrite | null | undefined;
 }
-
-// `expect` is answered by Node's server already (100-continue); undici refuses to send it.
-const NOT_FORWARDED = new Set(["expect"]);
 
 /** Error codes of a connection that never reached the upstream (safe to retry elsewhere). */
 const CONNECT_FAILURES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT"]);
 const TIMEOUTS = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 
-/** `signal`: the request's own (the client went away); a listener stays on it until it is collected. */
+/**
+ * `signal`: aborts the request (the client went away, or the body stalled); when its reason is a
+ * NylonError, that is what forward() throws.
+ */
 export async function forward(input: ForwardRequest, service: UpstreamPool, signal?: AbortSignal): Promise<ServiceResponse> {
-  const headers = addForwardedHeaders(withoutHopByHop(input.headers, NOT_FORWARDED), input);
-  const path = input.rewrite ? applyPathRewrite(input.path, input.rewrite) : input.path;
-  const body = hasBody(input.headers) ? input.body : null;
+  const headers = upstreamHeaders(input);
+  const path = upstreamTarget(input);
+  const body = input.body;
   const tried = new Set<UpstreamEndpoint>();
   for (;;) {
     const endpoint = service.select(input.clientIp, tried);
-    // undici's own headersTimeout ticks in ~1 s steps; a timer of our own keeps short timeouts exact.
     // undici also takes an EventEmitter as its abort signal, which costs far less per request than
     // an AbortController (the profile showed createAbortSignal among the top frames).
     const abort = new EventEmitter();
@@ -56,11 +43,19 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
       if (signal.aborted) throw signal.reason;
       signal.addEventListener("abort", () => abort.emit("abort"), { once: true });
     }
+    // timeout_ms counts from the moment the request is fully sent: an upload may take longer (the
+    // pipeline's body watchdog guards it). undici's own headers timer is off: it starts at dispatch,
+    // and ticks in ~1 s steps.
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      abort.emit("abort");
-    }, service.timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const startTimer = (): void => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        abort.emit("abort");
+      }, service.timeoutMs);
+    };
+    if (body === null || body.readableEnded) startTimer();
+    else body.once("end", startTimer);
     try {
       const response = await endpoint.pool.request({
         method: input.method,
@@ -68,6 +63,7 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
         headers,
         body,
         signal: abort,
+        headersTimeout: 0,
         bodyTimeout: service.timeoutMs,
       });
       return {
@@ -76,7 +72,7 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
         body: response.body,
       };
     } catch (error) {
-      if (signal?.aborted) throw error;
+      if (signal?.aborted) throw signal.reason instanceof NylonError ? signal.reason : error;
       const code = timedOut ? "UND_ERR_HEADERS_TIMEOUT" : errorCode(error);
       if (CONNECT_FAILURES.has(code)) {
         endpoint.health.recordFailure();
@@ -86,14 +82,9 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
       throw upstreamError(service, endpoint, code, error);
     } finally {
       clearTimeout(timer);
+      body?.off("end", startTimer);
     }
   }
-}
-
-/** A GET from Node's server comes with an empty IncomingMessage; sending it would add chunked framing. */
-function hasBody(headers: IncomingHttpHeaders): boolean {
-  const length = headers["content-length"];
-  return (length !== undefined && length !== "0") || headers["transfer-encoding"] !== undefined;
 }
 
 function errorCode(error: unknown): string {
@@ -101,14 +92,14 @@ function errorCode(error: unknown): string {
   return typeof code === "string" ? code : "";
 }
 
-function upstreamError(service: UpstreamPool, endpoint: UpstreamEndpoint, code: string, cause: unknown): NylonError {
-  const where = `service ${service.name}, endpoint ${endpoint.id}`;
+function upstreamError(service: UpstreamPool, endpoint: UpstreamEndpoint, code: string, cause: unknown): UpstreamError {
+  const where = `service ${service.name}`;
   if (code === "UND_ERR_CONNECT_TIMEOUT") {
-    return new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${where} could not be connected to in time`, { cause });
+    return new UpstreamError("NYLON_E_UPSTREAM_TIMEOUT", `${where} could not be connected to in time`, endpoint.id, { cause });
   }
   if (TIMEOUTS.has(code)) {
-    return new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${where} did not answer within ${service.timeoutMs} ms (${code})`, { cause });
+    return new UpstreamError("NYLON_E_UPSTREAM_TIMEOUT", `${where} did not answer within ${service.timeoutMs} ms (${code})`, endpoint.id, { cause });
   }
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new NylonError("NYLON_E_UPSTREAM", `${where} failed: ${code || reason}`, { cause });
+  return new UpstreamError("NYLON_E_UPSTREAM", `${where} failed: ${code || reason}`, endpoint.id, { cause });
 }

@@ -20,6 +20,10 @@ export interface ProxyState {
   readonly plugins: ReadonlyMap<string, PluginHost>;
   readonly clientAddress: ClientAddress;
   readonly requestBodyLimit: number;
+  /** request_body_timeout_ms (body-watchdog.ts). */
+  readonly requestBodyTimeoutMs: number;
+  /** 502/504 bodies name the failing endpoint (upstream-error.ts). */
+  readonly exposeUpstreamAddress: boolean;
   readonly accessLog: boolean;
   readonly hub: WebSocketHub;
   readonly logger: Logger;
@@ -81,6 +85,8 @@ export function buildProxyState(
     plugins,
     clientAddress: new ClientAddress(config.trusted_proxies),
     requestBodyLimit: config.request_body_limit_bytes,
+    requestBodyTimeoutMs: config.request_body_timeout_ms,
+    exposeUpstreamAddress: config.expose_upstream_address,
     accessLog: config.log.access_log,
     hub,
     logger,

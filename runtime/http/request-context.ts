@@ -21,8 +21,8 @@ export interface RequestContext {
   /** The host's handle, passed to plugins. */
   readonly id: number;
   readonly method: string;
-  /** Path and query as received. */
-  readonly rawUrl: string;
+  /** Path and query, normalised (request-target.ts): what was routed on, what plugins and the upstream see. */
+  readonly target: string;
   readonly path: string;
   /** Raw query string without "?". */
   readonly query: string;

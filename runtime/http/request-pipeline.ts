@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { Readable, type Duplex } from "node:stream";
 import { errorBody, NylonError } from "../errors.js";
 import type { Phase } from "../plugin/guest-exports.js";
@@ -13,9 +14,17 @@ import type { RouteMatch } from "./router.js";
 import { errorResponse, type ServiceResponse } from "./service-response.js";
 import { tunnelUpgrade, type TunnelEvents } from "./ws-tunnel.js";
 import type { Route } from "../config/schema.js";
-import { logCrashedRequest, logRequest, logTunnelSession, logWebSocketSession } from "../observe/access-log.js";
+import { logBareRequest, logRequest, logTunnelSession, logWebSocketSession } from "../observe/access-log.js";
 import { NO_REQUEST_OBSERVER, type RequestObserver } from "../observe/request-observer.js";
 import { httpsRedirect } from "./https-redirect.js";
+import { watchRequestBody } from "./body-watchdog.js";
+import { peerAddress } from "./client-address.js";
+import { answeredStatus, clientErrorAnswer, closeAfterThisAnswer, failConnection, isClosing, requestBeingReceived } from "./client-failure.js";
+import { readClientRequest, type ClientRequest } from "./client-request.js";
+import { isFinalRecipient, optionsAnswer, traceAnswer } from "./max-forwards.js";
+import { IMPLICIT_METHODS } from "./path-trie.js";
+import { clientMessage, UpstreamError } from "./upstream-error.js";
+import type { UpstreamRequest } from "./upstream-request.js";
 
 type PluginStep = Extract<MiddlewareStep, { kind: "plugin" }>;
 
@@ -40,8 +49,12 @@ interface Flow {
   /** The plugin service's entry, when the service is a plugin: it gets the logging phase too. */
   serviceStep?: PluginStep;
   upgrade: { socket: Duplex; head: Buffer } | null;
+  /** What nylon took from the client (client-request.ts); null for a request refused before routing. */
+  client: ClientRequest | null;
   /** The request body went to the upstream (it was not, or not all, read by nylon). */
   bodyForwarded?: boolean;
+  /** Set once nylon starts taking the body (startBody); aborts the upstream request when the upstream stops reading it. */
+  upload?: AbortController;
   tally: Tally;
 }
 
@@ -57,6 +70,7 @@ export class RequestPipeline {
   ) {}
 
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (isClosing(req.socket)) return; // pipelined behind a refusal: never run (client-failure.ts)
     const state = this.current();
     const tally = newTally();
     const writer = httpResponseWriter(res);
@@ -64,11 +78,50 @@ export class RequestPipeline {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (isClosing(socket)) {
+      socket.destroy();
+      return;
+    }
     const state = this.current();
     socket.on("error", () => socket.destroy());
     const tally = newTally();
     const writer = socketResponseWriter(socket);
     this.run(state, req, writer, { socket, head }, tally).catch((err) => this.crash(state, err, req, writer, tally));
+  }
+
+  /** CONNECT asks for a tunnel to any host: 405, logged like any answer. */
+  handleConnect(req: IncomingMessage, socket: Duplex): void {
+    const state = this.current();
+    const tally = newTally();
+    socket.on("error", () => socket.destroy());
+    const error = new NylonError("NYLON_E_METHOD_NOT_ALLOWED", "CONNECT is not served: nylon is a reverse proxy, not a forward proxy");
+    failConnection(socket, null, error, { allow: IMPLICIT_METHODS.join(", ") }, (bytes) => {
+      const seconds = this.count(tally, "CONNECT", error.status);
+      if (!state.accessLog) return;
+      logBareRequest(state.logger, { route: "", method: "CONNECT", url: req.url ?? "-", status: error.status, bytes, seconds, client: state.clientAddress.of(req) });
+    });
+  }
+
+  /**
+   * Node's parser refused the bytes, or the headers did not arrive in time: the answer goes on the
+   * raw socket after those of the requests before it (client-failure.ts). When the failure broke
+   * the body of a request in progress, that request's pipeline logs it; otherwise it is logged here.
+   */
+  handleClientError(err: Error, socket: Duplex): void {
+    const error = clientErrorAnswer(err);
+    if (error === null) {
+      socket.destroy();
+      return;
+    }
+    const state = this.current();
+    const failed = requestBeingReceived(socket);
+    failConnection(socket, failed, error, {}, (bytes) => {
+      if (failed !== null) return;
+      this.observer.requestFinished("", "-", error.status, 0);
+      if (!state.accessLog) return;
+      const code = (err as NodeJS.ErrnoException).code ?? "";
+      logBareRequest(state.logger, { route: "", method: "-", url: "-", status: error.status, bytes, seconds: 0, client: peerAddress(socket as Socket), error: code });
+    });
   }
 
   /**
@@ -86,7 +139,9 @@ export class RequestPipeline {
       writer.end(body);
       bytes = body.length;
     } else writer.destination.destroy();
-    if (state.accessLog && !counted) logCrashedRequest(state.logger, tally.route, req.method ?? "GET", req.url ?? "/", state.clientAddress.of(req), bytes, seconds);
+    if (state.accessLog && !counted) {
+      logBareRequest(state.logger, { route: tally.route, method: req.method ?? "GET", url: req.url ?? "/", status: 500, bytes, seconds, client: state.clientAddress.of(req) });
+    }
   }
 
   private async run(
@@ -96,38 +151,78 @@ export class RequestPipeline {
     upgrade: { socket: Duplex; head: Buffer } | null,
     tally: Tally,
   ): Promise<void> {
-    const match = state.router.match({ method: req.method ?? "GET", path: req.url ?? "/", host: req.headers.host, headers: req.headers });
-    const ctx = newContext(state, req, upgrade !== null, match.kind === "match" ? match : null);
+    const method = req.method ?? "GET";
+    const client = readClientRequest(req);
+    if (client instanceof NylonError) {
+      // The framing or the target is unreliable: answered, then the connection closes, and nothing
+      // pipelined behind it runs.
+      closeAfterThisAnswer(req.socket);
+      const ctx = newContext(state, req, req.url ?? "/", undefined, upgrade !== null, null);
+      await this.send(state, newFlow(ctx, req, writer, upgrade, null, tally), errorResponse(client, { connection: "close" }));
+      return;
+    }
+    const { target } = client;
+    if (target.asterisk) {
+      const ctx = newContext(state, req, target.target, client.headers, upgrade !== null, null);
+      await this.send(state, newFlow(ctx, req, writer, upgrade, client, tally), optionsAnswer(IMPLICIT_METHODS));
+      return;
+    }
+    const routeRequest = { method, path: target.path, host: client.host, headers: client.headers };
+    const match = state.router.matchTarget(routeRequest);
+    const ctx = newContext(state, req, target.target, client.headers, upgrade !== null, match.kind === "match" ? match : null);
+    const flow = newFlow(ctx, req, writer, upgrade, client, tally);
     if (match.kind === "miss") {
       const headers: Record<string, string> = match.allow.length > 0 ? { allow: match.allow.join(", ") } : {};
-      await this.send(state, { ctx, req, writer, steps: [], plugins: new Set(), upgrade, tally }, errorResponse(match.error, headers));
+      await this.send(state, flow, errorResponse(match.error, headers));
       return;
     }
     tally.route = match.route.name;
-    const flow: Flow = {
-      ctx,
-      req,
-      writer,
-      steps: match.middleware.map((item) => state.steps.get(item)).filter((s): s is MiddlewareStep => s !== undefined),
-      plugins: new Set(),
-      upgrade,
-      tally,
-    };
-    const redirect = httpsRedirect(match.route, ctx);
-    if (redirect) {
-      flow.steps = []; // no plugin runs for a request that is only sent to HTTPS
-      await this.send(state, flow, redirect);
+    // Answers nylon gives as the final recipient, before any plugin runs (as a redirect is).
+    if (method === "TRACE" && client.hasBody) {
+      await this.send(state, flow, errorResponse(new NylonError("NYLON_E_BAD_REQUEST", "a TRACE request cannot have a body (RFC 9110 §9.3.8)")));
       return;
     }
+    if (isFinalRecipient(method, ctx.headers)) {
+      const { host, headers } = routeRequest;
+      await this.send(state, flow, method === "TRACE" ? traceAnswer(req, target.target) : optionsAnswer(state.router.allowedMethods({ path: target.path, host, headers })));
+      return;
+    }
+    const redirect = httpsRedirect(match.route, ctx);
+    if (redirect) {
+      await this.send(state, flow, redirect); // no plugin runs for a request that is only sent to HTTPS
+      return;
+    }
+    flow.steps = match.middleware.map((item) => state.steps.get(item)).filter((s): s is MiddlewareStep => s !== undefined);
     try {
       await this.serve(state, flow, match);
     } catch (err) {
       const error = err instanceof NylonError ? err : new NylonError("NYLON_E_UPSTREAM", (err as Error).message);
       if (!(err instanceof NylonError)) state.logger.error({ err, route: match.route.name }, "request failed");
+      else if (error instanceof UpstreamError) state.logger.warn({ route: match.route.name, endpoint: error.endpoint, err: error.message }, "upstream request failed");
       ctx.response.error = error.message;
       const retry = (error as NylonError & { retryAfterSeconds?: number }).retryAfterSeconds;
-      await this.send(state, flow, errorResponse(error, retry ? { "retry-after": String(retry) } : {}));
+      await this.send(state, flow, errorResponse(error, retry ? { "retry-after": String(retry) } : {}, clientMessage(error, state.exposeUpstreamAddress)));
     }
+  }
+
+  /**
+   * Nylon starts taking the request body: 100 Continue goes out if the client waits for it, and
+   * the body gets its idle deadline (body-watchdog.ts): a silent client is answered 408, an upstream
+   * that stops reading makes forward() fail with 504.
+   */
+  private startBody(state: ProxyState, flow: Flow): AbortSignal {
+    if (flow.upload !== undefined) return flow.upload.signal;
+    const upload = (flow.upload = new AbortController());
+    if (flow.client?.expectsContinue) flow.writer.raw?.writeContinue();
+    const ms = state.requestBodyTimeoutMs;
+    watchRequestBody(flow.req, ms, (stall) => {
+      if (stall === "client-silent") {
+        failConnection(flow.req.socket, flow.req, new NylonError("NYLON_E_REQUEST_TIMEOUT", `no request body bytes arrived for ${ms} ms`), {});
+      } else {
+        upload.abort(new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `the upstream did not take the request body for ${ms} ms`));
+      }
+    });
+    return upload.signal;
   }
 
   private async serve(state: ProxyState, flow: Flow, match: RouteMatch<Route>): Promise<void> {
@@ -137,7 +232,10 @@ export class RequestPipeline {
     const readsBody =
       pluginFilters.some((s) => s.plugin.handles(s.entry, "request-filter")) ||
       (service.kind === "plugin" && service.step.plugin.handles(service.step.entry, "request-filter"));
-    if (readsBody && hasBody(flow.req)) await readBody(flow.req, ctx, state.requestBodyLimit);
+    if (readsBody && flow.client!.hasBody) {
+      this.startBody(state, flow);
+      await readBody(flow.req, ctx, state.requestBodyLimit);
+    }
     // Any plugin request filter, middleware or service, may answer with a stream (server-sent events).
     if (readsBody && flow.writer.raw) ctx.stream = streamSink(flow.writer.raw, ctx, () => this.finish(state, flow));
 
@@ -173,29 +271,30 @@ export class RequestPipeline {
         throw new NylonError("NYLON_E_NO_UPSTREAM", `service ${service.name} is a plugin service; its plugin continued instead of answering`);
       }
       case "http": {
+        const request: UpstreamRequest = {
+          method: ctx.method,
+          target: ctx.target,
+          headers: ctx.headers,
+          clientIp: ctx.clientIp,
+          tls: ctx.tls,
+          host: flow.client!.host,
+          rewrite: match.rewrite,
+        };
         if (flow.upgrade) {
           const events = this.tunnelEvents(state, flow, service.name);
-          tunnelUpgrade(flow.req, flow.upgrade.socket, flow.upgrade.head, service.pool, ctx.clientIp, { tls: ctx.tls, rewrite: match.rewrite, events });
+          const tunnel = { ...request, upgrade: flow.req.headers.upgrade };
+          tunnelUpgrade(tunnel, flow.upgrade.socket, flow.upgrade.head, service.pool, { events, exposeUpstreamAddress: state.exposeUpstreamAddress });
           return;
         }
+        const streamed = ctx.body === null && flow.client!.hasBody;
+        const signal = flow.client!.hasBody ? this.startBody(state, flow) : undefined;
         flow.bodyForwarded = true;
-        const response = await forward(
-          {
-            method: ctx.method,
-            path: ctx.rawUrl,
-            headers: ctx.headers,
-            body: ctx.body ? Readable.from([ctx.body]) : flow.req,
-            clientIp: ctx.clientIp,
-            tls: ctx.tls,
-            host: flow.req.headers.host,
-            rewrite: match.rewrite,
-          },
-          service.pool,
-        );
+        const body = ctx.body ? Readable.from([ctx.body]) : streamed ? flow.req : null;
+        const response = await forward({ ...request, body }, service.pool, signal);
         return this.send(state, flow, response);
       }
       case "static":
-        return this.send(state, flow, await service.site.serve({ method: ctx.method, path: ctx.rawUrl, headers: ctx.headers }, match.pathEntry.service.rewrite));
+        return this.send(state, flow, await service.site.serve({ method: ctx.method, path: ctx.target, headers: ctx.headers }, match.pathEntry.service.rewrite));
     }
   }
 
@@ -220,6 +319,12 @@ export class RequestPipeline {
   /** Response filters, body filters, write, logging. */
   private async send(state: ProxyState, flow: Flow, response: ServiceResponse, fromPlugin = false): Promise<void> {
     const { ctx } = flow;
+    if (answeredStatus(flow.req) !== undefined) {
+      // The connection failed and nylon answered on the socket already (client-failure.ts).
+      if (response.body instanceof Readable) discard(response.body);
+      this.finish(state, flow);
+      return;
+    }
     const r = ctx.response;
     r.status = response.status;
     // Headers a request filter set before next() (CORS, request ids) apply to the service's answer too.
@@ -305,6 +410,8 @@ export class RequestPipeline {
   /** Logging phase, then every plugin drops the request (after the logging of plugins in worker threads). */
   private finish(state: ProxyState, flow: Flow): void {
     const { ctx } = flow;
+    // What the client saw, when nylon had to answer on the socket itself (client-failure.ts).
+    ctx.response.status = answeredStatus(flow.req) ?? ctx.response.status;
     const logging: Promise<void>[] = [];
     const log = (step: PluginStep): void => {
       const done = this.phase(flow, step, "logging");
@@ -345,8 +452,9 @@ export class RequestPipeline {
       logTunnelSession(state.logger, { route: flow.tally.route, service, path: ctx.path, status: answered, bytesIn, bytesOut, seconds, client: ctx.clientIp });
     };
     return {
-      settled: (outcome, status) => {
+      settled: (outcome, status, error) => {
         answered = status;
+        if (error instanceof UpstreamError) state.logger.warn({ route: flow.tally.route, endpoint: error.endpoint, err: error.message }, "upstream request failed");
         this.observer.tunnelSettled(service, outcome);
         if (status !== 0) this.count(flow.tally, flow.ctx.method, status);
         if (outcome !== "opened") log(0, 0);
@@ -374,11 +482,30 @@ function elapsed(tally: Tally): number {
   return Number(process.hrtime.bigint() - tally.startedHr) / 1e9;
 }
 
-function newContext(state: ProxyState, req: IncomingMessage, isUpgrade: boolean, match: RouteMatch<Route> | null): RequestContext {
+function newFlow(
+  ctx: RequestContext,
+  req: IncomingMessage,
+  writer: ResponseWriter,
+  upgrade: Flow["upgrade"],
+  client: ClientRequest | null,
+  tally: Tally,
+): Flow {
+  return { ctx, req, writer, steps: [], plugins: new Set(), upgrade, client, tally };
+}
+
+function newContext(
+  state: ProxyState,
+  req: IncomingMessage,
+  target: string,
+  forwardHeaders: ClientRequest["headers"] | undefined,
+  isUpgrade: boolean,
+  match: RouteMatch<Route> | null,
+): RequestContext {
   return createRequestContext({
     method: req.method ?? "GET",
-    rawUrl: req.url ?? "/",
+    target,
     headers: req.headers,
+    forwardHeaders,
     tls: (req.socket as { encrypted?: boolean }).encrypted === true,
     clientIp: state.clientAddress.of(req),
     params: match?.params ?? {},
@@ -386,10 +513,6 @@ function newContext(state: ProxyState, req: IncomingMessage, isUpgrade: boolean,
     wsSettings: state.webSocketSettings(match?.pathEntry.service.websocket),
     startedAt: Date.now(),
   });
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 }
 
 /**

@@ -48,7 +48,10 @@ export function socketResponseWriter(socket: Duplex): ResponseWriter {
       headSent = true;
       const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Status"}`];
       chunked = !Object.keys(headers).some((k) => k.toLowerCase() === "content-length");
-      for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+      for (const [k, v] of Object.entries(headers)) {
+        if (k.toLowerCase() === "connection") continue; // always "close", below
+        for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+      }
       if (chunked) lines.push("transfer-encoding: chunked");
       lines.push("connection: close", "", "");
       socket.write(lines.join("\r\n"));

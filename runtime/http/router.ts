@@ -7,13 +7,15 @@
 // - Host: the Host header, port stripped, case-insensitive, IPv6 literals in brackets handled; a
 //   route's value is a '|'-separated list; "*" makes the route the default for unknown hosts.
 // - No route -> 404 NYLON_E_ROUTE_NOT_FOUND; path matches but not the method -> 405 with `allow`.
+//   TRACE is accepted only where a path entry lists it in `methods` (path-trie.ts).
 // - Route-level middleware comes first, then path-level; `group:` items are expanded in place.
 // - Two routes claiming the same host or header value, and colliding paths inside a route, are build
 //   errors (Nylon silently let the last one win).
 import type { IncomingHttpHeaders } from "node:http";
 import { NylonError } from "../errors.js";
-import { PathTrie } from "./path-trie.js";
+import { IMPLICIT_METHODS, PathTrie } from "./path-trie.js";
 import { pathRewriteFor, type PathRewrite } from "./path-rewrite.js";
+import { separatorReading } from "./request-target.js";
 
 export interface MiddlewareItemInput {
   group?: string | undefined;
@@ -44,7 +46,7 @@ export interface RouterInput<R extends RouteInput = RouteInput> {
 
 export interface RouteRequest {
   method: string;
-  /** Path with optional query string, as received. */
+  /** The normalised path (request-target.ts); a query string after it is ignored. */
   path: string;
   /** The Host header (or HTTP/2 :authority); undefined when absent. */
   host: string | undefined;
@@ -88,6 +90,8 @@ interface CompiledRoute<R extends RouteInput> {
 }
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+const ALLOW_CANDIDATES = [...IMPLICIT_METHODS, "TRACE"];
 
 export class Router<R extends RouteInput = RouteInput> {
   private readonly byHost = new Map<string, CompiledRoute<R>>();
@@ -155,6 +159,34 @@ export class Router<R extends RouteInput = RouteInput> {
       case "not-found":
         return miss(new NylonError("NYLON_E_ROUTE_NOT_FOUND", `route ${compiled.route.name} has no path matching ${path}`));
     }
+  }
+
+  /**
+   * match() for a normalised request target (request-target.ts), refusing with 400 a path whose
+   * separator reading would be routed to another path entry: what an upstream that splits on `%2F`
+   * or cuts `;` parameters serves must be what the matched entry (and its middleware) covers.
+   */
+  matchTarget(request: RouteRequest): RouteMatch<R> | RouteMiss {
+    const match = this.match(request);
+    if (match.kind !== "match") return match;
+    const reading = separatorReading(request.path);
+    if (reading === null) return match;
+    const other = this.match({ ...request, path: reading });
+    if (other.kind !== "match" || (other.route === match.route && other.pathEntry === match.pathEntry)) return match;
+    return miss(
+      new NylonError(
+        "NYLON_E_BAD_REQUEST",
+        `the path ${JSON.stringify(request.path)} reads as ${JSON.stringify(reading)} to a server that splits on %2F or %5C or cuts ";" parameters, which another route entry covers`,
+      ),
+    );
+  }
+
+  /**
+   * The methods `request`'s path accepts, among those an Allow header can name (a pattern without
+   * `methods` accepts others too); for an OPTIONS that nylon answers itself.
+   */
+  allowedMethods(request: Omit<RouteRequest, "method">): string[] {
+    return ALLOW_CANDIDATES.filter((method) => this.match({ ...request, method }).kind === "match");
   }
 
   private selectRoute(request: RouteRequest): CompiledRoute<R> | null {

@@ -12,8 +12,12 @@ export interface ServiceResponse {
 }
 
 /** The JSON error answer for a NylonError, with Content-Type (Nylon sent none). */
-export function errorResponse(error: NylonError, headers: Readonly<Record<string, string | undefined>> = {}): ServiceResponse {
-  const body = Buffer.from(errorBody(error.status, error.code, error.message));
+export function errorResponse(
+  error: NylonError,
+  headers: Readonly<Record<string, string | undefined>> = {},
+  message = error.message,
+): ServiceResponse {
+  const body = Buffer.from(errorBody(error.status, error.code, message));
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
   out["content-type"] = "application/json";

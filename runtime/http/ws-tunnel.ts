@@ -1,5 +1,6 @@
 // An Upgrade request (WebSocket or other) on a route whose service is an http upstream is tunnelled
-// the way nginx does it: the upgrade request goes to the selected endpoint with X-Forwarded-*, the
+// the way nginx does it: the upgrade request goes to the selected endpoint with the headers the
+// request-phase middleware left and X-Forwarded-* (upstream-request.ts, as for plain requests), the
 // upstream's answer comes back as it is - its 101 and headers (Sec-WebSocket-Accept, subprotocol), or
 // its refusal with body - and after a 101 bytes are piped both ways until either side closes, which
 // closes the other. Frames are not parsed: plugins do not see tunnelled traffic.
@@ -17,49 +18,51 @@ import type { Duplex } from "node:stream";
 import { STATUS_CODES } from "node:http";
 import { errorBody, NylonError } from "../errors.js";
 import type { TunnelOutcome } from "../observe/request-observer.js";
-import { addForwardedHeaders } from "./forwarded-headers.js";
 import { withoutHopByHop } from "./hop-by-hop.js";
-import { applyPathRewrite, type PathRewrite } from "./path-rewrite.js";
+import { clientMessage, UpstreamError } from "./upstream-error.js";
 import type { UpstreamEndpoint, UpstreamPool } from "./upstream-pool.js";
+import { upstreamHeaders, upstreamTarget, type UpstreamRequest } from "./upstream-request.js";
+
+export interface TunnelRequest extends UpstreamRequest {
+  /** The client's Upgrade header (the protocol it asks for), sent on as it is. */
+  upgrade: string | undefined;
+}
 
 export interface TunnelOptions {
-  /** The client connection is TLS (X-Forwarded-Proto). */
-  tls?: boolean | undefined;
-  /** From RouteMatch.rewrite. */
-  rewrite?: PathRewrite | null | undefined;
   /** Told how the upgrade ended and when an opened tunnel closes (metrics). */
   events?: TunnelEvents | undefined;
+  /** A 502/504 body names the failing endpoint (see upstream-error.ts). */
+  exposeUpstreamAddress?: boolean | undefined;
 }
 
 /** What a tunnel reports: `settled` once per upgrade, then `closed` once if it was "opened". */
 export interface TunnelEvents {
-  /** `status`: what the client was answered (101, the upstream's refusal, 502, 504); 0 when it left first. */
-  settled(outcome: TunnelOutcome, status: number): void;
+  /**
+   * `status`: what the client was answered (101, the upstream's refusal, 502, 504); 0 when it left
+   * first. `error`: why nylon answered 502/504 itself.
+   */
+  settled(outcome: TunnelOutcome, status: number, error?: NylonError): void;
   /** Bytes carried after the 101: client to upstream (`bytesIn`), upstream to client (`bytesOut`). */
   closed(bytesIn: number, bytesOut: number): void;
 }
 
-export function tunnelUpgrade(
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  service: UpstreamPool,
-  clientIp: string,
-  options: TunnelOptions = {},
-): void {
-  const headers = addForwardedHeaders(withoutHopByHop(req.headers), { clientIp, tls: options.tls ?? false, host: req.headers.host });
+export function tunnelUpgrade(req: TunnelRequest, socket: Duplex, head: Buffer, service: UpstreamPool, options: TunnelOptions = {}): void {
+  const headers = upstreamHeaders(req);
   headers["connection"] = "upgrade";
-  if (req.headers.upgrade !== undefined) headers["upgrade"] = req.headers.upgrade;
-  const path = options.rewrite ? applyPathRewrite(req.url ?? "/", options.rewrite) : (req.url ?? "/");
+  if (req.upgrade !== undefined) headers["upgrade"] = req.upgrade;
+  const path = upstreamTarget(req);
+  const clientIp = req.clientIp;
 
   const tried = new Set<UpstreamEndpoint>();
   let upstreamRequest: ClientRequest | null = null;
-  let where = `service ${service.name}`;
+  const where = `service ${service.name}`;
+  /** The endpoint of the current attempt ("" before the first), named by the timeout's error. */
+  let endpointId = "";
   let lastError: NylonError | null = null;
   let settled = false;
   const events = options.events;
   const timer = setTimeout(() => {
-    fail(new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${where} did not answer the upgrade within ${service.timeoutMs} ms`));
+    fail(new UpstreamError("NYLON_E_UPSTREAM_TIMEOUT", `${where} did not answer the upgrade within ${service.timeoutMs} ms`, endpointId));
   }, service.timeoutMs);
   /** The current attempt's connect deadline, stopped with the others once the upgrade is settled. */
   let connectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -74,8 +77,8 @@ export function tunnelUpgrade(
   const fail = (error: NylonError): void => {
     if (!settle()) return;
     upstreamRequest?.destroy();
-    events?.settled("failed", error.status);
-    refuse(socket, error);
+    events?.settled("failed", error.status, error);
+    refuse(socket, error, clientMessage(error, options.exposeUpstreamAddress === true));
   };
   const abandon = (): void => {
     if (!settle()) return;
@@ -92,8 +95,7 @@ export function tunnelUpgrade(
       return fail(lastError ?? (error as NylonError));
     }
     tried.add(endpoint);
-    const here = `service ${service.name}, endpoint ${endpoint.id}`;
-    where = here;
+    endpointId = endpoint.id;
     const current = request({ host: endpoint.ip, port: endpoint.port, method: req.method, path, headers, agent: false, setHost: false });
     upstreamRequest = current;
     let connected = false;
@@ -112,7 +114,7 @@ export function tunnelUpgrade(
     // A connect whose SYN is never answered would otherwise hang until timeout_ms; undici gives plain
     // requests the same connect_timeout_ms.
     const connectDeadline = setTimeout(() => {
-      next(new NylonError("NYLON_E_UPSTREAM_TIMEOUT", `${here} could not be connected to within ${service.connectTimeoutMs} ms`));
+      next(new UpstreamError("NYLON_E_UPSTREAM_TIMEOUT", `${where} could not be connected to within ${service.connectTimeoutMs} ms`, endpoint.id));
     }, service.connectTimeoutMs);
     connectTimer = connectDeadline;
     current.on("socket", (upstream) =>
@@ -143,7 +145,7 @@ export function tunnelUpgrade(
     });
     current.on("error", (error: NodeJS.ErrnoException) => {
       if (settled || dropped) return;
-      const failure = new NylonError("NYLON_E_UPSTREAM", `${here} failed: ${error.code ?? error.message}`, { cause: error });
+      const failure = new UpstreamError("NYLON_E_UPSTREAM", `${where} failed: ${error.code ?? error.message}`, endpoint.id, { cause: error });
       if (connected) return fail(failure);
       next(failure);
     });
@@ -194,9 +196,9 @@ function headerLines(headers: Record<string, string | string[]>): string {
   return lines;
 }
 
-function refuse(socket: Duplex, error: NylonError): void {
+function refuse(socket: Duplex, error: NylonError, message: string): void {
   if (socket.destroyed) return;
-  const body = errorBody(error.status, error.code, error.message);
+  const body = errorBody(error.status, error.code, message);
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ""}\r\n` +
       `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

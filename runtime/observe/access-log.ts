@@ -19,14 +19,39 @@ export function logRequest(logger: Logger, route: string, ctx: RequestContext, s
   );
 }
 
+/** An answer given without a RequestContext, as logBareRequest writes it. */
+export interface BareRequestLine {
+  route: string;
+  /** "-" when the bytes never made a request. */
+  method: string;
+  /** The request target as received ("-" when unknown); the query is left out. */
+  url: string;
+  status: number;
+  bytes: number;
+  seconds: number;
+  client: string;
+  /** Node's parser error code, when its refusal is what was answered. */
+  error?: string;
+}
+
 /**
- * The access line of a request that ended in the pipeline's last-resort 500 (an exception nothing
- * else caught): same shape as logRequest's, from what is known without a RequestContext.
+ * The access line of an answer given without a RequestContext (the pipeline's last-resort 500, a
+ * refused CONNECT, bytes Node's parser refused): the same shape as logRequest's.
  */
-export function logCrashedRequest(logger: Logger, route: string, method: string, url: string, client: string, bytes: number, seconds: number): void {
-  const q = url.indexOf("?");
+export function logBareRequest(logger: Logger, line: BareRequestLine): void {
+  const q = line.url.indexOf("?");
   logger.info(
-    { access: "http", route, method, path: q < 0 ? url : url.slice(0, q), status: 500, bytes, ms: milliseconds(seconds), client },
+    {
+      access: "http",
+      route: line.route,
+      method: line.method,
+      path: q < 0 ? line.url : line.url.slice(0, q),
+      status: line.status,
+      bytes: line.bytes,
+      ms: milliseconds(line.seconds),
+      client: line.client,
+      ...(line.error === undefined ? {} : { error: line.error }),
+    },
     "request",
   );
 }

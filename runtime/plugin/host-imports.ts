@@ -84,7 +84,7 @@ export function createHostImports(b: HostBinding) {
     requestMethod: (req: number) => request(b, req).method,
     requestUrl: (req: number) => {
       const ctx = request(b, req);
-      return `${ctx.tls ? "https" : "http"}://${ctx.headers.host ?? ctx.host}${ctx.rawUrl}`;
+      return `${ctx.tls ? "https" : "http"}://${ctx.headers.host ?? ctx.host}${ctx.target}`;
     },
     requestPath: (req: number) => request(b, req).path,
     requestQuery: (req: number) => request(b, req).query,

@@ -1,10 +1,12 @@
-// A test-only proxy: router + services + a plain writer, standing in for the real pipeline
-// (runtime/http/server.ts) so these tests exercise only the http/ pieces. The benchmark also uses it
+// A test-only proxy: the client front (client-request.ts) + router + services + a plain writer,
+// standing in for the real pipeline (runtime/http/request-pipeline.ts) so these tests exercise only
+// the http/ pieces. The benchmark also uses it
 // to measure the forwarder on its own.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { NylonError } from "../../runtime/errors.js";
+import { readClientRequest } from "../../runtime/http/client-request.js";
 import { forward } from "../../runtime/http/proxy-service.js";
 import { Router, type RouterInput } from "../../runtime/http/router.js";
 import { errorResponse, type ServiceResponse } from "../../runtime/http/service-response.js";
@@ -36,19 +38,23 @@ export async function startProxyHarness(config: HarnessConfig, options: Upstream
     else sites.set(service.name, new StaticSite(service.static));
   }
 
+  // The same front as the pipeline: framing checks, the normalised target, headers without hop-by-hop ones.
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = req.url ?? "/";
-    const match = router.match({ method: req.method ?? "GET", path, host: req.headers.host, headers: req.headers });
+    const client = readClientRequest(req);
+    if (client instanceof NylonError) return write(res, errorResponse(client, { connection: "close" }));
+    const method = req.method ?? "GET";
+    const match = router.matchTarget({ method, path: client.target.path, host: client.host, headers: client.headers });
     if (match.kind === "miss") {
       return write(res, errorResponse(match.error, match.allow.length > 0 ? { allow: match.allow.join(", ") } : {}));
     }
     const name = match.pathEntry.service.name;
     const site = sites.get(name);
     if (site !== undefined) {
-      return write(res, await site.serve({ method: req.method ?? "GET", path, headers: req.headers }, match.pathEntry.service.rewrite));
+      return write(res, await site.serve({ method, path: client.target.target, headers: client.headers }, match.pathEntry.service.rewrite));
     }
     const clientIp = req.socket.remoteAddress ?? "";
-    const input = { method: req.method ?? "GET", path, headers: req.headers, body: req, clientIp, tls: false, host: req.headers.host, rewrite: match.rewrite };
+    const body = client.hasBody ? req : null;
+    const input = { method, target: client.target.target, headers: client.headers, body, clientIp, tls: false, host: client.host, rewrite: match.rewrite };
     return write(res, await forward(input, pools.get(name)!));
   };
 
@@ -60,10 +66,14 @@ export async function startProxyHarness(config: HarnessConfig, options: Upstream
     });
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const match = router.match({ method: req.method ?? "GET", path: req.url ?? "/", host: req.headers.host, headers: req.headers });
+    const client = readClientRequest(req);
+    if (client instanceof NylonError) return socket.destroy();
+    const match = router.matchTarget({ method: req.method ?? "GET", path: client.target.path, host: client.host, headers: client.headers });
     const pool = match.kind === "match" ? pools.get(match.pathEntry.service.name) : undefined;
     if (match.kind === "miss" || pool === undefined) return socket.destroy();
-    tunnelUpgrade(req, socket, head, pool, req.socket.remoteAddress ?? "", { rewrite: match.rewrite });
+    const clientIp = req.socket.remoteAddress ?? "";
+    const request = { method: req.method ?? "GET", target: client.target.target, headers: client.headers, clientIp, tls: false, host: client.host };
+    tunnelUpgrade({ ...request, rewrite: match.rewrite, upgrade: req.headers.upgrade }, socket, head, pool);
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {

@@ -136,6 +136,16 @@ describe("router: methods", () => {
     for (const method of ["GET", "PATCH", "PROPFIND", "DELETE"]) assert.equal(match(r, method, "/any").pathEntry.service.name, "any");
   });
 
+  it("needs TRACE listed: a path without methods answers it 405, with the implicit methods in Allow", () => {
+    const refused = miss(r, "TRACE", "/any");
+    assert.equal(refused.error.status, 405);
+    assert.deepEqual(refused.allow, ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
+    const traced = router({ routes: [{ name: "t", route: { type: "host", value: "*" }, paths: [{ path: "/t", methods: ["TRACE", "GET"], service: svc("t") }] }] });
+    assert.equal(match(traced, "TRACE", "/t").pathEntry.service.name, "t");
+    assert.deepEqual(traced.allowedMethods({ path: "/t", host: "x", headers: {} }), ["GET", "TRACE"]);
+    assert.deepEqual(r.allowedMethods({ path: "/items", host: "app.test", headers: {} }), ["GET", "POST"]);
+  });
+
   it("has no /GET path bypass (Nylon G14)", () => {
     assert.equal(miss(r, "POST", "/GET/only-get").error.status, 404);
     assert.equal(miss(r, "GET", "/GET/only-get").error.status, 404);
@@ -251,5 +261,48 @@ describe("router: build errors", () => {
 
   it("accepts one pattern split across methods", () => {
     router({ routes: [{ name: "ok", route: host, paths: [{ path: "/x", methods: ["GET"], service: svc("a") }, { path: "/x", methods: ["POST"], service: svc("b") }] }] });
+  });
+});
+
+describe("router: targets another server would read differently", () => {
+  const r = router({
+    routes: [
+      {
+        name: "site",
+        route: { type: "host", value: "*" },
+        paths: [
+          { path: "/admin/{*p}", service: svc("admin") },
+          { path: "/api/{*rest}", service: svc("api") },
+          { path: "/files/{name}", service: svc("files") },
+          { path: ["/", "/{*path}"], service: svc("root") },
+        ],
+      },
+    ],
+  });
+  const target = (path: string) => r.matchTarget({ method: "GET", path, host: "x", headers: {} });
+
+  it("refuses with 400 a path whose %2F, %5C or ';' reading lands on another entry", () => {
+    // /files/a%2Fb reads as /files/a/b, which is the catch-all's, not /files/{name}'s.
+    for (const path of ["/admin%2Fpanel", "/admin%5Cpanel", "/admin;x=1/panel", "/admin;/panel", "/files/a%2Fb"]) {
+      const result = target(path);
+      if (result.kind === "match") assert.fail(`${path} matched ${result.pattern}`);
+      assert.equal(result.error.status, 400, path);
+    }
+  });
+
+  it("keeps a path whose other reading stays on the same entry, or matches nothing", () => {
+    const cases: [string, string][] = [
+      ["/api/group%2Fproject", "api"],
+      ["/api/a;v=1/b", "api"],
+      ["/plain%2Fpath", "root"],
+    ];
+    for (const [path, service] of cases) {
+      const result = target(path);
+      assert.equal(result.kind, "match", path);
+      assert.equal((result as RouteMatch).pathEntry.service.name, service, path);
+    }
+    const noCatchAll = router({ routes: [{ name: "f", route: { type: "host", value: "*" }, paths: [{ path: "/files/{name}", service: svc("files") }] }] });
+    const result = noCatchAll.matchTarget({ method: "GET", path: "/files/a%2Fb", host: "x", headers: {} });
+    assert.equal(result.kind, "match", "a reading that matches nothing is no other route");
   });
 });

@@ -22,7 +22,7 @@ async function named(name: string, healthStatus = () => 200): Promise<TestUpstre
   return upstream;
 }
 
-const getRequest = (clientIp = "127.0.0.1") => ({ method: "GET", path: "/", headers: {}, body: null, clientIp, tls: false, host: "app.test" });
+const getRequest = (clientIp = "127.0.0.1") => ({ method: "GET", target: "/", headers: {}, body: null, clientIp, tls: false, host: "app.test" });
 
 describe("upstream pool: distribution through a real proxy", () => {
   for (const algorithm of ["round_robin", "random", "consistent", "weighted"] as const) {
