@@ -23,11 +23,18 @@ interface NodeServerSocket {
 const failing = new WeakSet<Duplex>();
 const answered = new WeakMap<IncomingMessage, number>();
 
-/** What a parser or timeout error of Node's server is answered; null when there is no one to answer. */
-export function clientErrorAnswer(err: NodeJS.ErrnoException & { reason?: string }): NylonError | null {
+/**
+ * What a parser or timeout error of Node's server is answered; null when there is no one to answer
+ * (the client is gone, or it opened a connection and never sent a byte: it asked nothing, so it is
+ * closed without an answer or a log line, as nginx does).
+ */
+export function clientErrorAnswer(err: NodeJS.ErrnoException & { reason?: string }, socket: Duplex): NylonError | null {
   const code = err.code ?? "";
   if (code === "HPE_HEADER_OVERFLOW") return new NylonError("NYLON_E_HEADERS_TOO_LARGE", "the request line and headers are over 16 KiB");
-  if (code === "ERR_HTTP_REQUEST_TIMEOUT") return new NylonError("NYLON_E_REQUEST_TIMEOUT", "the request headers did not arrive in time");
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    if ((socket as Socket).bytesRead === 0) return null;
+    return new NylonError("NYLON_E_REQUEST_TIMEOUT", "the request headers did not arrive in time");
+  }
   if (code.startsWith("HPE_")) return new NylonError("NYLON_E_BAD_REQUEST", `the request cannot be parsed: ${err.reason ?? err.message}`);
   return null; // ECONNRESET and the like: the client is gone
 }

@@ -108,7 +108,7 @@ export class RequestPipeline {
    * the body of a request in progress, that request's pipeline logs it; otherwise it is logged here.
    */
   handleClientError(err: Error, socket: Duplex): void {
-    const error = clientErrorAnswer(err);
+    const error = clientErrorAnswer(err, socket);
     if (error === null) {
       socket.destroy();
       return;
@@ -198,10 +198,13 @@ export class RequestPipeline {
     } catch (err) {
       const error = err instanceof NylonError ? err : new NylonError("NYLON_E_UPSTREAM", (err as Error).message);
       if (!(err instanceof NylonError)) state.logger.error({ err, route: match.route.name }, "request failed");
-      else if (error instanceof UpstreamError) state.logger.warn({ route: match.route.name, endpoint: error.endpoint, err: error.message }, "upstream request failed");
+      else if (error instanceof UpstreamError && answeredStatus(req) === undefined) state.logger.warn({ route: match.route.name, endpoint: error.endpoint, err: error.message }, "upstream request failed");
       ctx.response.error = error.message;
       const retry = (error as NylonError & { retryAfterSeconds?: number }).retryAfterSeconds;
-      await this.send(state, flow, errorResponse(error, retry ? { "retry-after": String(retry) } : {}, clientMessage(error, state.exposeUpstreamAddress)));
+      const headers: Record<string, string> = retry ? { "retry-after": String(retry) } : {};
+      // The rest of the body will not be read by anyone: the connection ends with this answer.
+      if (!req.complete) headers["connection"] = "close";
+      await this.send(state, flow, errorResponse(error, headers, clientMessage(error, state.exposeUpstreamAddress)));
     }
   }
 
