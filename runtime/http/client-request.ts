@@ -14,6 +14,8 @@
 // - a target that request-target.ts refuses -> 400;
 // - an Expect other than 100-continue -> 417.
 //
+// Headers whose name holds "_" are dropped (see notForwarded).
+//
 // Absolute-form (`GET http://a/x HTTP/1.1`): its authority replaces Host (§3.2.2), whatever Host
 // said: it selects the route, it is the Host sent upstream and X-Forwarded-Host, and plugins read it.
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
@@ -36,8 +38,15 @@ export interface ClientRequest {
   readonly expectsContinue: boolean;
 }
 
-// Not forwarded: nylon answers Expect itself (100-continue), and undici refuses to send it.
-const NOT_FORWARDED = new Set(["expect"]);
+/**
+ * Client headers that never go further: Expect is nylon's to answer (100-continue; undici refuses
+ * to send it), and a name with "_" is dropped, as nginx does by default (Envoy's edge advice is to
+ * refuse it): CGI-style upstreams (WSGI, PHP, Rack) read `X_Role` and `X-Role` as the same
+ * HTTP_X_ROLE, so `X_Role` would slip past a rule that sets or removes `x-role`.
+ */
+function notForwarded(name: string): boolean {
+  return name === "expect" || name.includes("_");
+}
 
 export function readClientRequest(req: IncomingMessage): ClientRequest | NylonError {
   const refused = framingError(req);
@@ -49,7 +58,7 @@ export function readClientRequest(req: IncomingMessage): ClientRequest | NylonEr
     return new NylonError("NYLON_E_EXPECTATION_FAILED", `the expectation ${JSON.stringify(expect.slice(0, 64))} is not supported; only 100-continue is`);
   }
   const host = target.authority ?? req.headers.host;
-  const headers = withoutHopByHop(req.headers, NOT_FORWARDED) as IncomingHttpHeaders;
+  const headers = withoutHopByHop(req.headers, notForwarded) as IncomingHttpHeaders;
   if (host !== undefined) headers.host = host;
   return { target, host, headers, hasBody: requestHasBody(req), expectsContinue: expect !== undefined };
 }
@@ -66,10 +75,7 @@ function framingError(req: IncomingMessage): NylonError | null {
     return new NylonError("NYLON_E_HEADERS_TOO_LARGE", `the request has more than ${MAX_REQUEST_HEADERS} header lines`);
   }
   let hosts = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 4 && name.toLowerCase() === "host") hosts++;
-  }
+  for (let i = 0; i < raw.length; i += 2) if (isHostName(raw[i]!)) hosts++;
   if (hosts > 1) return new NylonError("NYLON_E_BAD_REQUEST", "the request has more than one Host header");
   const host = req.headers.host;
   if (host === undefined) {
@@ -83,6 +89,17 @@ function framingError(req: IncomingMessage): NylonError | null {
     return transferCodingError(codings);
   }
   return null;
+}
+
+/** "Host" in any case, without allocating a lower-cased copy (this runs on every header line). */
+function isHostName(name: string): boolean {
+  return (
+    name.length === 4 &&
+    (name.charCodeAt(0) | 0x20) === 0x68 &&
+    (name.charCodeAt(1) | 0x20) === 0x6f &&
+    (name.charCodeAt(2) | 0x20) === 0x73 &&
+    (name.charCodeAt(3) | 0x20) === 0x74
+  );
 }
 
 /** Node joins repeated Transfer-Encoding headers with ", ", so this sees every coding in order. */

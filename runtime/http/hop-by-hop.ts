@@ -14,22 +14,38 @@ export type HeaderRecord = Record<string, string | string[]>;
 
 /**
  * Copies `headers` (lower-case names, as Node and undici give them) without hop-by-hop headers.
- * `drop` names further headers to leave out.
+ * `drop` says which further headers to leave out.
  */
 export function withoutHopByHop(
   headers: Readonly<Record<string, string | string[] | undefined>>,
-  drop?: ReadonlySet<string>,
+  drop?: (name: string) => boolean,
 ): HeaderRecord {
   const listed = connectionTokens(headers["connection"]);
+  const names = Object.keys(headers);
+  // Most requests and responses have nothing to leave out: one check, then V8's fast object copy.
+  let clean = true;
+  for (let i = 0; i < names.length; i++) {
+    if (leftOut(headers, names[i]!, listed, drop)) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return { ...headers } as HeaderRecord;
   const out: HeaderRecord = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || isHopByHop(name)) continue;
-    if (listed !== null && listed.has(name)) continue;
-    if (drop !== undefined && drop.has(name)) continue;
-    out[name] = value;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (!leftOut(headers, name, listed, drop)) out[name] = headers[name]!;
   }
   return out;
+}
+
+function leftOut(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  name: string,
+  listed: ReadonlySet<string> | null,
+  drop: ((name: string) => boolean) | undefined,
+): boolean {
+  return headers[name] === undefined || isHopByHop(name) || (listed !== null && listed.has(name)) || (drop !== undefined && drop(name));
 }
 
 /**

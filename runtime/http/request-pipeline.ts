@@ -5,7 +5,7 @@ import { errorBody, NylonError } from "../errors.js";
 import type { Phase } from "../plugin/guest-exports.js";
 import { applyHeaderModifier, applyHeaderModifierToMap, parseHeaderModifierPayload } from "./header-modifier.js";
 import { replaceWithError, runPluginPhase, runResponseSidePhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
-import { forward } from "./proxy-service.js";
+import { forward, type ForwardRequest } from "./proxy-service.js";
 import type { ProxyState } from "./proxy-state.js";
 import { createRequestContext } from "./create-request-context.js";
 import type { RequestContext } from "./request-context.js";
@@ -24,7 +24,6 @@ import { readClientRequest, type ClientRequest } from "./client-request.js";
 import { isFinalRecipient, optionsAnswer, traceAnswer } from "./max-forwards.js";
 import { IMPLICIT_METHODS } from "./path-trie.js";
 import { clientMessage, UpstreamError } from "./upstream-error.js";
-import type { UpstreamRequest } from "./upstream-request.js";
 
 type PluginStep = Extract<MiddlewareStep, { kind: "plugin" }>;
 
@@ -167,7 +166,9 @@ export class RequestPipeline {
       await this.send(state, newFlow(ctx, req, writer, upgrade, client, tally), optionsAnswer(IMPLICIT_METHODS));
       return;
     }
-    const routeRequest = { method, path: target.path, host: client.host, headers: client.headers };
+    // The header_selector header is read as the client sent it: a selector name the forwarding rules
+    // drop (one with "_") still selects its route.
+    const routeRequest = { method, path: target.path, host: client.host, headers: req.headers };
     const match = state.router.matchTarget(routeRequest);
     const ctx = newContext(state, req, target.target, client.headers, upgrade !== null, match.kind === "match" ? match : null);
     const flow = newFlow(ctx, req, writer, upgrade, client, tally);
@@ -274,7 +275,7 @@ export class RequestPipeline {
         throw new NylonError("NYLON_E_NO_UPSTREAM", `service ${service.name} is a plugin service; its plugin continued instead of answering`);
       }
       case "http": {
-        const request: UpstreamRequest = {
+        const request: ForwardRequest = {
           method: ctx.method,
           target: ctx.target,
           headers: ctx.headers,
@@ -282,18 +283,19 @@ export class RequestPipeline {
           tls: ctx.tls,
           host: flow.client!.host,
           rewrite: match.rewrite,
+          body: null,
         };
         if (flow.upgrade) {
           const events = this.tunnelEvents(state, flow, service.name);
-          const tunnel = { ...request, upgrade: flow.req.headers.upgrade };
+          const tunnel = { ...request, body: null, upgrade: flow.req.headers.upgrade };
           tunnelUpgrade(tunnel, flow.upgrade.socket, flow.upgrade.head, service.pool, { events, exposeUpstreamAddress: state.exposeUpstreamAddress });
           return;
         }
         const streamed = ctx.body === null && flow.client!.hasBody;
         const signal = flow.client!.hasBody ? this.startBody(state, flow) : undefined;
         flow.bodyForwarded = true;
-        const body = ctx.body ? Readable.from([ctx.body]) : streamed ? flow.req : null;
-        const response = await forward({ ...request, body }, service.pool, signal);
+        request.body = ctx.body ? Readable.from([ctx.body]) : streamed ? flow.req : null;
+        const response = await forward(request, service.pool, signal);
         return this.send(state, flow, response);
       }
       case "static":

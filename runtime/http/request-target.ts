@@ -77,10 +77,26 @@ export function parseRequestTarget(method: string, raw: string): RequestTarget |
  * or an absolute-form authority may hold. An empty host is allowed (RFC 9112 §3.2: Host may be empty).
  */
 export function isValidAuthority(value: string): boolean {
-  return AUTHORITY.test(value);
+  if (value.charCodeAt(0) === 0x5b /* [ */) return IP_LITERAL_AUTHORITY.test(value);
+  // reg-name or IPv4, then an optional ":port": a scan, since every request's Host goes through it.
+  let i = 0;
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x3a /* : */) break;
+    if (c >= 0x80 || REG_NAME[c] !== 1) return false;
+  }
+  for (i++; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
-const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+const IP_LITERAL_AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\])(?::[0-9]*)?$/;
+
+/** 1 for the ASCII characters of an RFC 3986 reg-name: unreserved, sub-delims and "%". */
+const REG_NAME = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=%") REG_NAME[c.charCodeAt(0)] = 1;
 
 /** The normalised path, or why it is refused. Paths that need no work come back as the same string. */
 export function normalizePath(path: string): string | TargetError {

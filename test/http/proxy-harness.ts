@@ -43,7 +43,7 @@ export async function startProxyHarness(config: HarnessConfig, options: Upstream
     const client = readClientRequest(req);
     if (client instanceof NylonError) return write(res, errorResponse(client, { connection: "close" }));
     const method = req.method ?? "GET";
-    const match = router.matchTarget({ method, path: client.target.path, host: client.host, headers: client.headers });
+    const match = router.matchTarget({ method, path: client.target.path, host: client.host, headers: req.headers });
     if (match.kind === "miss") {
       return write(res, errorResponse(match.error, match.allow.length > 0 ? { allow: match.allow.join(", ") } : {}));
     }
@@ -68,7 +68,7 @@ export async function startProxyHarness(config: HarnessConfig, options: Upstream
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const client = readClientRequest(req);
     if (client instanceof NylonError) return socket.destroy();
-    const match = router.matchTarget({ method: req.method ?? "GET", path: client.target.path, host: client.host, headers: client.headers });
+    const match = router.matchTarget({ method: req.method ?? "GET", path: client.target.path, host: client.host, headers: req.headers });
     const pool = match.kind === "match" ? pools.get(match.pathEntry.service.name) : undefined;
     if (match.kind === "miss" || pool === undefined) return socket.destroy();
     const clientIp = req.socket.remoteAddress ?? "";

@@ -62,3 +62,12 @@ describe("hop-by-hop headers", () => {
     assert.equal(seen.body.toString(), "abcde");
   });
 });
+
+describe("header names with an underscore", () => {
+  it("are dropped, so X_Role cannot pass for x-role to a CGI-style upstream", async () => {
+    const seen = await send("GET /ws/x HTTP/1.1\r\nHost: a\r\nX_Role: admin\r\nx_secret: s\r\nX-Secret_: t\r\nx-kept: yes\r\n\r\n");
+    assert.equal(seen.headers["x-role"], "user");
+    for (const name of ["x_role", "x_secret", "x-secret_"]) assert.equal(seen.headers[name], undefined, `${name} reached the upstream`);
+    assert.equal(seen.headers["x-kept"], "yes");
+  });
+});
