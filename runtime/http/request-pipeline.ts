@@ -287,7 +287,7 @@ export class RequestPipeline {
         };
         if (flow.upgrade) {
           const events = this.tunnelEvents(state, flow, service.name);
-          const tunnel = { ...request, body: null, upgrade: flow.req.headers.upgrade };
+          const tunnel = { ...request, upgrade: flow.req.headers.upgrade };
           tunnelUpgrade(tunnel, flow.upgrade.socket, flow.upgrade.head, service.pool, { events, exposeUpstreamAddress: state.exposeUpstreamAddress });
           return;
         }
