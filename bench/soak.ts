@@ -16,6 +16,7 @@ import { parse, stringify } from "yaml";
 import { demoConfigYaml } from "../test/support/demo-config.js";
 import { benchOptions } from "./support/bench-options.js";
 import { freePort } from "./support/free-port.js";
+import { INSPECT_ARG, inspectorGc } from "./support/inspector-gc.js";
 import { machineLoad } from "./support/machine-load.js";
 import { cpuMicroseconds, rssBytes } from "./support/proc-stats.js";
 import { nylonCliPath, repoRoot } from "./support/repo-paths.js";
@@ -78,7 +79,8 @@ function writeConfig(withExtraRoute: boolean): void {
 }
 writeConfig(false);
 
-const child = spawn(process.execPath, [nylonCliPath, "run", "--config", configFile], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+const child = spawn(process.execPath, [INSPECT_ARG, nylonCliPath, "run", "--config", configFile], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+const collectGarbage = inspectorGc(child.stderr);
 const logCounts = { reloaded: 0, rejected: 0, rebuilt: 0, onError: 0 };
 /** What the first onError calls said, to tell a false error from a real one. */
 const onErrorSamples = new Set<string>();
@@ -266,10 +268,14 @@ function settle(all = false): void {
 
 // ---- the run ---------------------------------------------------------------------------------------------
 
-const before = await (async () => {
+/** The process at rest: after REST_MS without load and a full garbage collection, so the heap is what it holds. */
+async function readAtRest(): Promise<ProcessReading> {
   await sleep(REST_MS);
+  await collectGarbage();
   return readProcess();
-})();
+}
+
+const before = await readAtRest();
 console.log(`soak: ${minutes} min, ${clientCount} WebSocket clients, ${httpConcurrency} HTTP in flight, reload every ${reloadEveryMs / 1000} s; ${machineLoad()}`);
 console.log(`nylon at rest before the load: RSS ${mb(before.rss)} MB, heap ${mb(before.heap)} MB, external ${mb(before.external)} MB, ${before.fds} fds`);
 
@@ -363,8 +369,7 @@ await Promise.all(loops);
 for (const client of clients) closeClient(client);
 await sleep(SETTLE_MS);
 settle(true);
-await sleep(REST_MS);
-const afterLoad = await readProcess();
+const afterLoad = await readAtRest();
 const slope = rssSlopeMbPerMinute(rssSamples);
 console.log("");
 console.log(
