@@ -81,7 +81,7 @@ writeConfig(false);
 
 const child = spawn(process.execPath, [INSPECT_ARG, nylonCliPath, "run", "--config", configFile], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
 const collectGarbage = inspectorGc(child.stderr);
-const logCounts = { reloaded: 0, rejected: 0, rebuilt: 0, onError: 0 };
+const logCounts = { reloaded: 0, rejected: 0, rebuilt: 0, onError: 0, endpointsUnhealthy: 0 };
 /** What the first onError calls said, to tell a false error from a real one. */
 const onErrorSamples = new Set<string>();
 let logTail = "";
@@ -93,6 +93,8 @@ child.stderr.on("data", (chunk: string) => {
     if (line.includes("configuration reloaded")) logCounts.reloaded++;
     else if (line.includes("reload rejected")) logCounts.rejected++;
     else if (line.includes("plugin instance rebuilt")) logCounts.rebuilt++;
+    // Health checks that time out take the api service's endpoint out: its 502s are that, not lost requests.
+    else if (line.includes("upstream endpoint is unhealthy")) logCounts.endpointsUnhealthy++;
     else if (line.includes("[Chat] Error")) {
       logCounts.onError++;
       if (onErrorSamples.size < 5) onErrorSamples.add(line.replace(/.*\[Chat\] Error: /, "").replace(/".*/, ""));
@@ -378,7 +380,7 @@ console.log(
     `${totals.missing + minute.missing} missing (${late} of them arrived later than ${SETTLE_MS / 1000} s), ` +
     `${totals.duplicated + minute.duplicated} duplicated, ${totals.foreign + minute.foreign} foreign; ` +
     `${logCounts.reloaded} reloads applied (${logCounts.rejected} rejected, ${routeChecksFailed} route checks failed), ` +
-    `${logCounts.rebuilt} plugin rebuilds, ${logCounts.onError} onError`,
+    `${logCounts.rebuilt} plugin rebuilds, ${logCounts.onError} onError, ${logCounts.endpointsUnhealthy} upstream endpoints marked unhealthy by health checks`,
 );
 if (non2xxKinds.size > 0) console.log(`non-2xx: ${[...non2xxKinds].map(([kind, count]) => `${kind} ×${count}`).join(", ")}`);
 if (onErrorSamples.size > 0) console.log(`onError said: ${[...onErrorSamples].join(" | ")}`);
