@@ -1,6 +1,6 @@
 // Loads the configuration: the main file, then every YAML file of config_dir, validated, merged and cross-checked.
 // Every problem is collected and reported at once, each with file:line:column and key path.
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
@@ -9,6 +9,7 @@ import { checkReferences } from "./references.js";
 import { resolveMainPaths, resolveProxyPaths } from "./resolve-paths.js";
 import { configDirFileSchema, configSchema, DEFAULT_HEADER_SELECTOR, type NylonConfig } from "./schema.js";
 import { describeSchemaIssue, schemaIssues } from "./schema-issues.js";
+import { readInputFile } from "./read-input-file.js";
 import { issueAt, parseYamlSource, type YamlSource } from "./yaml-source.js";
 
 export interface LoadedConfig {
@@ -58,12 +59,9 @@ function sortIssues(issues: ConfigIssue[], files: readonly string[]): ConfigIssu
  */
 export async function loadConfig(file: string): Promise<LoadedConfig> {
   const mainFile = path.resolve(file);
-  let text: string;
-  try {
-    text = await readFile(mainFile, "utf8");
-  } catch (error) {
-    throw new ConfigError([{ file: mainFile, line: 0, column: 0, path: "", message: `cannot read the configuration file: ${reason(error)}` }], "NYLON_E_CONFIG_READ");
-  }
+  const { text, issue } = readInputFile(mainFile, "configuration file");
+  // A file that cannot be read at all (missing, a directory) is NYLON_E_CONFIG_READ; one whose bytes are not UTF-8 is located.
+  if (issue !== undefined) throw new ConfigError([issue], issue.line === 0 ? "NYLON_E_CONFIG_READ" : "NYLON_E_CONFIG");
 
   const files = [mainFile];
   const main = validateFile(mainFile, text, configSchema);
@@ -80,11 +78,9 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     }
     for (const dirFile of dirFiles) {
       files.push(dirFile);
-      let dirText: string;
-      try {
-        dirText = await readFile(dirFile, "utf8");
-      } catch (error) {
-        issues.push({ file: dirFile, line: 0, column: 0, path: "", message: `cannot read the file: ${reason(error)}` });
+      const { text: dirText, issue: dirIssue } = readInputFile(dirFile);
+      if (dirIssue !== undefined) {
+        issues.push(dirIssue);
         continue;
       }
       const part = validateFile(dirFile, dirText, configDirFileSchema);

@@ -22,7 +22,7 @@ routes:
   });
 
   it("refuses a key written twice in one mapping", async () => {
-    await expectIssue({ "nylon.yaml": "log:\n  level: info\n  level: debug\n" }, { line: 3, path: "", message: /YAML syntax error: Map keys must be unique/ });
+    await expectIssue({ "nylon.yaml": "log:\n  level: info\n  level: debug\n" }, { line: 3, column: 3, path: "log.level", message: /key "level" is written twice in this mapping \(first at line 2\)/ });
   });
 
   it("refuses an unknown key with a did-you-mean suggestion", async () => {
