@@ -9,8 +9,23 @@ export interface ListenerAddress {
   port: number;
 }
 
+/**
+ * An IP address or an RFC 1123 hostname. A name whose last label is all digits is not a hostname (RFC 3696
+ * §2): "256.1.1.1" and "1.2.3" are malformed IPv4 addresses, not names to resolve.
+ */
 export function isHostOrIp(text: string): boolean {
-  return isIP(text) !== 0 || HOSTNAME.test(text);
+  return isIP(text) !== 0 || isHostname(text);
+}
+
+function isHostname(text: string): boolean {
+  return HOSTNAME.test(text) && !/(^|\.)\d+$/.test(text);
+}
+
+/** A certificate's domain: a hostname, "*.hostname" (one label), or "*" (the default certificate). */
+export function isCertificateDomain(text: string): boolean {
+  if (text === "*") return true;
+  const name = text.startsWith("*.") ? text.slice(2) : text;
+  return isHostname(name);
 }
 
 export function isPort(value: number): boolean {

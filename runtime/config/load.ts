@@ -4,7 +4,9 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "./config-error.js";
-import { mergeProxyParts, type ConfigPart, type ProxyKeys } from "./merge.js";
+import { mergeProxyParts, type ConfigPart, type MergedProxyConfig, type ProxyKeys } from "./merge.js";
+import { checkListeners } from "./check-listeners.js";
+import { checkRoutes } from "./check-routes.js";
 import { checkReferences } from "./references.js";
 import { resolveMainPaths, resolveProxyPaths } from "./resolve-paths.js";
 import { configDirFileSchema, configSchema, DEFAULT_HEADER_SELECTOR, type NylonConfig } from "./schema.js";
@@ -16,6 +18,8 @@ export interface LoadedConfig {
   config: NylonConfig;
   /** Every file read, main file first, absolute. */
   files: string[];
+  /** Where each part was written, for problems found after loading (plugin files, certificates, listeners). */
+  located: { main: YamlSource; proxy: MergedProxyConfig };
 }
 
 function reason(error: unknown): string {
@@ -49,7 +53,7 @@ async function listConfigDir(directory: string, mainFile: string): Promise<strin
 }
 
 /** Stable order for the report: by file (as read), then by position. */
-function sortIssues(issues: ConfigIssue[], files: readonly string[]): ConfigIssue[] {
+export function sortIssues(issues: ConfigIssue[], files: readonly string[]): ConfigIssue[] {
   return [...issues].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column);
 }
 
@@ -93,8 +97,8 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 
   const mainConfig = resolveMainPaths(main.value, path.dirname(mainFile));
   const { merged, issues: mergeIssues } = mergeProxyParts([{ source: main.source, value: mainConfig }, ...dirParts]);
-  const referenceIssues = checkReferences(merged);
-  if (mergeIssues.length + referenceIssues.length > 0) throw new ConfigError(sortIssues([...mergeIssues, ...referenceIssues], files));
+  const crossFileIssues = [...mergeIssues, ...checkReferences(merged), ...checkRoutes(merged), ...checkListeners(main.source, mainConfig, merged)];
+  if (crossFileIssues.length > 0) throw new ConfigError(sortIssues(crossFileIssues, files));
 
   const config: NylonConfig = {
     ...mainConfig,
@@ -105,5 +109,5 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     tls: merged.tls.map((certificate) => certificate.value),
     middleware_groups: Object.fromEntries([...merged.middlewareGroups].map(([name, group]) => [name, group.value])),
   };
-  return { config, files };
+  return { config, files, located: { main: main.source, proxy: merged } };
 }

@@ -1,11 +1,14 @@
 // The whole nylon configuration, declared once. Names follow Nylon's (reference §2, §3); defaults are filled in
 // here so the rest of the proxy never guesses. Relative paths are resolved later by the loader (resolve-paths.ts).
 import { z } from "zod";
-import { DURATION_PATTERN, durationToMs } from "./duration.js";
-import { isHostOrIp, isPort, parseListenerAddress } from "./listener-address.js";
+import { headerModifierPayloadSchema, headerModifierProblems } from "../http/header-modifier.js";
+import { DURATION_PATTERN, durationToMs, formatDuration, MAX_TIMER_MS } from "./duration.js";
+import { isCertificateDomain, isHostOrIp, isPort, parseListenerAddress } from "./listener-address.js";
+import { describeSchemaIssue } from "./schema-issues.js";
 import { strictObject } from "./strict-object.js";
 import { templateIssues } from "./template.js";
 import { headerNameError, headerValueError } from "../http/header-validation.js";
+import { isTemplated } from "./template-syntax.js";
 
 export const BUILT_IN_PLUGINS = ["RequestHeaderModifier", "ResponseHeaderModifier"] as const;
 export const DEFAULT_HEADER_SELECTOR = "x-nylon-proxy";
@@ -19,10 +22,24 @@ const listenerAddress = z
   .string()
   .refine((text) => parseListenerAddress(text) !== undefined, 'bad listener address: expected "host:port" (host an IP or hostname, or [IPv6]; port 1-65535)');
 
-const duration = z
-  .string({ error: 'expected a duration such as "500ms", "3s" or "1m"' })
-  .regex(DURATION_PATTERN, 'expected a duration such as "500ms", "3s" or "1m"')
-  .transform(durationToMs);
+/**
+ * Milliseconds, from `min` to `max`: every time in the configuration has a range (docs/configuration.md),
+ * at most MAX_TIMER_MS, beyond which a Node timer would fire after 1 ms.
+ */
+function milliseconds(min: number, max: number = MAX_TIMER_MS) {
+  const range = max === MAX_TIMER_MS ? `must be from ${min} to ${max} (2^31 - 1 ms, about 24.8 days: the longest timer Node keeps)` : `must be from ${min} to ${max}`;
+  return z.number().int().min(min, range).max(max, range);
+}
+
+/** A duration written "500ms", "3s", "1m" or "1h", from `min` to `max` milliseconds. */
+function duration(min: number, max: number) {
+  const range = `must be from ${formatDuration(min)} to ${formatDuration(max)}`;
+  return z
+    .string({ error: 'expected a duration such as "500ms", "3s" or "1m"' })
+    .regex(DURATION_PATTERN, 'expected a duration such as "500ms", "3s" or "1m"')
+    .transform(durationToMs)
+    .pipe(z.number().min(min, range).max(max, range));
+}
 
 /** Payloads are free JSON; their `${...}` strings must compile (reference §4). */
 const payload = z.unknown().superRefine((value, context) => {
@@ -37,7 +54,8 @@ const logSettings = strictObject({
 });
 
 const shutdownSettings = strictObject({
-  grace_period_seconds: z.number().nonnegative().default(10),
+  /** Up to a day; setTimeout takes it in milliseconds. */
+  grace_period_seconds: z.number().min(0, "must be from 0 to 86400 (a day)").max(86_400, "must be from 0 to 86400 (a day)").default(10),
 });
 
 const ipOrCidr = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]);
@@ -62,10 +80,11 @@ const webSocketLimitFields = {
   max_fragments: positiveInt,
   /** Socket reads held while one frame is incomplete (a frame trickled in tiny TCP segments); over it, 1008. */
   max_buffered_chunks: positiveInt,
-  ping_interval_ms: z.number().int().nonnegative(),
-  pong_timeout_ms: z.number().int().nonnegative(),
+  /** 0 turns pings off. */
+  ping_interval_ms: milliseconds(0),
+  pong_timeout_ms: milliseconds(0),
   /** 0 turns the idle timeout off. */
-  idle_timeout_ms: z.number().int().nonnegative(),
+  idle_timeout_ms: milliseconds(0),
   per_message_deflate: z.boolean(),
   send_buffer_bytes: positiveInt,
   slow_consumer: z.enum(["close-1008", "close-1013", "drop"]),
@@ -88,7 +107,7 @@ const redisSettings = strictObject({
   db: z.number().int().nonnegative().default(0),
   key_prefix: z.string().default("nylon:ws"),
   tls: redisTls.optional(),
-  connect_timeout_ms: positiveInt.default(5000),
+  connect_timeout_ms: milliseconds(1).default(5000),
 }).refine((redis) => redis.url !== undefined || redis.host !== undefined, {
   message: 'the redis block needs "host" (and "port") or "url"',
   path: ["host"],
@@ -119,9 +138,14 @@ const webSocketSettings = strictObject({
 
 // ---- plugins ------------------------------------------------------------------------------------------------
 
+/** A 32-bit WebAssembly memory holds at most 4 GiB. */
+export const MAX_PLUGIN_MEMORY_MB = 4096;
+/** The fuel that measures a deadline is a 32-bit counter: about 10.7 s of guest work (sandbox/fuel.ts). */
+export const MAX_PLUGIN_DEADLINE_MS = 10_000;
+
 const pluginLimits = strictObject({
-  memory_mb: positiveInt.default(64),
-  deadline_ms: positiveInt.default(100),
+  memory_mb: positiveInt.max(MAX_PLUGIN_MEMORY_MB, `must be at most ${MAX_PLUGIN_MEMORY_MB} (4 GiB, the most a WebAssembly memory can hold)`).default(64),
+  deadline_ms: milliseconds(1, MAX_PLUGIN_DEADLINE_MS).default(100),
   max_send_bytes: positiveInt.default(8_388_608),
 });
 
@@ -152,15 +176,40 @@ const pluginSpec = strictObject({
 
 const groupMiddlewareItem = strictObject({ group: name });
 
+const HEADER_MODIFIER_TARGET: Readonly<Record<string, "request" | "response">> = { RequestHeaderModifier: "request", ResponseHeaderModifier: "response" };
+
+/**
+ * A built-in header modifier's payload is checked here like every other key, so that a wrong shape is refused
+ * at load rather than answering 500 to every request. Templated names and values are checked once rendered.
+ */
+function checkHeaderModifierPayload(plugin: string, payload: unknown, context: z.core.$RefinementCtx): void {
+  const target = HEADER_MODIFIER_TARGET[plugin];
+  if (target === undefined) return;
+  if (payload === undefined || payload === null) {
+    context.addIssue({ code: "custom", path: ["payload"], message: `${plugin} needs a payload: {set: [{name, value}], remove: [names]}` });
+    return;
+  }
+  const parsed = headerModifierPayloadSchema.safeParse(payload, { error: describeSchemaIssue });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) context.addIssue({ ...issue, path: ["payload", ...issue.path] } as z.core.$ZodSuperRefineIssue);
+    return;
+  }
+  for (const problem of headerModifierProblems(parsed.data, target, isTemplated)) {
+    context.addIssue({ code: "custom", path: ["payload", ...problem.path], message: problem.message });
+  }
+}
+
 const pluginMiddlewareItem = strictObject({
   plugin: name,
   /** Handler name inside the plugin; built-in plugins need none. */
   entry: name.optional(),
   payload: payload.optional(),
-}).refine((item) => item.entry !== undefined || (BUILT_IN_PLUGINS as readonly string[]).includes(item.plugin), {
-  message: `"entry" is required for plugin middleware (only the built-in ${BUILT_IN_PLUGINS.join(" and ")} need none)`,
-  path: ["entry"],
-});
+})
+  .refine((item) => item.entry !== undefined || (BUILT_IN_PLUGINS as readonly string[]).includes(item.plugin), {
+    message: `"entry" is required for plugin middleware (only the built-in ${BUILT_IN_PLUGINS.join(" and ")} need none)`,
+    path: ["entry"],
+  })
+  .superRefine((item, context) => checkHeaderModifierPayload(item.plugin, item.payload, context));
 
 const middlewareItem = z.union([groupMiddlewareItem, pluginMiddlewareItem], {
   error: 'expected a middleware item: {group: <name>} or {plugin: <name>, entry: <handler>, payload: ...}',
@@ -171,7 +220,8 @@ const middlewareItem = z.union([groupMiddlewareItem, pluginMiddlewareItem], {
 const endpoint = strictObject({
   ip: z.string().refine(isHostOrIp, "expected an IP address or a hostname"),
   port,
-  weight: z.number().int().nonnegative().default(1),
+  /** 0 takes the endpoint out of rotation; the consistent-hash ring holds 160 points per unit, hence the cap. */
+  weight: z.number().int().min(0).max(1000).default(1),
 });
 
 const STATUS_RANGE_PATTERN = /^([1-5]\d\d)-([1-5]\d\d)$/;
@@ -201,8 +251,9 @@ const probeHeaders = z.record(z.string(), probeHeaderValue).superRefine((headers
 const healthCheck = strictObject({
   enabled: z.boolean().default(true),
   path: z.string().startsWith("/", 'expected a path starting with "/"').default("/"),
-  interval: duration.prefault("10s"),
-  timeout: duration.prefault("5s"),
+  /** At least 100 ms: a zero interval would send checks back to back. */
+  interval: duration(100, 86_400_000).prefault("10s"),
+  timeout: duration(1, 3_600_000).prefault("5s"),
   healthy_threshold: positiveInt.default(2),
   unhealthy_threshold: positiveInt.default(3),
   /** The probe's Host header (a route that needs a virtual host); the endpoint's ip:port by default. */
@@ -220,11 +271,14 @@ const httpService = strictObject({
   name,
   service_type: z.literal("http"),
   algorithm: z.enum(["round_robin", "random", "consistent", "weighted"]).default("round_robin"),
-  endpoints: z.array(endpoint).min(1, "an http service needs at least one endpoint"),
+  endpoints: z
+    .array(endpoint)
+    .min(1, "an http service needs at least one endpoint")
+    .refine((endpoints) => endpoints.some((endpoint) => endpoint.weight > 0), "every endpoint has weight 0: no request could be sent anywhere"),
   health_check: healthCheck.optional(),
   /** Upstream response timeout; reaching it answers 504. */
-  timeout_ms: positiveInt.default(HTTP_SERVICE_DEFAULTS.timeout_ms),
-  connect_timeout_ms: positiveInt.default(HTTP_SERVICE_DEFAULTS.connect_timeout_ms),
+  timeout_ms: milliseconds(1).default(HTTP_SERVICE_DEFAULTS.timeout_ms),
+  connect_timeout_ms: milliseconds(1).default(HTTP_SERVICE_DEFAULTS.connect_timeout_ms),
 });
 
 const pluginService = strictObject({
@@ -293,7 +347,9 @@ const tlsCertificate = strictObject({
   cert: filePath,
   key: filePath,
   chain: z.array(filePath).optional(),
-  domains: z.array(z.string().min(1)).min(1, "list at least one domain"),
+  domains: z
+    .array(z.string().refine(isCertificateDomain, 'expected a domain name (example.com), a wildcard (*.example.com) or "*" for the default certificate'))
+    .min(1, "list at least one domain"),
 });
 
 // ---- whole files --------------------------------------------------------------------------------------------

@@ -93,45 +93,68 @@ const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const ALLOW_CANDIDATES = [...IMPLICIT_METHODS, "TRACE"];
 
+/**
+ * A route that cannot be built, with where it is: `route` indexes `routes`; `path` its `paths`, `pattern`
+ * a list of patterns in `path`, `method` its `methods`. The configuration check turns these into file:line.
+ */
+export interface RouteProblem {
+  route: number;
+  /** Which key of the route is wrong. */
+  key: "name" | "value" | "path" | "methods" | "middleware";
+  path?: number;
+  pattern?: number;
+  method?: number;
+  message: string;
+}
+
+type ReportProblem = (problem: RouteProblem) => void;
+
+function throwProblem(problem: RouteProblem): never {
+  throw new NylonError("NYLON_E_CONFIG", problem.message);
+}
+
 export class Router<R extends RouteInput = RouteInput> {
   private readonly byHost = new Map<string, CompiledRoute<R>>();
   private readonly byHeader = new Map<string, CompiledRoute<R>>();
   private defaultRoute: CompiledRoute<R> | null = null;
   private readonly headerSelector: string;
 
-  /** Throws NylonError NYLON_E_CONFIG naming the route when the routes collide or are malformed. */
-  constructor(config: RouterInput<R>) {
+  /**
+   * Throws NylonError NYLON_E_CONFIG naming the route when the routes collide or are malformed; with
+   * `report`, hands over every problem instead and leaves the offending entries out.
+   */
+  constructor(config: RouterInput<R>, report: ReportProblem = throwProblem) {
     this.headerSelector = (config.header_selector ?? DEFAULT_HEADER_SELECTOR).toLowerCase();
-    try {
-      this.addRoutes(config);
-    } catch (error) {
-      throw new NylonError("NYLON_E_CONFIG", (error as Error).message, { cause: error });
-    }
+    this.addRoutes(config, report);
   }
 
-  private addRoutes(config: RouterInput<R>): void {
+  private addRoutes(config: RouterInput<R>, report: ReportProblem): void {
     const groups = config.middleware_groups ?? {};
     const names = new Set<string>();
-    for (const route of config.routes) {
-      if (names.has(route.name)) throw new Error(`route name ${route.name} is not unique`);
+    config.routes.forEach((route, index) => {
+      if (names.has(route.name)) report({ route: index, key: "name", message: `route name ${route.name} is not unique` });
       names.add(route.name);
-      const compiled = compileRoute(route, groups);
+      const compiled = compileRoute(route, groups, (problem) => report({ ...problem, route: index }));
+      const claim = (map: Map<string, CompiledRoute<R>>, key: string, what: string) => {
+        const other = map.get(key);
+        if (other !== undefined && other !== compiled) report({ route: index, key: "value", message: `routes ${other.route.name} and ${route.name} both claim ${what}` });
+        else map.set(key, compiled);
+      };
       if (route.route.type === "header") {
-        claim(this.byHeader, route.route.value, compiled, `header value ${JSON.stringify(route.route.value)}`);
-        continue;
+        claim(this.byHeader, route.route.value, `header value ${JSON.stringify(route.route.value)}`);
+        return;
       }
       for (const piece of route.route.value.split("|")) {
         const host = piece.trim();
         if (host === "*") {
           if (this.defaultRoute !== null) {
-            throw new Error(`routes ${this.defaultRoute.route.name} and ${route.name} both claim the default host "*"`);
-          }
-          this.defaultRoute = compiled;
+            report({ route: index, key: "value", message: `routes ${this.defaultRoute.route.name} and ${route.name} both claim the default host "*"` });
+          } else this.defaultRoute = compiled;
         } else if (host !== "") {
-          claim(this.byHost, normalizeHost(host), compiled, `host ${host}`);
+          claim(this.byHost, normalizeHost(host), `host ${host}`);
         }
       }
-    }
+    });
   }
 
   match(request: RouteRequest): RouteMatch<R> | RouteMiss {
@@ -220,22 +243,25 @@ function miss(error: NylonError): RouteMiss {
   return { kind: "miss", error, allow: [] };
 }
 
-function claim<R extends RouteInput>(map: Map<string, CompiledRoute<R>>, key: string, compiled: CompiledRoute<R>, what: string): void {
-  const other = map.get(key);
-  if (other !== undefined && other !== compiled) {
-    throw new Error(`routes ${other.route.name} and ${compiled.route.name} both claim ${what}`);
-  }
-  map.set(key, compiled);
-}
+type ReportRouteProblem = (problem: Omit<RouteProblem, "route">) => void;
 
-function compileRoute<R extends RouteInput>(route: R, groups: Record<string, MiddlewareItemInput[]>): CompiledRoute<R> {
+function compileRoute<R extends RouteInput>(route: R, groups: Record<string, MiddlewareItemInput[]>, report: ReportRouteProblem): CompiledRoute<R> {
   const paths = new PathTrie<PathTarget<R>>();
-  const routeMiddleware = expandGroups(route.middleware ?? [], groups, `route ${route.name}`);
-  for (const pathEntry of route.paths) {
-    const methods = pathEntry.methods === undefined ? null : normalizeMethods(pathEntry.methods, route.name);
-    const middleware = [...routeMiddleware, ...expandGroups(pathEntry.middleware ?? [], groups, `route ${route.name}`)];
+  const expand = (items: readonly MiddlewareItemInput[] | undefined, path?: number) => {
+    try {
+      return expandGroups(items ?? [], groups, `route ${route.name}`);
+    } catch (error) {
+      report({ key: "middleware", ...(path === undefined ? {} : { path }), message: (error as Error).message });
+      return [];
+    }
+  };
+  const routeMiddleware = expand(route.middleware);
+  route.paths.forEach((pathEntry, pathIndex) => {
+    const methods = pathEntry.methods === undefined ? null : normalizeMethods(pathEntry.methods, route.name, (problem) => report({ ...problem, path: pathIndex }));
+    const middleware = [...routeMiddleware, ...expand(pathEntry.middleware, pathIndex)];
     const rewrite = pathEntry.service.rewrite;
-    for (const pattern of typeof pathEntry.path === "string" ? [pathEntry.path] : pathEntry.path) {
+    const patterns = typeof pathEntry.path === "string" ? [pathEntry.path] : pathEntry.path;
+    patterns.forEach((pattern, patternIndex) => {
       const target: PathTarget<R> = {
         pathEntry,
         pattern,
@@ -245,20 +271,23 @@ function compileRoute<R extends RouteInput>(route: R, groups: Record<string, Mid
       try {
         paths.add(pattern, methods, target);
       } catch (error) {
-        throw new Error(`route ${route.name}: ${(error as Error).message}`);
+        const where = typeof pathEntry.path === "string" ? { path: pathIndex } : { path: pathIndex, pattern: patternIndex };
+        report({ key: "path", ...where, message: `route ${route.name}: ${(error as Error).message}` });
       }
-    }
-  }
+    });
+  });
   return { route, paths };
 }
 
-function normalizeMethods(methods: string[], routeName: string): string[] {
-  if (methods.length === 0) throw new Error(`route ${routeName}: methods is empty; omit it to accept every method`);
-  return methods.map((method) => {
-    if (!METHOD.test(method)) throw new Error(`route ${routeName}: invalid method ${JSON.stringify(method)}`);
+function normalizeMethods(methods: string[], routeName: string, report: ReportRouteProblem): string[] {
+  if (methods.length === 0) report({ key: "methods", message: `route ${routeName}: methods is empty; omit it to accept every method` });
+  const valid: string[] = [];
+  methods.forEach((method, index) => {
+    if (!METHOD.test(method)) report({ key: "methods", method: index, message: `route ${routeName}: invalid method ${JSON.stringify(method)}` });
     // Nylon compared case-sensitively against the upper-cased request method, so lower-case entries never matched.
-    return method.toUpperCase();
+    else valid.push(method.toUpperCase());
   });
+  return valid;
 }
 
 /** Replaces `group: X` items by the items of group X, recursively; unknown groups and cycles are errors. */

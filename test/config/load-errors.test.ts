@@ -89,7 +89,7 @@ routes:
   });
 
   it("refuses a duplicate middleware group across files, naming both files", async () => {
-    const group = "middleware_groups:\n  security:\n    - plugin: RequestHeaderModifier\n";
+    const group = "middleware_groups:\n  security:\n    - plugin: RequestHeaderModifier\n      payload: { remove: [cookie] }\n";
     await expectIssue({ "nylon.yaml": "config_dir: conf.d\n" + group, "conf.d/a.yaml": group },
       { file: "conf.d/a.yaml", line: 2, path: "middleware_groups.security", message: /duplicate middleware group "security": already defined at .*nylon\.yaml:3:3/ });
   });
@@ -199,7 +199,7 @@ routes:
         middleware: [{ group: securty }]
         service: { name: web }
 middleware_groups:
-  security: [{ plugin: RequestHeaderModifier }]
+  security: [{ plugin: RequestHeaderModifier, payload: { remove: [cookie] } }]
 `) }, { line: 10, path: "routes[0].paths[0].middleware[0].group", message: /middleware group "securty" is not defined \(did you mean "security"\?\)/ });
   });
 
@@ -260,7 +260,7 @@ routes:
   });
 
   it("refuses a group inside a group", async () => {
-    await expectIssue({ "nylon.yaml": "middleware_groups:\n  a: [{ plugin: RequestHeaderModifier }]\n  b: [{ group: a }]\n" },
+    await expectIssue({ "nylon.yaml": "middleware_groups:\n  a: [{ plugin: RequestHeaderModifier, payload: { remove: [cookie] } }]\n  b: [{ group: a }]\n" },
       { line: 3, path: "middleware_groups.b[0].group", message: /cannot include another group/ });
   });
 

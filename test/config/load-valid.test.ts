@@ -188,8 +188,8 @@ describe("config_dir", () => {
   it("merges YAML files in file-name order: lists concatenated, header_selector last wins, groups by name", async () => {
     const directory = await writeFixture({
       "etc/nylon.yaml": "config_dir: ../proxy\nheader_selector: x-main\nservices:\n  - { name: main, service_type: static, static: { root: www } }\n",
-      "proxy/20-b.yml": "header_selector: x-b\nmiddleware_groups: { b: [{ plugin: ResponseHeaderModifier }] }\nservices:\n  - { name: b, service_type: static, static: { root: www } }\n",
-      "proxy/10-a.yaml": "header_selector: x-a\nmiddleware_groups: { a: [{ plugin: RequestHeaderModifier }] }\nservices:\n  - { name: a, service_type: static, static: { root: www } }\n",
+      "proxy/20-b.yml": "header_selector: x-b\nmiddleware_groups: { b: [{ plugin: ResponseHeaderModifier, payload: { remove: [server] } }] }\nservices:\n  - { name: b, service_type: static, static: { root: www } }\n",
+      "proxy/10-a.yaml": "header_selector: x-a\nmiddleware_groups: { a: [{ plugin: RequestHeaderModifier, payload: { remove: [cookie] } }] }\nservices:\n  - { name: a, service_type: static, static: { root: www } }\n",
       "proxy/30-c.yaml": "services:\n  - { name: c, service_type: static, static: { root: www } }\n",
       "proxy/notes.txt": "not yaml: [",
       "proxy/nested/ignored.yaml": "services: [oops]",
