@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { DEFAULT_BUILD_LIMITS } from "../runtime/compile/compile-process.js";
@@ -9,6 +10,25 @@ import type { BuildCommandOptions } from "./build-command.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
+const DEFAULT_CONFIG = "/etc/nylon/config.yaml";
+
+/**
+ * The configuration file a command uses: the one given, else the default when it exists. Without either,
+ * says where it looked and how to give one, rather than failing to read a file the user never named.
+ */
+function chooseConfig(command: string, argument: string | undefined, option: string | undefined): string | undefined {
+  if (argument !== undefined && option !== undefined && argument !== option) {
+    process.stderr.write(`nylon ${command}: two configuration files given (${argument} and --config ${option}); give one\n`);
+    return undefined;
+  }
+  const given = argument ?? option;
+  if (given !== undefined) return given;
+  if (existsSync(DEFAULT_CONFIG)) return DEFAULT_CONFIG;
+  const how = command === "validate" ? "nylon validate nylon.yaml (or --config nylon.yaml)" : `nylon ${command} --config nylon.yaml`;
+  process.stderr.write(`nylon ${command}: no configuration given, and ${DEFAULT_CONFIG} (the default) does not exist; give one: ${how}\n`);
+  return undefined;
+}
+
 const program = new Command()
   .name("nylon")
   .description("A reverse proxy whose plugins are sandboxed WebAssembly components")
@@ -17,12 +37,17 @@ const program = new Command()
 program
   .command("run")
   .description("serve with a configuration")
-  .option("-c, --config <file>", "the configuration file", "/etc/nylon/config.yaml")
+  .option("-c, --config <file>", `the configuration file (default ${DEFAULT_CONFIG})`)
   .option("--watch", "development: rebuild changed plugin sources and reload (config changes reload too)")
   .option("--pid-file <file>", "write the process id here (for nylon reload --pid-file)")
-  .action(async (opts: { config: string; watch?: boolean; pidFile?: string }) => {
+  .action(async (opts: { config?: string; watch?: boolean; pidFile?: string }) => {
+    const config = chooseConfig("run", undefined, opts.config);
+    if (config === undefined) {
+      process.exitCode = 1;
+      return;
+    }
     const { runCommand } = await import("./run-command.js");
-    await runCommand(opts.config, { ...(opts.watch && { watch: true }), ...(opts.pidFile !== undefined && { pidFile: opts.pidFile }) });
+    await runCommand(config, { ...(opts.watch && { watch: true }), ...(opts.pidFile !== undefined && { pidFile: opts.pidFile }) });
   });
 
 program
@@ -53,11 +78,13 @@ program
 
 program
   .command("validate")
-  .description("check a configuration without starting anything")
-  .option("-c, --config <file>", "the configuration file", "/etc/nylon/config.yaml")
-  .action(async (opts: { config: string }) => {
+  .description("check a configuration as `run` would, without opening a port (plugins are loaded and initialised)")
+  .argument("[config]", `the configuration file (default ${DEFAULT_CONFIG})`)
+  .option("-c, --config <file>", "the configuration file (the same as the argument)")
+  .action(async (file: string | undefined, opts: { config?: string }) => {
     const { validateCommand } = await import("./validate.js");
-    process.exitCode = await validateCommand(opts.config);
+    const config = chooseConfig("validate", file, opts.config);
+    process.exitCode = config === undefined ? 1 : await validateCommand(config);
   });
 
 program

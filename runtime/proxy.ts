@@ -1,16 +1,18 @@
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { loadConfig } from "./config/load.js";
+import { checkConfig } from "./check-config.js";
+import { ConfigError } from "./config/config-error.js";
+import { loadConfig, type LoadedConfig } from "./config/load.js";
+import { issueAt } from "./config/yaml-source.js";
 import type { NylonConfig } from "./config/schema.js";
-import { ListenerSet, type ListenerAddresses } from "./http/listeners.js";
+import { ListenError, ListenerSet, type ListenerAddresses } from "./http/listeners.js";
 import { buildProxyState } from "./http/proxy-state.js";
 import { RequestPipeline } from "./http/request-pipeline.js";
-import { TlsCertificates } from "./http/tls-certificates.js";
+import type { TlsCertificates } from "./http/tls-certificates.js";
 import { createLogger, logLevel } from "./observe/logger.js";
 import { ProxyMetrics } from "./observe/metrics.js";
 import { opsEndpoints } from "./observe/ops-endpoints.js";
 import type { PluginHost } from "./plugin/plugin-host.js";
-import { loadPlugins } from "./plugin/plugin-loader.js";
 import { Generation } from "./reload/generation.js";
 import { RetiredGenerations } from "./reload/retired-generations.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
@@ -81,21 +83,31 @@ export class Proxy {
    * invalid configuration never opens a listener.
    */
   static async start(configFile: string): Promise<Proxy> {
-    const { config } = await loadConfig(configFile);
+    const loaded = await loadConfig(configFile);
+    const { config } = loaded;
     const logger = createLogger(config.log.level);
-    const certificates = TlsCertificates.load(config.tls);
     const hub = new WebSocketHub(undefined, logger);
-    hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger));
-    await hub.adapter.start();
-    const proxy = new Proxy(configFile, logger, hub);
-    const plugins = await loadPlugins(config.plugins, hub, logger);
-    proxy.observe(plugins);
-    proxy.current = new Generation(config, certificates, buildProxyState(config, plugins, hub, logger));
-    proxy.metrics.enabled = config.metrics.length > 0;
-    const listeners = await proxy.listeners.prepare(addressesOf(config), certificates);
-    await listeners.commit(certificates);
-    logger.info({ ...addressesOf(config), plugins: [...plugins.keys()], node: hub.nodeId }, "nylon is serving");
-    return proxy;
+    try {
+      hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger));
+      await hub.adapter.start();
+      const proxy = new Proxy(configFile, logger, hub);
+      const { certificates, plugins } = await checkConfig(loaded, hub, logger);
+      proxy.observe(plugins);
+      proxy.current = new Generation(config, certificates, buildProxyState(config, plugins, hub, logger));
+      proxy.metrics.enabled = config.metrics.length > 0;
+      const listeners = await proxy.listeners.prepare(addressesOf(config), certificates).catch((err) => {
+        for (const p of plugins.values()) p.stop();
+        void proxy.current.state.dispose();
+        throw err instanceof ListenError ? listenIssue(loaded, err) : err;
+      });
+      await listeners.commit(certificates);
+      logger.info({ ...addressesOf(config), plugins: [...plugins.keys()], node: hub.nodeId }, "nylon is serving");
+      return proxy;
+    } catch (err) {
+      hub.stop();
+      await hub.adapter.stop();
+      throw err;
+    }
   }
 
   /**
@@ -115,15 +127,17 @@ export class Proxy {
     const started = Date.now();
     let next: Generation | undefined;
     try {
-      const { config } = await loadConfig(this.configFile);
-      const certificates = TlsCertificates.load(config.tls);
-      const plugins = await loadPlugins(config.plugins, this.hub, this.logger);
+      const loaded = await loadConfig(this.configFile);
+      const { config } = loaded;
+      const { certificates, plugins } = await checkConfig(loaded, this.hub, this.logger);
       try {
         next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
       } finally {
         if (!next) for (const p of plugins.values()) p.stop();
       }
-      const listeners = await this.listeners.prepare(addressesOf(config), certificates);
+      const listeners = await this.listeners.prepare(addressesOf(config), certificates).catch((err) => {
+        throw err instanceof ListenError ? listenIssue(loaded, err) : err;
+      });
       // Nothing below can fail: from here on the new configuration is the one in force.
       const previous = this.current;
       this.observe(next.state.plugins);
@@ -192,6 +206,12 @@ export class Proxy {
       this.logger.warn("websocket.adapter_type and websocket.redis changed: they apply at the next restart, not on reload");
     }
   }
+}
+
+/** A listener that cannot be opened, reported at its place in the configuration like any other problem. */
+function listenIssue(loaded: LoadedConfig, err: ListenError): ConfigError {
+  const index = loaded.config[err.kind].indexOf(err.address);
+  return new ConfigError([issueAt(loaded.located.main, [err.kind, index], err.message.replace(/^cannot listen on \w+ /, "cannot listen on "))]);
 }
 
 function addressesOf(config: NylonConfig): ListenerAddresses {

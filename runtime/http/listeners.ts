@@ -34,6 +34,17 @@ export type ListenerKind = "http" | "https" | "metrics";
 /** The addresses of each kind, as in the config's `http`, `https` and `metrics` keys. */
 export type ListenerAddresses = Readonly<Record<ListenerKind, readonly string[]>>;
 
+/** A listener that could not be opened (address in use, not available here, permission); names which one. */
+export class ListenError extends NylonError {
+  constructor(
+    readonly kind: ListenerKind,
+    readonly address: string,
+    cause: Error,
+  ) {
+    super("NYLON_E_CONFIG", `cannot listen on ${kind} ${address}: ${cause.message}`, { cause });
+  }
+}
+
 export interface ListenerHandlers {
   proxy: ConnectionHandlers;
   metrics: http.RequestListener;
@@ -134,9 +145,7 @@ export class ListenerSet {
     const server = this.createServer(kind, address, certificates);
     const parsed = parseListenerAddress(address)!;
     await new Promise<void>((resolve, reject) => {
-      server.once("error", (err) =>
-        reject(new NylonError("NYLON_E_CONFIG", `cannot listen on ${kind} ${address}: ${(err as Error).message}`, { cause: err })),
-      );
+      server.once("error", (err) => reject(new ListenError(kind, address, err as Error)));
       server.listen(parsed.port, parsed.host, () => resolve());
     });
     return server;

@@ -1,7 +1,7 @@
-import fs from "node:fs";
 import v8 from "node:v8";
 import { NylonError } from "../errors.js";
 import { transpiledFiles } from "./glue-cache.js";
+import { readPluginFile } from "./inspect-plugin-file.js";
 import type { GuestExports } from "./guest-exports.js";
 import { STARTUP_FUEL } from "./sandbox/fuel.js";
 import { InstanceMeter } from "./sandbox/instance-meter.js";
@@ -55,14 +55,7 @@ const DEFAULT_SANDBOX: SandboxLimits = { memoryMb: 64 };
  * each once.
  */
 export async function loadComponent(file: string, sandbox: SandboxLimits = DEFAULT_SANDBOX): Promise<CompiledComponent> {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (cause) {
-    throw new NylonError("NYLON_E_PLUGIN_LOAD", `cannot read plugin file ${file}: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
+  const bytes = readPluginFile(file);
   const files = await transpiledFiles(file, bytes);
   const compiled = await compileTranspiled(file, bytes.length, files, sandbox);
   const map = sourceMapIn(bytes);

@@ -12,9 +12,25 @@ export const HOST_CONTRACT_VERSION: string = (() => {
   return m[1]!;
 })();
 
+/** "exports run, wasi:cli/run@0.2.0; imports nothing" from a component's WIT, to say what a foreign component is. */
+function worldSummary(wit: string): string {
+  const items = (direction: "import" | "export") =>
+    [...wit.matchAll(new RegExp(`^\\s*${direction}\\s+([^:;\\s]+(?::[^;\\s(]+)?)`, "gm"))].map((m) => m[1]!.replace(/:$/, ""));
+  const list = (names: string[]) => (names.length === 0 ? "nothing" : names.join(", "));
+  return `exports ${list(items("export"))}; imports ${list(items("import"))}`;
+}
+
+/** The decoder's reason without its byte dump: "unexpected end-of-file (at offset 0x33d6)". */
+function decodeReason(error: unknown): string {
+  const lines = String((error as Error)?.message ?? error).split("\n").map((line) => line.trim());
+  const reason = lines.find((line) => line !== "" && !/^failed to decode/i.test(line)) ?? lines[0] ?? "";
+  return reason.replace(/\s*-\s*expected=.*$/, "");
+}
+
 /**
- * Refuses a component built for another contract version, naming both. The component's WIT names the
- * versioned interfaces it imports and exports (`nylon:plugin/host@X`).
+ * Refuses a component built for another contract version, naming both, and a component of another world,
+ * saying what it has instead. The component's WIT names the versioned interfaces it imports and exports
+ * (`nylon:plugin/host@X`).
  */
 export async function checkContract(file: string, component: Uint8Array): Promise<void> {
   let wit: string;
@@ -23,15 +39,13 @@ export async function checkContract(file: string, component: Uint8Array): Promis
     const { componentWit } = await import("jco-legacy");
     wit = await componentWit(component);
   } catch (cause) {
-    throw new NylonError("NYLON_E_PLUGIN_LOAD", `${file} is not a WebAssembly component: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new NylonError("NYLON_E_PLUGIN_LOAD", `${file} is a truncated or damaged WebAssembly component: ${decodeReason(cause)}`, { cause });
   }
   const versions = new Set([...wit.matchAll(/nylon:plugin\/(?:host|guest)@([0-9A-Za-z.+-]+)/g)].map((m) => m[1]!));
   if (versions.size === 0) {
     throw new NylonError(
       "NYLON_E_PLUGIN_CONTRACT",
-      `${file} does not implement the ${CONTRACT_PACKAGE} contract (this proxy speaks ${CONTRACT_PACKAGE}@${HOST_CONTRACT_VERSION}); build it with \`nylon build\``,
+      `${file} is a component of another world (it ${worldSummary(wit)}): a nylon plugin exports ${CONTRACT_PACKAGE}/guest@${HOST_CONTRACT_VERSION} and imports ${CONTRACT_PACKAGE}/host@${HOST_CONTRACT_VERSION}; build it with \`nylon build\``,
     );
   }
   for (const v of versions) {

@@ -5,14 +5,18 @@ import { loadComponent } from "./component-loader.js";
 import { PluginHost } from "./plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS } from "./plugin-limits.js";
 
+/** Told which plugin (its index in the specs) failed and why, instead of stopping at the first failure. */
+export type PluginFailed = (index: number, error: unknown) => void;
+
 /**
  * Loads and starts every configured plugin; any failure stops startup with the plugin named. On a
- * failure the plugins already started are stopped, so a rejected reload leaves no timers behind.
+ * failure the plugins already started are stopped, so a rejected reload leaves no timers behind. With
+ * `failed`, every plugin is tried and each failure is handed over; the map holds those that started.
  */
-export async function loadPlugins(specs: readonly PluginConfig[], hub: WebSocketHub, logger: Logger): Promise<Map<string, PluginHost>> {
+export async function loadPlugins(specs: readonly PluginConfig[], hub: WebSocketHub, logger: Logger, failed?: PluginFailed): Promise<Map<string, PluginHost>> {
   const plugins = new Map<string, PluginHost>();
   try {
-    await startEach(specs, hub, logger, plugins);
+    await startEach(specs, hub, logger, plugins, failed);
   } catch (err) {
     for (const host of plugins.values()) host.stop();
     throw err;
@@ -20,30 +24,39 @@ export async function loadPlugins(specs: readonly PluginConfig[], hub: WebSocket
   return plugins;
 }
 
-async function startEach(specs: readonly PluginConfig[], hub: WebSocketHub, logger: Logger, plugins: Map<string, PluginHost>): Promise<void> {
-  for (const spec of specs) {
-    const started = Date.now();
-    const component = await loadComponent(spec.file, { memoryMb: spec.limits.memory_mb });
-    const host = new PluginHost(
-      {
-        name: spec.name,
-        file: spec.file,
-        config: spec.config,
-        limits: {
-          ...DEFAULT_PLUGIN_LIMITS,
-          memoryMb: spec.limits.memory_mb,
-          deadlineMs: spec.limits.deadline_ms,
-          maxSendBytes: spec.limits.max_send_bytes,
-        },
-        isolation: spec.isolation,
-        roomNamespace: spec.room_namespace,
-      },
-      component,
-      hub,
-      logger,
-    );
-    await host.start();
-    logger.info({ plugin: spec.name, file: spec.file, isolation: spec.isolation, bytes: component.bytes, ms: Date.now() - started, entries: host.entryNames() }, "plugin loaded");
-    plugins.set(spec.name, host);
+async function startEach(specs: readonly PluginConfig[], hub: WebSocketHub, logger: Logger, plugins: Map<string, PluginHost>, failed?: PluginFailed): Promise<void> {
+  for (const [index, spec] of specs.entries()) {
+    try {
+      plugins.set(spec.name, await startOne(spec, hub, logger));
+    } catch (err) {
+      if (failed === undefined) throw err;
+      failed(index, err);
+    }
   }
+}
+
+async function startOne(spec: PluginConfig, hub: WebSocketHub, logger: Logger): Promise<PluginHost> {
+  const started = Date.now();
+  const component = await loadComponent(spec.file, { memoryMb: spec.limits.memory_mb });
+  const host = new PluginHost(
+    {
+      name: spec.name,
+      file: spec.file,
+      config: spec.config,
+      limits: {
+        ...DEFAULT_PLUGIN_LIMITS,
+        memoryMb: spec.limits.memory_mb,
+        deadlineMs: spec.limits.deadline_ms,
+        maxSendBytes: spec.limits.max_send_bytes,
+      },
+      isolation: spec.isolation,
+      roomNamespace: spec.room_namespace,
+    },
+    component,
+    hub,
+    logger,
+  );
+  await host.start();
+  logger.info({ plugin: spec.name, file: spec.file, isolation: spec.isolation, bytes: component.bytes, ms: Date.now() - started, entries: host.entryNames() }, "plugin loaded");
+  return host;
 }

@@ -4,10 +4,13 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConfigError, type ConfigIssue } from "../../runtime/config/config-error.js";
+import { pino } from "pino";
+import { checkConfig } from "../../runtime/check-config.js";
 import { loadConfig } from "../../runtime/config/load.js";
+import { WebSocketHub } from "../../runtime/websocket/websocket-hub.js";
 
 /** Writes `files` (relative name -> content) into a new temp dir; returns its path. */
-export async function writeFixture(files: Record<string, string>): Promise<string> {
+export async function writeFixture(files: Record<string, string | Uint8Array>): Promise<string> {
   const directory = await mkdtemp(path.join(tmpdir(), "nylon-config-"));
   for (const [name, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(directory, name)), { recursive: true });
@@ -39,10 +42,31 @@ export interface ExpectedIssue {
   message: RegExp;
 }
 
-/** Loads the fixture and asserts one reported issue has this place, key path and message, in `issues` and in the text. */
-export async function expectIssue(files: Record<string, string>, expected: ExpectedIssue): Promise<ConfigIssue> {
+/**
+ * The error of the whole validation `nylon validate` and `nylon run` share (loadConfig, then checkConfig:
+ * plugin files and init, certificates, static roots, listeners).
+ */
+export async function startError(directory: string, main = "nylon.yaml"): Promise<ConfigError> {
+  const hub = new WebSocketHub();
+  try {
+    const { plugins } = await checkConfig(await loadConfig(path.join(directory, main)), hub, pino({ level: "silent" }));
+    for (const plugin of plugins.values()) plugin.stop();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String((error as Error).stack ?? error)}`);
+    return error;
+  } finally {
+    hub.stop();
+  }
+  assert.fail("the configuration was accepted but should have been refused");
+}
+
+/**
+ * Loads the fixture and asserts one reported issue has this place, key path and message, in `issues` and in
+ * the text. `refuse` is how it is checked: loadConfig alone by default, or startError.
+ */
+export async function expectIssue(files: Record<string, string | Uint8Array>, expected: ExpectedIssue, refuse: (directory: string) => Promise<ConfigError> = loadError): Promise<ConfigIssue> {
   const directory = await writeFixture(files);
-  const error = await loadError(directory);
+  const error = await refuse(directory);
   assert.equal(error.code, "NYLON_E_CONFIG");
   const file = path.join(directory, expected.file ?? "nylon.yaml");
   const issue = error.issues.find((candidate) => candidate.path === expected.path && candidate.file === file);

@@ -21,7 +21,7 @@ async function runCapturingStderr(configPath: string): Promise<{ code: number; s
 
 describe("nylon validate", () => {
   it("prints the files read and exits 0 for a valid configuration", async () => {
-    const directory = await writeFixture({ "nylon.yaml": "config_dir: conf.d\n", "conf.d/a.yaml": "header_selector: x-a\n" });
+    const directory = await writeFixture({ "nylon.yaml": 'http: ["127.0.0.1:8080"]\nconfig_dir: conf.d\n', "conf.d/a.yaml": "header_selector: x-a\n" });
     const { code, stderr } = await runCapturingStderr(path.join(directory, "nylon.yaml"));
     assert.equal(code, 0);
     assert.equal(stderr, `configuration OK: ${path.join(directory, "nylon.yaml")}, ${path.join(directory, "conf.d/a.yaml")}\n`);

@@ -1,0 +1,34 @@
+// The one validation `nylon validate`, `nylon run` and a reload share. loadConfig checks the configuration's
+// own files; checkConfig then checks everything they name outside themselves, as starting would meet it:
+// that something listens, static roots, certificate files, and the plugins — each file read and checked,
+// each instance initialised with its config, each entry the configuration names looked up. Every problem
+// is reported at once, at its file:line:column and key; `run` starts only from a configuration that passed.
+import type { Logger } from "pino";
+import { checkSomethingListens } from "./config/check-listeners.js";
+import { checkPlugins } from "./config/check-plugins.js";
+import { checkStaticRoots } from "./config/check-static-roots.js";
+import { checkTlsFiles } from "./config/check-tls-files.js";
+import { ConfigError } from "./config/config-error.js";
+import { sortIssues, type LoadedConfig } from "./config/load.js";
+import { TlsCertificates } from "./http/tls-certificates.js";
+import type { PluginHost } from "./plugin/plugin-host.js";
+import type { WebSocketHub } from "./websocket/websocket-hub.js";
+
+/** What starting needs beyond the configuration itself, built while it was checked. */
+export interface CheckedConfig {
+  certificates: TlsCertificates | null;
+  /** Started and initialised; whoever does not keep them stops them. */
+  plugins: Map<string, PluginHost>;
+}
+
+/** @throws ConfigError listing every problem; plugins started meanwhile are stopped first. */
+export async function checkConfig(loaded: LoadedConfig, hub: WebSocketHub, logger: Logger): Promise<CheckedConfig> {
+  const issues = [...checkSomethingListens(loaded.located.main, loaded.config), ...checkStaticRoots(loaded), ...checkTlsFiles(loaded)];
+  const { plugins, issues: pluginIssues } = await checkPlugins(loaded, hub, logger);
+  issues.push(...pluginIssues);
+  if (issues.length > 0) {
+    for (const plugin of plugins.values()) plugin.stop();
+    throw new ConfigError(sortIssues(issues, loaded.files));
+  }
+  return { certificates: TlsCertificates.load(loaded.config.tls), plugins };
+}
