@@ -197,7 +197,8 @@ export class RequestPipeline {
     try {
       await this.serve(state, flow, match);
     } catch (err) {
-      const error = err instanceof NylonError ? err : new NylonError("NYLON_E_UPSTREAM", (err as Error).message);
+      // An error nylon did not describe keeps its text for the log: a client never sees library internals.
+      const error = err instanceof NylonError ? err : new NylonError("NYLON_E_UPSTREAM", "the upstream failed (the proxy log has the details)");
       if (!(err instanceof NylonError)) state.logger.error({ err, route: match.route.name }, "request failed");
       else if (error instanceof UpstreamError && answeredStatus(req) === undefined) state.logger.warn({ route: match.route.name, endpoint: error.endpoint, err: error.message }, "upstream request failed");
       ctx.response.error = error.message;
