@@ -26,9 +26,10 @@ export function formatConfigIssue(issue: ConfigIssue): string {
 
 export class ConfigError extends NylonError {
   readonly issues: readonly ConfigIssue[];
-  constructor(issues: readonly ConfigIssue[], code: Extract<ErrorCode, "NYLON_E_CONFIG" | "NYLON_E_CONFIG_READ"> = "NYLON_E_CONFIG") {
+  /** `subject` names what was read: the configuration, or a harness scenario. */
+  constructor(issues: readonly ConfigIssue[], code: Extract<ErrorCode, "NYLON_E_CONFIG" | "NYLON_E_CONFIG_READ"> = "NYLON_E_CONFIG", subject = "configuration") {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    const heading = code === "NYLON_E_CONFIG_READ" ? "cannot read the configuration" : `invalid configuration (${count})`;
+    const heading = code === "NYLON_E_CONFIG_READ" ? `cannot read the ${subject}` : `invalid ${subject} (${count})`;
     super(code, `${heading}:\n${issues.map((issue) => `  ${formatConfigIssue(issue)}`).join("\n")}`);
     this.name = "ConfigError";
     this.issues = issues;

@@ -5,6 +5,11 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // Visible ASCII, space, tab and obs-text; no CR, LF or NUL.
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
+/** A request method is a token too (RFC 9110 §9.1): "GE T" is not one. */
+export function methodError(method: string): string | null {
+  return TOKEN.test(method) ? null : `method ${JSON.stringify(method.slice(0, 64))} is not an HTTP token (letters, digits and !#$%&'*+-.^_\`|~, no spaces)`;
+}
+
 export function headerNameError(name: string): string | null {
   if (name.length === 0) return "header name is empty";
   if (name.length > 256) return "header name is longer than 256 characters";
