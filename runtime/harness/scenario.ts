@@ -4,6 +4,7 @@ import { ConfigError, type ConfigIssue } from "../config/config-error.js";
 import { sortIssues } from "../config/load.js";
 import { readInputFile } from "../config/read-input-file.js";
 import { describeSchemaIssue, schemaIssues } from "../config/schema-issues.js";
+import { MAX_PLUGIN_DEADLINE_MS, MAX_PLUGIN_MEMORY_MB } from "../config/schema.js";
 import { strictObject } from "../config/strict-object.js";
 import { closestMatch } from "../config/suggest.js";
 import { issueAt, parseYamlSource, type YamlSource } from "../config/yaml-source.js";
@@ -143,7 +144,11 @@ export const scenarioSchema = strictObject({
   name: z.string().optional(),
   /** The plugin's `config`, as in the proxy's YAML. */
   config: z.unknown().optional(),
-  limits: strictObject({ memory_mb: z.number().int().positive().optional(), deadline_ms: z.number().int().positive().optional() }).optional(),
+  /** The same ranges as a plugin's limits in the configuration. */
+  limits: strictObject({
+    memory_mb: z.number().int().min(1).max(MAX_PLUGIN_MEMORY_MB, `must be at most ${MAX_PLUGIN_MEMORY_MB} (4 GiB)`).optional(),
+    deadline_ms: z.number().int().min(1).max(MAX_PLUGIN_DEADLINE_MS, `must be at most ${MAX_PLUGIN_DEADLINE_MS}`).optional(),
+  }).optional(),
   steps: z.array(step).min(1, "a scenario needs at least one step"),
 });
 
