@@ -14,6 +14,7 @@ export const BUILT_IN_PLUGINS = ["RequestHeaderModifier", "ResponseHeaderModifie
 export const DEFAULT_HEADER_SELECTOR = "x-nylon-proxy";
 
 const name = z.string().min(1, "must not be empty");
+const headerName = z.string().refine((text) => headerNameError(text) === null, "expected a header name: a token such as x-nylon-proxy (letters, digits, -)");
 const filePath = z.string().min(1, "must not be empty");
 const positiveInt = z.number().int().positive();
 const port = z.number().int().refine(isPort, "expected a port number from 1 to 65535");
@@ -99,7 +100,10 @@ const redisTls = z.union([
 
 const redisSettings = strictObject({
   /** When set, the URL gives the connection; host and port are then not needed. */
-  url: z.string().optional(),
+  url: z
+    .string()
+    .refine((url) => URL.canParse(url) && ["redis:", "rediss:"].includes(new URL(url).protocol), "expected a redis:// or rediss:// URL such as redis://user:pass@host:6379/0")
+    .optional(),
   host: z.string().min(1).optional(),
   port: port.default(6379),
   username: z.string().optional(),
@@ -321,6 +325,15 @@ const routePath = strictObject({
   }),
 });
 
+/** Why one "|"-separated piece of a host route's value can never match a request's Host, or null. */
+function hostPieceProblem(piece: string): string | null {
+  if (piece === "*") return null;
+  if (piece.startsWith("*.")) return `host wildcards such as "${piece}" are not supported: list each host, or use "*" for any host`;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(piece);
+  const host = bracketed?.[1] ?? (piece.split(":").length === 2 ? piece.split(":")[0]! : piece);
+  return isHostOrIp(host) ? null : `"${piece}" is not a host name or IP address`;
+}
+
 const route = strictObject({
   name,
   route: strictObject({
@@ -332,6 +345,14 @@ const route = strictObject({
           issue.input === undefined ? 'missing required key "value": the hosts to match ("a.com|b.com", "*" for any) or the header value' : undefined,
       })
       .min(1, "must not be empty"),
+  }).superRefine((match, context) => {
+    if (match.type !== "host") return;
+    const pieces = match.value.split("|").map((piece) => piece.trim()).filter((piece) => piece !== "");
+    if (pieces.length === 0) context.addIssue({ code: "custom", path: ["value"], message: 'names no host: list hosts as "a.com|b.com", or "*" for any host' });
+    for (const piece of pieces) {
+      const problem = hostPieceProblem(piece);
+      if (problem !== null) context.addIssue({ code: "custom", path: ["value"], message: problem });
+    }
   }),
   middleware: z.array(middlewareItem).optional(),
   tls: strictObject({ enabled: z.boolean(), redirect: z.string().optional() }).optional(),
@@ -357,7 +378,7 @@ const tlsCertificate = strictObject({
 /** Keys that may appear both in the main file and in config_dir files. */
 const proxyShape = {
   /** Request header whose value selects a `type: header` route. */
-  header_selector: z.string().min(1).default(DEFAULT_HEADER_SELECTOR),
+  header_selector: headerName.default(DEFAULT_HEADER_SELECTOR),
   plugins: z.array(pluginSpec).default([]),
   services: z.array(service).default([]),
   routes: z.array(route).default([]),
@@ -388,7 +409,7 @@ export const configSchema = strictObject({
 /** A config_dir file holds proxy keys only; header_selector has no default there so that "last file wins" works. */
 export const configDirFileSchema = strictObject({
   ...proxyShape,
-  header_selector: z.string().min(1).optional(),
+  header_selector: headerName.optional(),
 });
 
 export type NylonConfig = z.output<typeof configSchema>;

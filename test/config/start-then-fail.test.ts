@@ -85,6 +85,14 @@ describe("listeners and certificate domains", () => {
   });
 });
 
+describe("other values that could never work", () => {
+  it("a header_selector that is not a header name, a Redis url that is not a redis:// URL", async () => {
+    await expectIssue({ "nylon.yaml": 'http: ["127.0.0.1:8080"]\nheader_selector: "x route"\n' }, { line: 2, path: "header_selector", message: /expected a header name/ });
+    await expectIssue({ "nylon.yaml": 'http: ["127.0.0.1:8080"]\nwebsocket: { adapter_type: redis, redis: { url: "localhost:6379" } }\n' },
+      { line: 2, path: "websocket.redis.url", message: /expected a redis:\/\/ or rediss:\/\/ URL/ });
+  });
+});
+
 describe("routes the router cannot build are refused at load, at the path", () => {
   const route = (paths: string, value = '"*"') => `${web}routes:\n  - name: r\n    route: { type: host, value: ${value} }\n    paths:\n${paths}`;
   const cases: [string, string, number, string, RegExp][] = [
@@ -98,6 +106,15 @@ describe("routes the router cannot build are refused at load, at the path", () =
       await expectIssue({ "nylon.yaml": text }, { line, path: key, message });
     });
   }
+
+  it("host values that can never match a request", async () => {
+    const text = (value: string) => route("      - { path: /, service: { name: web } }\n", value);
+    await expectIssue({ "nylon.yaml": text('"*.example.com"') }, { line: 8, path: "routes[0].route.value", message: /host wildcards such as "\*\.example\.com" are not supported/ });
+    await expectIssue({ "nylon.yaml": text('"a.com|bad host"') }, { line: 8, path: "routes[0].route.value", message: /"bad host" is not a host name or IP address/ });
+    await expectIssue({ "nylon.yaml": text('" | "') }, { line: 8, path: "routes[0].route.value", message: /names no host/ });
+    const accepted = await loadError(await writeFixture({ "nylon.yaml": `${text('"a.com:8080|[::1]:80|127.0.0.1|*"')}logg: 1\n` }));
+    assert.deepEqual(accepted.issues.map((issue) => issue.path), ["logg"]);
+  });
 
   it("two routes claiming one host, or the default host", async () => {
     const text = `${web}routes:
