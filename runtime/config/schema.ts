@@ -134,7 +134,7 @@ const webSocketSettings = strictObject({
   send_buffer_bytes: webSocketLimitFields.send_buffer_bytes.default(WEBSOCKET_LIMIT_DEFAULTS.send_buffer_bytes),
   slow_consumer: webSocketLimitFields.slow_consumer.default(WEBSOCKET_LIMIT_DEFAULTS.slow_consumer),
   /** How long WebSockets may stay on a configuration a reload replaced; then closed with 1012. */
-  reload_drain_ms: positiveInt.default(3_600_000),
+  reload_drain_ms: milliseconds(1).default(3_600_000),
 }).refine((settings) => settings.adapter_type === "memory" || settings.redis !== undefined, {
   message: 'adapter_type "redis" (or "cluster") needs a "redis" block with host and port',
   path: ["redis"],
