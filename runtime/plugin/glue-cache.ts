@@ -16,6 +16,8 @@ const JCO_VERSION: string = JSON.parse(
   fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve("jco-legacy"))), "..", "package.json"), "utf8"),
 ).version;
 const GLUE_OPTIONS = { name: "plugin", instantiation: "sync", base64Cutoff: 0 } as const;
+/** Raised when checkContract refuses more: an entry written after a laxer check must not let a component skip it. */
+const CONTRACT_CHECK_REVISION = 2;
 
 function cacheRoot(): string {
   const base = process.env.NYLON_CACHE_DIR ?? process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache");
@@ -45,7 +47,7 @@ function writeEntry(dir: string, files: Record<string, Uint8Array>): void {
 
 /** The component's core modules and instantiation glue, checked against this proxy's contract. */
 export async function transpiledFiles(file: string, bytes: Uint8Array): Promise<Record<string, Uint8Array>> {
-  const key = createHash("sha256").update(bytes).update(`\0jco ${JCO_VERSION}\0contract ${HOST_CONTRACT_VERSION}`).digest("hex");
+  const key = createHash("sha256").update(bytes).update(`\0jco ${JCO_VERSION}\0contract ${HOST_CONTRACT_VERSION}\0check ${CONTRACT_CHECK_REVISION}`).digest("hex");
   const dir = path.join(cacheRoot(), key);
   const cached = readEntry(dir);
   if (cached) return cached;

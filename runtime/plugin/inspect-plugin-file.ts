@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { displayFile } from "../config/config-error.js";
 import { NylonError } from "../errors.js";
+import { ByteReader } from "./sandbox/wasm-bytes.js";
 
 const WASM_MAGIC = Buffer.from([0x00, 0x61, 0x73, 0x6d]);
 /** Version and layer after the magic: 1.0 is a core module, 0x0d/layer 1 a component (component model binary format). */
@@ -22,6 +23,46 @@ function looksLikeText(bytes: Uint8Array): boolean {
   return bytes.length > 0 && !bytes.includes(0) && Buffer.from(bytes).toString("utf8").includes("\uFFFD") === false;
 }
 
+/** The tools named in a core module's "producers" section (tool conventions): "rustc", "clang", "wit-component". */
+function producers(module: WebAssembly.Module): Set<string> {
+  const names = new Set<string>();
+  for (const section of WebAssembly.Module.customSections(module, "producers")) {
+    const reader = new ByteReader(new Uint8Array(section));
+    for (let fields = reader.u32(); fields > 0; fields--) {
+      reader.name();
+      for (let values = reader.u32(); values > 0; values--) {
+        names.add(reader.name());
+        reader.name(); // the version
+      }
+    }
+  }
+  return names;
+}
+
+/**
+ * Why a core module is not a plugin, saying where it most likely came from: what cargo compiles before
+ * `nylon build` wraps it (a Rust cdylib), a module built for WASI, or some other core module.
+ */
+function coreModuleProblem(shown: string, bytes: Uint8Array): string {
+  const notComponent = `${shown} is a core WebAssembly module, not a component`;
+  let module: WebAssembly.Module;
+  let tools: Set<string>;
+  try {
+    module = new WebAssembly.Module(bytes);
+    tools = producers(module);
+  } catch {
+    return `${notComponent} (and not a valid one: it is truncated or damaged)`;
+  }
+  const wasi = WebAssembly.Module.imports(module).some((entry) => entry.module.startsWith("wasi"));
+  if (tools.has("rustc") && wasi) {
+    return `${notComponent}: rustc built it for WASI (wasm32-wasip1); a Rust plugin is a crate built for wasm32-unknown-unknown, which \`nylon build <crate folder>\` does and then wraps into a component (docs/plugins-rust.md)`;
+  }
+  if (tools.has("rustc")) {
+    return `${notComponent}: it is what cargo compiles from a Rust crate, before \`nylon build <crate folder>\` wraps it into a component; give the .wasm \`nylon build\` writes in the crate's folder (docs/plugins-rust.md)`;
+  }
+  return `${notComponent}: nylon loads components built against the nylon:plugin contract (\`nylon build\` makes one from TypeScript or Rust; docs/plugins.md)`;
+}
+
 /** Why `file` cannot be a plugin component, or null when it starts like one. */
 export function pluginFileProblem(file: string, bytes: Uint8Array): string | null {
   const shown = displayFile(file);
@@ -30,9 +71,7 @@ export function pluginFileProblem(file: string, bytes: Uint8Array): string | nul
   if (head.subarray(0, 4).equals(WASM_MAGIC)) {
     const kind = head.subarray(4, 8);
     if (kind.equals(COMPONENT)) return null;
-    if (kind.equals(CORE_MODULE)) {
-      return `${shown} is a core WebAssembly module, not a component: nylon loads components built against the nylon:plugin contract (\`nylon build\` makes one from TypeScript; other languages: docs/plugins.md)`;
-    }
+    if (kind.equals(CORE_MODULE)) return coreModuleProblem(shown, bytes);
     return `${shown} is a WebAssembly binary of an unknown version (bytes 4-7: ${kind.toString("hex")}), not a component`;
   }
   const extension = path.extname(file).toLowerCase();

@@ -5,6 +5,7 @@ declare namespace WebAssembly {
     constructor(bytes: BufferSource);
     static imports(module: Module): { module: string; name: string; kind: string }[];
     static exports(module: Module): { name: string; kind: string }[];
+    static customSections(module: Module, name: string): ArrayBuffer[];
   }
   class Memory {
     readonly buffer: ArrayBuffer;

@@ -6,13 +6,14 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { componentEmbed, componentNew } from "jco-legacy";
 import { repoRoot } from "../support/nylon-process.js";
+import { wrongPluginFiles } from "../support/wrong-plugin-files.js";
 import { expectIssue, startError, writeFixture } from "./fixtures.js";
 
 const echoWasm = path.join(repoRoot, "plugins/echo/echo.wasm");
 const headersWasm = path.join(repoRoot, "plugins/security-headers/security-headers.wasm");
 const authWasm = path.join(repoRoot, "plugins/auth-ws/auth-ws.wasm");
+const echoRustWasm = path.join(repoRoot, "plugins/echo-rust/echo-rust.wasm");
 const listen = 'http: ["127.0.0.1:8080"]\n';
 
 /** A config with one plugin (its file as given) used by a plugin service. */
@@ -39,29 +40,34 @@ describe("plugin files are checked where the configuration names them", () => {
     assert.match(error.message, /nylon\.yaml:5:11 plugins\[0\]\.file: .*plugins\/x is a directory, not a plugin file: give the component inside it \(.*plugins\/x\/x\.wasm\)/);
   });
 
-  it("text, an empty file, a core module, a truncated component and a foreign component each say what they are", async () => {
-    const core = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-    const foreign = await componentNew(
-      await componentEmbed({ witSource: "package test:other; world other { export run: func(); }", dummy: true, world: "other" }),
-      [],
-    );
+  it("text, an empty file, core modules, a truncated component and components of other worlds each say what they are", async () => {
+    const wrong = await wrongPluginFiles();
+    const names = Object.keys(wrong);
     const files = {
-      "nylon.yaml": `${listen}plugins:\n${["readme.wasm", "empty.wasm", "core.wasm", "truncated.wasm", "foreign.wasm"].map((file, index) => `  - { name: p${index}, type: wasm, file: ${file} }`).join("\n")}\n`,
-      "readme.wasm": "# not a plugin\n",
-      "empty.wasm": "",
-      "core.wasm": core,
-      "truncated.wasm": fs.readFileSync(echoWasm).subarray(0, 50_000),
-      "foreign.wasm": foreign,
+      "nylon.yaml": `${listen}plugins:\n${names.map((file, index) => `  - { name: p${index}, type: wasm, file: ${file} }`).join("\n")}\n`,
+      ...wrong,
     };
     const error = await startError(await writeFixture(files));
-    const byLine = error.issues.map((issue) => `${issue.line} ${issue.path}: ${issue.message}`);
-    assert.equal(byLine.length, 5, error.message);
-    assert.match(byLine[0]!, /^3 plugins\[0\]\.file: .*readme\.wasm is not a WebAssembly component: it is a text file/);
-    assert.match(byLine[1]!, /^4 plugins\[1\]\.file: .*empty\.wasm is empty/);
-    assert.match(byLine[2]!, /^5 plugins\[2\]\.file: .*core\.wasm is a core WebAssembly module, not a component/);
-    assert.match(byLine[3]!, /^6 plugins\[3\]\.file: .*truncated\.wasm is a truncated or damaged WebAssembly component: unexpected end-of-file/);
-    assert.match(byLine[4]!, /^7 plugins\[4\]\.file: .*foreign\.wasm is a component of another world \(it exports run; imports nothing\): a nylon plugin exports nylon:plugin\/guest@/);
-    assert.doesNotMatch(error.message, /expected=\[|0x0,|Error:/, "no decoder byte dump");
+    const byFile = new Map(error.issues.map((issue) => [names[Number(/^plugins\[(\d+)\]/.exec(issue.path)![1])], `${issue.line} ${issue.path}: ${issue.message}`]));
+    assert.equal(byFile.size, names.length, error.message);
+    const expected: Record<string, RegExp> = {
+      "text.wasm": /^3 plugins\[0\]\.file: .*text\.wasm is not a WebAssembly component: it is a text file/,
+      "empty.wasm": /^4 plugins\[1\]\.file: .*empty\.wasm is empty/,
+      "core.wasm": /core\.wasm is a core WebAssembly module, not a component: nylon loads components built against the nylon:plugin contract \(`nylon build` makes one from TypeScript or Rust/,
+      "rust-core.wasm": /rust-core\.wasm is a core WebAssembly module, not a component: it is what cargo compiles from a Rust crate, before `nylon build <crate folder>` wraps it into a component/,
+      "rust-wasip1.wasm": /rust-wasip1\.wasm is a core WebAssembly module, not a component: rustc built it for WASI \(wasm32-wasip1\); a Rust plugin is a crate built for wasm32-unknown-unknown/,
+      "truncated.wasm": /truncated\.wasm is a truncated or damaged WebAssembly component: unexpected end-of-file/,
+      "foreign.wasm": /foreign\.wasm is a component of another world \(it exports run; imports nothing\): a nylon plugin exports nylon:plugin\/guest@/,
+      "wasi-program.wasm": /wasi-program\.wasm is a component of another world \(it exports wasi:cli\/run@0\.2\.0; imports wasi:cli\/environment@0\.2\.0\), a WASI program with a main function \(such as a Rust binary built for wasm32-wasip2\), not a plugin/,
+      "plugin-with-wasi.wasm": /plugin-with-wasi\.wasm imports what nylon does not provide \(wasi:cli\/environment@0\.2\.0\): a plugin imports only nylon:plugin\/host@[\d.]+; plugins get no WASI: build a Rust plugin for wasm32-unknown-unknown/,
+    };
+    for (const name of names) assert.match(byFile.get(name)!, expected[name]!, name);
+    assert.doesNotMatch(error.message, /expected=\[|0x0,|Error:|destructure/, "no decoder byte dump or JavaScript error");
+  });
+
+  it("a Rust component loads like a TypeScript one, its entries looked up", async () => {
+    await check({ "nylon.yaml": `${pluginConfig(echoRustWasm)}services:\n  - { name: s, service_type: plugin, plugin: { name: p, entry: ecoh } }\n` },
+      { line: 7, path: "services[0].plugin.entry", message: /plugin p has no entry "ecoh" \(did you mean "echo"\?\) \(it registers: echo\)/ });
   });
 
   it("a plugin whose init refuses its config is reported at its config", async () => {
