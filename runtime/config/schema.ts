@@ -19,6 +19,13 @@ const filePath = z.string().min(1, "must not be empty");
 const positiveInt = z.number().int().positive();
 const port = z.number().int().refine(isPort, "expected a port number from 1 to 65535");
 
+/**
+ * Sizes of what nylon holds in one buffer (a request body, a WebSocket message): Node 20's largest Buffer,
+ * and all a plugin's 32-bit memory could take, is 4 GiB.
+ */
+export const MAX_BUFFER_BYTES = 4 * 1024 ** 3;
+const bufferBytes = positiveInt.max(MAX_BUFFER_BYTES, `must be from 1 to ${MAX_BUFFER_BYTES} (4 GiB, the largest buffer Node 20 holds)`);
+
 const listenerAddress = z
   .string()
   .refine((text) => parseListenerAddress(text) !== undefined, 'bad listener address: expected "host:port" (host an IP or hostname, or [IPv6]; port 1-65535)');
@@ -76,7 +83,7 @@ const WEBSOCKET_LIMIT_DEFAULTS = {
 
 /** Limits a route path may override; the global `websocket` block gives their defaults. */
 const webSocketLimitFields = {
-  max_message_bytes: positiveInt,
+  max_message_bytes: bufferBytes,
   /** Frames one message may arrive in (continuation frames included); over it the connection closes with 1008. */
   max_fragments: positiveInt,
   /** Socket reads held while one frame is incomplete (a frame trickled in tiny TCP segments); over it, 1008. */
@@ -144,7 +151,10 @@ const webSocketSettings = strictObject({
 
 /** A 32-bit WebAssembly memory holds at most 4 GiB. */
 export const MAX_PLUGIN_MEMORY_MB = 4096;
-/** The fuel that measures a deadline is a 32-bit counter: about 10.7 s of guest work (sandbox/fuel.ts). */
+/**
+ * An inline plugin holds the event loop for as long as its callback runs: a deadline beyond 10 s would be a
+ * hang rather than a limit (and a worker's watchdog waits 10 deadlines before it ends the thread).
+ */
 export const MAX_PLUGIN_DEADLINE_MS = 10_000;
 
 const pluginLimits = strictObject({
@@ -396,7 +406,7 @@ export const configSchema = strictObject({
   shutdown: shutdownSettings.prefault({}),
   trusted_proxies: z.array(trustedProxy).default([]),
   websocket: webSocketSettings.prefault({}),
-  request_body_limit_bytes: positiveInt.default(10_485_760),
+  request_body_limit_bytes: bufferBytes.default(10_485_760),
   /** Time a client has to send the request line and headers; then 408 (docs/security.md). */
   request_header_timeout_ms: positiveInt.default(60_000),
   /** Longest pause in a request body (not its total time); then 408, or 504 if the upstream stopped reading it. */
