@@ -13,7 +13,6 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { componentEmbed, componentNew } from "jco-legacy";
 import { pino } from "pino";
 import { checkConfig } from "../../runtime/check-config.js";
 import { ConfigError } from "../../runtime/config/config-error.js";
@@ -21,7 +20,8 @@ import { loadConfig } from "../../runtime/config/load.js";
 import { Proxy } from "../../runtime/proxy.js";
 import { WebSocketHub } from "../../runtime/websocket/websocket-hub.js";
 import { nylonBin, repoRoot, runNylon } from "../support/nylon-process.js";
-import { mutate, seededRandom, type ValueCandidates } from "../support/yaml-mutations.js";
+import { WRONG_PLUGIN_FILE_NAMES, wrongPluginFiles } from "../support/wrong-plugin-files.js";
+import { mutate, mutateEveryKey, seededRandom, type ValueCandidates } from "../support/yaml-mutations.js";
 
 /** Replayable: a failure names its seed, mutant number and what was changed. */
 const SEED = 25;
@@ -54,6 +54,8 @@ metrics: ["127.0.0.1:{{PORT3}}"]
 log: { level: warn, access_log: false }
 shutdown: { grace_period_seconds: 2 }
 trusted_proxies: [10.0.0.0/8]
+header_selector: x-route
+request_body_limit_bytes: 1048576
 services:
   - name: api
     service_type: http
@@ -61,7 +63,15 @@ services:
     endpoints:
       - { ip: 127.0.0.1, port: {{PORT2}}, weight: 2 }
       - { ip: localhost, port: {{PORT2}} }
-    health_check: { path: /health, interval: 5s, timeout: 1s, healthy_threshold: 2 }
+    health_check:
+      path: /health
+      interval: 5s
+      timeout: 1s
+      healthy_threshold: 2
+      unhealthy_threshold: 3
+      host: api.internal
+      headers: { x-probe: "1" }
+      expected_statuses: [204, "200-299"]
     timeout_ms: 15000
     connect_timeout_ms: 2000
 middleware_groups:
@@ -105,6 +115,7 @@ tls:
   - type: custom
     cert: {{BASE}}/certs/site.crt
     key: {{BASE}}/certs/site.key
+    chain: [{{BASE}}/certs/intermediate.crt]
     domains: [localhost, "*.example.test"]
 services:
   - { name: site, service_type: static, static: { root: {{BASE}}/www } }
@@ -119,22 +130,55 @@ routes:
 const redis = `http: ["127.0.0.1:{{PORT1}}"]
 websocket:
   adapter_type: redis
-  redis: { host: 127.0.0.1, port: {{PORT3}}, key_prefix: "nylon:test", connect_timeout_ms: 500 }
+  redis:
+    host: 127.0.0.1
+    port: {{PORT3}}
+    username: nylon
+    password: secret
+    db: 1
+    key_prefix: "nylon:test"
+    connect_timeout_ms: 500
+    tls: { ca: {{BASE}}/certs/site.crt, servername: localhost }
   max_message_bytes: 65536
+  max_fragments: 64
+  max_buffered_chunks: 1024
   ping_interval_ms: 20000
+  pong_timeout_ms: 5000
+  idle_timeout_ms: 60000
+  send_buffer_bytes: 262144
+  per_message_deflate: true
   slow_consumer: drop
+  reload_drain_ms: 60000
 plugins:
   - name: echo
     type: wasm
     file: {{ROOT}}/plugins/echo/echo.wasm
-    limits: { memory_mb: 32, deadline_ms: 50 }
+    limits: { memory_mb: 32, deadline_ms: 50, max_send_bytes: 65536 }
+    room_namespace: lobby
+  - name: echo-rust
+    type: wasm
+    file: {{ROOT}}/plugins/echo-rust/echo-rust.wasm
+    isolation: worker
+    room_namespace: lobby
 services:
   - { name: echo, service_type: plugin, plugin: { name: echo, entry: echo } }
+  - { name: echo-rust, service_type: plugin, plugin: { name: echo-rust, entry: echo } }
 routes:
   - name: ws
     route: { type: host, value: "*" }
     paths:
-      - { path: /ws, service: { name: echo, websocket: { max_message_bytes: 1024 } } }
+      - { path: /ws, service: { name: echo, websocket: { max_message_bytes: 1024, max_fragments: 8 } } }
+      - { path: /ws-rust, service: { name: echo-rust } }
+`;
+
+const redisUrl = `http: ["127.0.0.1:{{PORT1}}"]
+websocket:
+  adapter_type: cluster
+  redis: { url: "redis://nylon:secret@127.0.0.1:{{PORT3}}/2", tls: true }
+services:
+  - { name: site, service_type: static, static: { root: {{BASE}}/www } }
+routes:
+  - { name: site, route: { type: host, value: "*" }, paths: [{ path: "/{*path}", service: { name: site } }] }
 `;
 
 const pluginsMain = `http: ["127.0.0.1:{{PORT1}}"]
@@ -171,17 +215,14 @@ const SEEDS: Seed[] = [
   { name: "static", files: { "nylon.yaml": staticSite }, mutated: "nylon.yaml", mutants: 50 },
   { name: "tls", files: { "nylon.yaml": tlsSite }, mutated: "nylon.yaml", mutants: 45 },
   { name: "redis", files: { "nylon.yaml": redis }, mutated: "nylon.yaml", mutants: 30 },
+  { name: "redis-url", files: { "nylon.yaml": redisUrl }, mutated: "nylon.yaml", mutants: 10 },
   { name: "plugins", files: { "nylon.yaml": pluginsMain, "conf.d/20-routes.yaml": pluginsDir }, mutated: "nylon.yaml", mutants: 25 },
   { name: "config_dir", files: { "nylon.yaml": pluginsMain, "conf.d/20-routes.yaml": pluginsDir }, mutated: "conf.d/20-routes.yaml", mutants: 30 },
 ];
 
 /** Every wrong kind of plugin file (fixtures made in `before`). */
 const WRONG_PLUGIN_FILES = [
-  "{{BASE}}/bad/text.wasm",
-  "{{BASE}}/bad/empty.wasm",
-  "{{BASE}}/bad/core.wasm",
-  "{{BASE}}/bad/truncated.wasm",
-  "{{BASE}}/bad/foreign.wasm",
+  ...WRONG_PLUGIN_FILE_NAMES.map((name) => `{{BASE}}/bad/${name}`),
   "{{BASE}}/src/plugin.ts",
   "{{BASE}}/src",
   "{{BASE}}/src/src.wasm",
@@ -191,13 +232,21 @@ const WRONG_PLUGIN_FILES = [
 
 const CANDIDATES: ValueCandidates = {
   byKey: [
-    [/^address$/, ['"256.1.1.1:{{PORT1}}"', '"127.0.0.1:0"', '"127.0.0.1:70000"', '"localhost"', '"0.0.0.0:{{PORT1}}"', '":{{PORT1}}"', '"127.0.0.1:{{PORT2}}"', '"127.0.0.1"']],
-    [/_ms$|_bytes$|_mb$|port|weight|seconds|threshold|^db$/, ["-1", "0", "2147483648", "1e12", "99999999999999999999", "0.5", '"10"', "65536"]],
+    [/^(address|http|https|metrics)$/, ['"256.1.1.1:{{PORT1}}"', '"127.0.0.1:0"', '"127.0.0.1:70000"', '"localhost"', '"0.0.0.0:{{PORT1}}"', '":{{PORT1}}"', '"127.0.0.1:{{PORT2}}"', '"127.0.0.1"']],
+    [/_ms$|_bytes$|_mb$|^max_|port|weight|seconds|threshold|^db$/, ["-1", "0", "2147483648", "4294967297", "1e12", "99999999999999999999", "0.5", '"10"', "65536"]],
     [/interval|^timeout$/, ["0s", "999999999h", "5", "1d", "-1s", "1.5s", "100ms"]],
     [/^path$/, ['"/{*"', '"/a/{b}/{b}"', "nopath", '"/x/{}"', '"/{*a}/b"', "/ok", "/"]],
     [/^value$/, ['"*"', '"a.com|*"', '""', "beta", "api.localhost"]],
     [/^file$/, WRONG_PLUGIN_FILES],
+    [/^isolation$/, ["worker", "inline", "thread", '""']],
+    [/^room_namespace$/, ['""', "lobby", "other", "42"]],
+    [/^expected_statuses$/, ['"200-199"', '"2xx"', "600", '"100-599"', '""']],
+    [/^host$/, ['""', '"a b"', "api.internal", '"bad\\r\\nhost"']],
+    [/^header_selector$/, ['"x route"', '""', "X-Route", "x-nylon-proxy"]],
+    [/^x-/, ['"line\\nbreak"', '""', "42", '"a\\u0000b"']],
+    [/^(per_message_deflate|spa|enabled|access_log)$/, ["yes", '"true"', "1", "false"]],
     [/^root$/, ["{{BASE}}/missing-dir", "{{BASE}}/www/index.html", "{{BASE}}/www", "/dev/null"]],
+    [/^url$/, ['"redis://"', '"http://127.0.0.1:6379"', '"redis://h:99999"', "127.0.0.1:6379", '"rediss://127.0.0.1:{{PORT3}}"']],
     [/^(cert|key|ca|chain)$/, ["{{BASE}}/certs/missing.crt", "{{BASE}}/bad/empty.wasm", "{{BASE}}/bad/text.wasm", "{{BASE}}/certs/other.key", "{{BASE}}/certs/site.crt", "{{BASE}}/certs/site.key"]],
     [/^(name|entry|group|plugin|service_type|type|algorithm|level|adapter_type|slow_consumer|dotfiles)$/, ['""', "nope", "RequestHeaderModifier", "bogus"]],
   ],
@@ -240,6 +289,10 @@ function allMutants(): { seed: Seed; id: string; text: string; description: stri
     for (let n = 0; n < seed.mutants; n++) {
       const { text, description } = mutate(original, random, CANDIDATES);
       out.push({ seed, id: `${seed.name}-${n}`, text, description });
+    }
+    // The demo aside (seven plugins per start), every key with candidate values gets a wrong one at least once.
+    if (seed.name !== "demo") {
+      mutateEveryKey(original, random, CANDIDATES).forEach(({ text, description }, n) => out.push({ seed, id: `${seed.name}-key-${n}`, text, description }));
     }
     if (/file: \{\{ROOT\}\}/.test(original) && seed.mutated === "nylon.yaml" && seed.name !== "demo") {
       WRONG_PLUGIN_FILES.forEach((wrong, index) => {
@@ -309,21 +362,43 @@ before(async () => {
     fs.writeFileSync(path.join(base, name), content);
   };
   write("www/index.html", "<h1>hi</h1>\n");
-  write("bad/text.wasm", "# not a plugin\n");
-  write("bad/empty.wasm", "");
-  write("bad/core.wasm", Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
-  write("bad/truncated.wasm", fs.readFileSync(path.join(repoRoot, "plugins/echo/echo.wasm")).subarray(0, 40_000));
-  write("bad/foreign.wasm", await componentNew(await componentEmbed({ witSource: "package t:o; world o { export run: func(); }", dummy: true, world: "o" }), []));
+  for (const [name, content] of Object.entries(await wrongPluginFiles())) write(`bad/${name}`, content);
   write("src/plugin.ts", "export {};\n");
   fs.mkdirSync(path.join(base, "certs"));
   execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
     "-keyout", path.join(base, "certs/site.key"), "-out", path.join(base, "certs/site.crt"), "-subj", "/CN=localhost"], { stdio: "ignore" });
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+    "-keyout", path.join(base, "certs/intermediate.key"), "-out", path.join(base, "certs/intermediate.crt"), "-subj", "/CN=intermediate"], { stdio: "ignore" });
   execFileSync("openssl", ["genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", path.join(base, "certs/other.key")], { stdio: "ignore" });
 });
 
 after(() => {
   delete process.env.NYLON_LOG;
   fs.rmSync(base, { recursive: true, force: true });
+});
+
+/** Every key name the configuration schema declares (schema/nylon.schema.json, generated from schema.ts). */
+function schemaKeys(): Set<string> {
+  const keys = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === "object") {
+      for (const [name, value] of Object.entries(node)) {
+        if (name === "properties" && value !== null && typeof value === "object") Object.keys(value).forEach((key) => keys.add(key));
+        walk(value);
+      }
+    }
+  };
+  walk(JSON.parse(fs.readFileSync(path.join(repoRoot, "schema/nylon.schema.json"), "utf8")));
+  return keys;
+}
+
+describe("the seeds cover the configuration", () => {
+  it("every key the schema declares appears in some seed, so the mutations reach it", () => {
+    const seeds = SEEDS.flatMap((seed) => Object.values(seed.files)).join("\n");
+    const missing = [...schemaKeys()].filter((key) => !new RegExp(`(?:^|[\\s{,])${key}:`, "m").test(seeds));
+    assert.deepEqual(missing, [], "keys no seed uses: add them to a seed (a new key needs a seed value and, for a bounded value, candidates)");
+  });
 });
 
 describe(`mutated configurations (seed ${SEED})`, () => {

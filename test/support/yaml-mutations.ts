@@ -99,14 +99,39 @@ export function mutate(text: string, random: () => number, candidates: ValueCand
     lines[index] = line.slice(0, at) + replacement + line.slice(at + value.length);
     return done(`${key}: ${value} -> ${replacement}`);
   }
-  // A line with no key: value (a list item, a flow list): its quoted strings are addresses or paths.
+  // A quoted string that is not a key's whole value (an item of a flow list): the candidates of the line's key
+  // (`http: ["..."]`, `expected_statuses: ["..."]`), or of an address when the line has no key.
   const quoted = [...line.matchAll(/"[^"]*"/g)];
   if (quoted.length > 0) {
     const target = pick(random, quoted);
-    const replacement = pick(random, candidates.byKey.find(([pattern]) => pattern.test("address"))?.[1] ?? candidates.any);
+    const lineKey = /([A-Za-z_][\w-]*):(?=\s)/.exec(line)?.[1] ?? "address";
+    const rule = candidates.byKey.find(([pattern]) => pattern.test(lineKey)) ?? candidates.byKey.find(([pattern]) => pattern.test("address"));
+    const replacement = pick(random, rule?.[1] ?? candidates.any);
     lines[index] = line.slice(0, target.index) + replacement + line.slice(target.index! + target[0].length);
     return done(`${target[0]} -> ${replacement}`);
   }
   lines.splice(index, 1);
   return done("deleted");
+}
+
+/**
+ * One mutation per value that `candidates.byKey` has a rule for, in order: every such key of `text` gets a wrong
+ * value at least once, whatever the random mutations happen to pick.
+ */
+export function mutateEveryKey(text: string, random: () => number, candidates: ValueCandidates): Mutation[] {
+  const lines = text.split("\n");
+  const mutations: Mutation[] = [];
+  lines.forEach((line, index) => {
+    for (const pair of line.matchAll(KEY_VALUE)) {
+      const [whole, key, value] = pair as unknown as [string, string, string];
+      const rule = candidates.byKey.find(([pattern]) => pattern.test(key));
+      if (rule === undefined) continue;
+      const replacement = pick(random, rule[1].filter((candidate) => candidate !== value));
+      const at = pair.index! + whole.length - value.length;
+      const edited = [...lines];
+      edited[index] = line.slice(0, at) + replacement + line.slice(at + value.length);
+      mutations.push({ text: edited.join("\n"), description: `line ${index + 1}: ${key}: ${value} -> ${replacement}` });
+    }
+  });
+  return mutations;
 }
