@@ -58,6 +58,13 @@ function outputFile(name: string, output: string): string {
   return isFolder ? path.join(file, `${name}.wasm`) : file;
 }
 
+/** Why a write failed, in words: Node's message without its code and the syscall on the temporary file. */
+function writeFailure(error: NodeJS.ErrnoException): string {
+  if (error.code === "EACCES" || error.code === "EPERM") return "permission denied";
+  if (error.code === "ENOTDIR") return "a part of the path is a file, not a folder";
+  return error.message.replace(/^E[A-Z]+: /, "").replace(/, \w+ '[^']*'(?: -> '[^']*')?$/, "");
+}
+
 /**
  * Write then rename, so a running proxy's reload never reads a half-written file. A file that already
  * holds the same component is left as it is.
@@ -75,7 +82,6 @@ function writeComponent(output: string, component: Uint8Array): void {
     } catch {
       // there is nothing to remove where nothing could be written
     }
-    const reason = (cause as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (cause as Error).message;
-    throw new NylonError("NYLON_E_BUILD", `cannot write ${output}: ${reason}`, { cause });
+    throw new NylonError("NYLON_E_BUILD", `cannot write ${output}: ${writeFailure(cause as NodeJS.ErrnoException)}`, { cause });
   }
 }

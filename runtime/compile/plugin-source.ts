@@ -16,11 +16,16 @@ export function resolvePluginSource(input: string): PluginSource {
     throw new NylonError("NYLON_E_BUILD", `${input}: no such file or folder`);
   }
   const source = detect(abs, stat);
-  if (!source) {
-    const what = stat.isDirectory() ? "the folder holds no plugin" : "not a plugin source file";
-    throw new NylonError("NYLON_E_BUILD", `${input}: ${what} (${GUEST_LANGUAGES.map((l) => l.name).join(", ")} plugins are built)`);
-  }
+  if (!source) throw new NylonError("NYLON_E_BUILD", `${input}: ${notAPlugin(abs, stat)}`);
   return source;
+}
+
+/** What an input that no guest language recognises is, and what to give instead. */
+function notAPlugin(abs: string, stat: fs.Stats): string {
+  const languages = new Intl.ListFormat("en", { type: "disjunction" }).format(GUEST_LANGUAGES.map((l) => l.name));
+  if (stat.isDirectory()) return `the folder holds no plugin (a ${languages} plugin folder); to build every plugin folder inside it, add --all`;
+  if (path.extname(abs) === ".wasm") return "a WebAssembly file is already built: give the folder of the plugin's sources";
+  return `not a plugin source: give a ${languages} plugin's folder or source file`;
 }
 
 /** Every plugin folder directly under `dir` (used by `nylon build <dir> --all`). */

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { before, describe, it } from "node:test";
-import { runNylon } from "../support/nylon-process.js";
+import { repoRoot, runNylon } from "../support/nylon-process.js";
 
 /**
  * The limits the runaway builds get: small, so the test is quick (the defaults are 60 s and 1024 MB).
@@ -102,7 +102,32 @@ describe("nylon build on broken plugins", () => {
         fs.writeFileSync(path.join(root, "README.md"), "# notes\n\nnot a plugin\n");
         return path.join(root, "README.md");
       },
-      expect: /README\.md: not a plugin source file/,
+      expect: /README\.md: not a plugin source: give a typescript or rust plugin's folder or source file$/,
+    },
+    {
+      name: "built.wasm",
+      input: () => {
+        fs.copyFileSync(path.join(repoRoot, "plugins/echo/echo.wasm"), path.join(root, "built.wasm"));
+        return path.join(root, "built.wasm");
+      },
+      expect: /built\.wasm: a WebAssembly file is already built: give the folder of the plugin's sources$/,
+    },
+    {
+      name: "nothing",
+      input: () => {
+        fs.mkdirSync(path.join(root, "nothing"));
+        return path.join(root, "nothing");
+      },
+      expect: /nothing: the folder holds no plugin \(a typescript or rust plugin folder\); to build every plugin folder inside it, add --all$/,
+    },
+    {
+      name: "bad-cargo",
+      input: () => {
+        fs.mkdirSync(path.join(root, "bad-cargo"));
+        fs.writeFileSync(path.join(root, "bad-cargo", "Cargo.toml"), "this is [not toml\n");
+        return path.join(root, "bad-cargo");
+      },
+      expect: /error: key with no value, expected `=`\n\s*--> Cargo\.toml:1:\d+/,
     },
   ];
   let result: { code: number | null; stderr: string; ms: number };
@@ -134,7 +159,15 @@ describe("nylon build: where the component goes", () => {
   it("-o inside a file (an unwritable place) is one line", async () => {
     const r = await build([plugin("unwritable", `plugin.addPhaseHandler("ok", ${HANDLER});`), "-o", path.join(root, "README.md", "out.wasm")]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /unwritable failed: cannot write .*README\.md\/out\.wasm: /);
+    assert.match(r.stderr, /unwritable failed: cannot write .*README\.md\/out\.wasm: a part of the path is a file, not a folder\n/);
+    assertClean(r.stderr);
+  });
+
+  it("-o where nothing can be written is one line, without Node's error code or the temporary file", async () => {
+    const r = await build([plugin("nowhere", `plugin.addPhaseHandler("ok", ${HANDLER});`), "-o", "/proc/nylon-out.wasm"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /nowhere failed: cannot write \/proc\/nylon-out\.wasm: [a-z ]+\n/);
+    assert.doesNotMatch(r.stderr, /E[A-Z]+:|\.partial/);
     assertClean(r.stderr);
   });
 
