@@ -15,6 +15,13 @@ import { BUILT_IN_PLUGINS, type MiddlewareItem } from "./schema.js";
 import { didYouMean } from "./suggest.js";
 import { issueAt, type YamlSource } from "./yaml-source.js";
 
+/**
+ * The rule for entry names (docs/plugins.md). The TypeScript SDK applies it when the plugin is built; the host
+ * applies it to every guest, since a guest need not use an SDK that does.
+ */
+const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const ENTRY_NAME_RULE = 'an entry name is a letter or digit, then letters, digits, ".", "_" or "-", at most 64 characters';
+
 /** Which key a load failure is about: the file for what is wrong with it, `config` for init, the memory limit. */
 function failureKey(error: unknown): KeyPath {
   const message = error instanceof Error ? error.message : "";
@@ -65,6 +72,15 @@ export async function checkPlugins(loaded: LoadedConfig, hub: WebSocketHub, logg
     const message = error instanceof NylonError ? error.message : `plugin ${spec.value.name} cannot be loaded: ${(error as Error).message}`;
     issues.push(issueAt(spec.source, [...spec.path, ...failureKey(error)], message));
   });
+  for (const spec of located) {
+    const host = plugins.get(spec.value.name);
+    const invalid = host?.entryNames().filter((entry) => !ENTRY_NAME.test(entry)) ?? [];
+    if (invalid.length > 0) {
+      issues.push(
+        issueAt(spec.source, [...spec.path, "file"], `plugin ${host!.name} registers entries no configuration can name (${invalid.map((entry) => JSON.stringify(entry)).join(", ")}): ${ENTRY_NAME_RULE}`),
+      );
+    }
+  }
   for (const use of entryUses(loaded)) {
     if ((BUILT_IN_PLUGINS as readonly string[]).includes(use.plugin)) continue;
     const host = plugins.get(use.plugin);

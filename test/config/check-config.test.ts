@@ -70,6 +70,11 @@ describe("plugin files are checked where the configuration names them", () => {
       { line: 7, path: "services[0].plugin.entry", message: /plugin p has no entry "ecoh" \(did you mean "echo"\?\) \(it registers: echo\)/ });
   });
 
+  it("a plugin that registers entries no configuration can name is refused at its file, whatever its SDK allowed", async () => {
+    await check({ "nylon.yaml": pluginConfig(path.join(repoRoot, "test/plugins/bad-entry-names/bad-entry-names.wasm")) },
+      { line: 5, path: "plugins[0].file", message: /^plugin p registers entries no configuration can name \("", "two words"\): an entry name is a letter or digit/ });
+  });
+
   it("a plugin whose init refuses its config is reported at its config", async () => {
     await check({ "nylon.yaml": pluginConfig(authWasm, "    config: { token: x }\n") },
       { line: 6, path: "plugins[0].config", message: /plugin p failed in init: .*config needs "tokens"/ });
