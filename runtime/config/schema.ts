@@ -408,9 +408,9 @@ export const configSchema = strictObject({
   websocket: webSocketSettings.prefault({}),
   request_body_limit_bytes: bufferBytes.default(10_485_760),
   /** Time a client has to send the request line and headers; then 408 (docs/security.md). */
-  request_header_timeout_ms: positiveInt.default(60_000),
+  request_header_timeout_ms: milliseconds(1).default(60_000),
   /** Longest pause in a request body (not its total time); then 408, or 504 if the upstream stopped reading it. */
-  request_body_timeout_ms: positiveInt.default(60_000),
+  request_body_timeout_ms: milliseconds(1).default(60_000),
   /** Let 502/504 bodies name the upstream endpoint (ip:port) that failed; for development. */
   expose_upstream_address: z.boolean().default(false),
   ...proxyShape,

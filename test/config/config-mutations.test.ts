@@ -56,6 +56,9 @@ shutdown: { grace_period_seconds: 2 }
 trusted_proxies: [10.0.0.0/8]
 header_selector: x-route
 request_body_limit_bytes: 1048576
+request_header_timeout_ms: 30000
+request_body_timeout_ms: 15000
+expose_upstream_address: true
 services:
   - name: api
     service_type: http
@@ -244,7 +247,7 @@ const CANDIDATES: ValueCandidates = {
     [/^host$/, ['""', '"a b"', "api.internal", '"bad\\r\\nhost"']],
     [/^header_selector$/, ['"x route"', '""', "X-Route", "x-nylon-proxy"]],
     [/^x-/, ['"line\\nbreak"', '""', "42", '"a\\u0000b"']],
-    [/^(per_message_deflate|spa|enabled|access_log)$/, ["yes", '"true"', "1", "false"]],
+    [/^(per_message_deflate|spa|enabled|access_log|expose_upstream_address)$/, ["yes", '"true"', "1", "false"]],
     [/^root$/, ["{{BASE}}/missing-dir", "{{BASE}}/www/index.html", "{{BASE}}/www", "/dev/null"]],
     [/^url$/, ['"redis://"', '"http://127.0.0.1:6379"', '"redis://h:99999"', "127.0.0.1:6379", '"rediss://127.0.0.1:{{PORT3}}"']],
     [/^(cert|key|ca|chain)$/, ["{{BASE}}/certs/missing.crt", "{{BASE}}/bad/empty.wasm", "{{BASE}}/bad/text.wasm", "{{BASE}}/certs/other.key", "{{BASE}}/certs/site.crt", "{{BASE}}/certs/site.key"]],
