@@ -1,7 +1,7 @@
 // Property test: a few hundred careless or hostile edits of example configurations (support/yaml-mutations.ts,
 // plus every wrong kind of plugin file). For each one, `validate` and a start of `run` agree (both accept, or
 // both refuse with the same problems); every refusal names a file and a line or key; no message carries a
-// stack trace, an internal error name or schema-library JSON; reading and checking the files takes under 5 s.
+// stack trace, an internal error name or schema-library JSON; reading and checking the files takes under 5 s of CPU time.
 //
 // `validate` and `run` are called in process (validateConfig below is what `nylon validate` runs; Proxy.start
 // is what `nylon run` runs, stopped as soon as it listens): starting hundreds of processes would take minutes.
@@ -321,19 +321,27 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - started };
 }
 
-/** What `nylon validate` does, in process; `filesMs` is the time spent reading and checking the configuration files. */
+/**
+ * What `nylon validate` does, in process. `filesMs` is the CPU time spent reading and checking the configuration
+ * files: what a pathological input (a quadratic check, an alias bomb) would blow up, and, unlike wall-clock time,
+ * not stretched when other processes hold the CPU.
+ */
 async function validateInProcess(file: string): Promise<Outcome & { filesMs: number }> {
   const hub = new WebSocketHub();
-  const started = performance.now();
+  const started = process.cpuUsage();
+  const cpuMs = () => {
+    const used = process.cpuUsage(started);
+    return (used.user + used.system) / 1000;
+  };
   let filesMs = 0;
   try {
     const loaded = await loadConfig(file);
-    filesMs = performance.now() - started;
+    filesMs = cpuMs();
     const { plugins } = await checkConfig(loaded, hub, pino({ level: "silent" }));
     for (const plugin of plugins.values()) plugin.stop();
     return { accepted: true, filesMs };
   } catch (error) {
-    return { ...outcomeOf(error), filesMs: filesMs || performance.now() - started };
+    return { ...outcomeOf(error), filesMs: filesMs || cpuMs() };
   } finally {
     hub.stop();
   }
@@ -409,7 +417,7 @@ describe(`mutated configurations (seed ${SEED})`, () => {
   const sample: { accepted: Mutant[]; refused: Mutant[] } = { accepted: [], refused: [] };
   let accepted = 0;
 
-  it(`${mutants.length} mutants: validate and run agree, every refusal is located, nothing internal leaks, files are checked within 5 s`, async () => {
+  it(`${mutants.length} mutants: validate and run agree, every refusal is located, nothing internal leaks, files are checked within 5 s of CPU time`, async () => {
     let slowestFilesMs = 0;
     const perSeed = new Map<string, { mutants: number; accepted: number; ms: number }>();
     for (const { seed, id, text, description } of mutants) {
@@ -419,7 +427,7 @@ describe(`mutated configurations (seed ${SEED})`, () => {
       const validate = await validateInProcess(mutant.file);
       const run = (await timed(() => runInProcess(mutant.file))).value;
       slowestFilesMs = Math.max(slowestFilesMs, validate.filesMs);
-      assert.ok(validate.filesMs < TIME_LIMIT_MS, `${label}: reading and checking the files took ${Math.round(validate.filesMs)} ms`);
+      assert.ok(validate.filesMs < TIME_LIMIT_MS, `${label}: reading and checking the files took ${Math.round(validate.filesMs)} ms of CPU time`);
       assertLocated(validate, `${label} validate`);
       assertLocated(run, `${label} run`);
       assert.equal(run.accepted, validate.accepted, `${label}: validate ${validate.accepted ? "accepted" : `refused:\n${(validate as { message: string }).message}`}\nrun ${run.accepted ? "started" : `refused:\n${(run as { message: string }).message}`}`);
@@ -434,7 +442,7 @@ describe(`mutated configurations (seed ${SEED})`, () => {
     }
     assert.ok(accepted > 20 && accepted < mutants.length - 50, `a useful mix of outcomes (accepted ${accepted} of ${mutants.length})`);
     const seeds = [...perSeed].map(([name, t]) => `${name} ${t.accepted}/${t.mutants} in ${Math.round(t.ms / 1000)} s`).join(", ");
-    console.log(`# ${mutants.length} mutants, ${accepted} accepted (${seeds}); slowest file check ${Math.round(slowestFilesMs)} ms`);
+    console.log(`# ${mutants.length} mutants, ${accepted} accepted (${seeds}); slowest file check ${Math.round(slowestFilesMs)} ms of CPU time`);
   });
 
   it("the real commands agree on a sample: nylon validate and nylon run (stopped once it listens)", async () => {
