@@ -19,6 +19,35 @@ import { createRoomAdapter } from "./websocket/adapters/create-adapter.js";
 /** The longest shutdown waits, after the grace period, for plugins, upstream pools, Redis and listeners to close. */
 const CLEANUP_CAP_MS = 1000;
 
+/**
+ * A proxy that is one of several workers of a node (runtime/workers/): its primary serves the
+ * `metrics:` listeners, counts and logs reloads, and gives it the links to the other workers.
+ */
+export interface WorkerRole {
+  /** 1..N, stable across restarts of the worker; on every log line. */
+  index: number;
+  /** Pretty log lines: the primary's stderr, where they end up, is a terminal. */
+  prettyLogs: boolean;
+  /** Where the workers link to each other, to share rooms (with `adapter_type: memory`). */
+  linkDir: string;
+}
+
+/** What a prepared reload changes, once committed. */
+export interface ReloadChanges {
+  opened: string[];
+  closed: string[];
+  plugins: string[];
+}
+
+/**
+ * A configuration built beside the running one (plugins started, listeners it adds bound), not yet
+ * in force: commit swaps it in and cannot fail; abort drops it and changes nothing.
+ */
+export interface PreparedReload {
+  commit(): Promise<ReloadChanges>;
+  abort(): Promise<void>;
+}
+
 /** A running nylon: listeners, the current configuration's state, plugins and WebSockets. */
 export class Proxy {
   readonly hub: WebSocketHub;
@@ -35,6 +64,7 @@ export class Proxy {
     private readonly configFile: string,
     readonly logger: Logger,
     hub: WebSocketHub,
+    private readonly worker: WorkerRole | undefined,
   ) {
     this.hub = hub;
     this.retired = new RetiredGenerations(logger);
@@ -66,7 +96,7 @@ export class Proxy {
         connect: (req, socket) => pipeline.handleConnect(req, socket),
         clientError: (err, socket) => pipeline.handleClientError(err, socket),
       },
-      metrics: opsEndpoints(this.metrics, () => this.draining),
+      metrics: opsEndpoints(this.metrics, () => (this.draining ? { healthy: false, text: "draining" } : { healthy: true, text: "ok" })),
       certificates: () => this.current.certificates,
       settings: () => ({ headerTimeoutMs: this.current.config.request_header_timeout_ms }),
     });
@@ -82,20 +112,36 @@ export class Proxy {
    */
   static async start(configFile: string): Promise<Proxy> {
     const { config } = await loadConfig(configFile);
-    const logger = createLogger(config.log.level);
+    const proxy = await Proxy.create(config, configFile);
+    await proxy.listen();
+    return proxy;
+  }
+
+  /**
+   * Everything but the listeners, from a configuration already loaded: certificates, the room
+   * adapter, plugins (started and initialised), routes. `configFile` is where a reload reads it again.
+   */
+  static async create(config: NylonConfig, configFile: string, worker?: WorkerRole): Promise<Proxy> {
+    const logger = createLogger(config.log.level, worker && { fields: { worker: worker.index }, pretty: worker.prettyLogs });
     const certificates = TlsCertificates.load(config.tls);
     const hub = new WebSocketHub(undefined, logger);
-    hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger));
+    hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger, worker?.linkDir));
     await hub.adapter.start();
-    const proxy = new Proxy(configFile, logger, hub);
+    const proxy = new Proxy(configFile, logger, hub, worker);
     const plugins = await loadPlugins(config.plugins, hub, logger);
     proxy.observe(plugins);
     proxy.current = new Generation(config, certificates, buildProxyState(config, plugins, hub, logger));
     proxy.metrics.enabled = config.metrics.length > 0;
-    const listeners = await proxy.listeners.prepare(addressesOf(config), certificates);
-    await listeners.commit(certificates);
-    logger.info({ ...addressesOf(config), plugins: [...plugins.keys()], node: hub.nodeId }, "nylon is serving");
     return proxy;
+  }
+
+  /** Opens the configuration's listeners. */
+  async listen(): Promise<void> {
+    const { config, certificates } = this.current;
+    const listeners = await this.listeners.prepare(this.addressesOf(config), certificates);
+    await listeners.commit(certificates);
+    const plugins = [...this.current.state.plugins.keys()];
+    this.logger.info({ ...this.addressesOf(config), plugins, node: this.hub.nodeId }, "nylon is serving");
   }
 
   /**
@@ -113,37 +159,13 @@ export class Proxy {
   private async reloadNow(): Promise<boolean> {
     if (this.draining) return false;
     const started = Date.now();
-    let next: Generation | undefined;
     try {
       const { config } = await loadConfig(this.configFile);
-      const certificates = TlsCertificates.load(config.tls);
-      const plugins = await loadPlugins(config.plugins, this.hub, this.logger);
-      try {
-        next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
-      } finally {
-        if (!next) for (const p of plugins.values()) p.stop();
-      }
-      const listeners = await this.listeners.prepare(addressesOf(config), certificates);
-      // Nothing below can fail: from here on the new configuration is the one in force.
-      const previous = this.current;
-      this.observe(next.state.plugins);
-      this.current = next;
-      this.logger.level = logLevel(config.log.level);
-      this.metrics.enabled = config.metrics.length > 0;
-      const closed = await listeners.commit(certificates);
-      this.retired.retire(previous, config.websocket.reload_drain_ms);
-      this.warnAboutRestartOnlyKeys(previous.config, config);
+      const changes = await (await this.prepareReload(config)).commit();
       this.metrics.reloaded(true);
-      this.logger.info(
-        { ms: Date.now() - started, opened: listeners.opened, closed, plugins: [...next.state.plugins.keys()] },
-        "configuration reloaded",
-      );
+      this.logger.info({ ms: Date.now() - started, ...changes }, "configuration reloaded");
       return true;
     } catch (err) {
-      if (next) {
-        for (const p of next.state.plugins.values()) p.stop();
-        void next.state.dispose();
-      }
       this.metrics.reloaded(false);
       this.logger.error({ err: (err as Error).message }, "reload rejected; the running configuration is unchanged");
       return false;
@@ -151,19 +173,63 @@ export class Proxy {
   }
 
   /**
-   * Graceful shutdown: /health answers 503, the proxy listeners stop accepting, every WebSocket is
-   * closed with 1001 (its plugin's onClose runs and its effects are delivered), requests in flight get
-   * what is left of the grace period; then whatever is still connected is dropped (HTTP connections,
-   * tunnels and every other upgraded socket), this node leaves the Redis adapter and everything closes.
-   * That last cleanup waits on no client; it is still capped (CLEANUP_CAP_MS), so a resource that never
-   * answers cannot hold the process.
+   * Builds `config` beside the running configuration: certificates, plugins (started, init run),
+   * routes, and the listeners it adds. Throws, having undone all of it, when any of it fails. A node's
+   * primary prepares every worker before committing any (runtime/workers/).
    */
-  async stop(graceMs = this.config.shutdown.grace_period_seconds * 1000): Promise<void> {
+  async prepareReload(config: NylonConfig): Promise<PreparedReload> {
+    const certificates = TlsCertificates.load(config.tls);
+    const plugins = await loadPlugins(config.plugins, this.hub, this.logger);
+    let next: Generation | undefined;
+    try {
+      next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
+    } finally {
+      if (!next) for (const p of plugins.values()) p.stop();
+    }
+    const prepared = next;
+    const drop = (): Promise<void> => {
+      for (const p of prepared.state.plugins.values()) p.stop();
+      return prepared.state.dispose();
+    };
+    const listeners = await this.listeners.prepare(this.addressesOf(config), certificates).catch(async (err: unknown) => {
+      await drop();
+      throw err;
+    });
+    return {
+      // Nothing here can fail: from its first line the new configuration is the one in force.
+      commit: async () => {
+        const previous = this.current;
+        this.observe(prepared.state.plugins);
+        this.current = prepared;
+        this.logger.level = logLevel(config.log.level);
+        this.metrics.enabled = config.metrics.length > 0;
+        const closed = await listeners.commit(certificates);
+        this.retired.retire(previous, config.websocket.reload_drain_ms);
+        if (!this.worker) warnAboutRestartOnlyKeys(this.logger, previous.config, config);
+        return { opened: listeners.opened, closed, plugins: [...prepared.state.plugins.keys()] };
+      },
+      abort: async () => {
+        await listeners.rollback();
+        await drop();
+      },
+    };
+  }
+
+  /**
+   * Graceful shutdown: /health answers 503, the proxy listeners stop accepting, every WebSocket is
+   * closed with `closeCode` (1001 going away; a worker stopped alone says 1012, service restart: its
+   * node serves on) after its plugin's onClose ran and its effects were delivered, requests in flight
+   * get what is left of the grace period; then whatever is still connected is dropped (HTTP
+   * connections, tunnels and every other upgraded socket), this node leaves the room adapter and
+   * everything closes. That last cleanup waits on no client; it is still capped (CLEANUP_CAP_MS), so a
+   * resource that never answers cannot hold the process.
+   */
+  async stop(graceMs = this.config.shutdown.grace_period_seconds * 1000, closeCode = 1001): Promise<void> {
     this.draining = true;
     const deadline = Date.now() + graceMs;
     const left = () => Math.max(0, deadline - Date.now());
     const requestsDone = this.listeners.stopAccepting();
-    await this.hub.closeAll(1001, "server shutting down", left());
+    await this.hub.closeAll(closeCode, closeCode === 1012 ? "service restart" : "server shutting down", left());
     await Promise.race([requestsDone, sleep(left())]);
     this.listeners.dropConnections();
     const cleanup = this.cleanUp().then(() => true);
@@ -181,21 +247,23 @@ export class Proxy {
     await this.listeners.closeAll();
   }
 
+  /** A worker's `metrics:` listeners are its primary's. */
+  private addressesOf(config: NylonConfig): ListenerAddresses {
+    return { http: config.http, https: config.https, metrics: this.worker ? [] : config.metrics };
+  }
+
   private observe(plugins: ReadonlyMap<string, PluginHost>): void {
     for (const plugin of plugins.values()) plugin.observer = this.metrics;
   }
 
-  /** The room adapter is built once per process: changing it needs a restart, which the log says. */
-  private warnAboutRestartOnlyKeys(before: NylonConfig, after: NylonConfig): void {
-    const adapter = (c: NylonConfig) => JSON.stringify([c.websocket.adapter_type, c.websocket.redis]);
-    if (adapter(before) !== adapter(after)) {
-      this.logger.warn("websocket.adapter_type and websocket.redis changed: they apply at the next restart, not on reload");
-    }
-  }
 }
 
-function addressesOf(config: NylonConfig): ListenerAddresses {
-  return { http: config.http, https: config.https, metrics: config.metrics };
+/** Keys a reload does not apply (the room adapter is built once per process): the log says they need a restart. */
+export function warnAboutRestartOnlyKeys(logger: Logger, before: NylonConfig, after: NylonConfig): void {
+  const adapter = (c: NylonConfig) => JSON.stringify([c.websocket.adapter_type, c.websocket.redis]);
+  if (adapter(before) !== adapter(after)) {
+    logger.warn("websocket.adapter_type and websocket.redis changed: they apply at the next restart, not on reload");
+  }
 }
 
 /** Resolves after `ms`; the timer does not keep the process alive. */

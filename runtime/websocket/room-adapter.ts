@@ -8,7 +8,7 @@ import type { OutboundMessage } from "./outbound-message.js";
  * namespaces apart without knowing about them.
  */
 export interface RoomAdapter {
-  readonly kind: "memory" | "redis";
+  readonly kind: "memory" | "workers" | "redis";
   readonly nodeId: string;
   start(): Promise<void>;
   join(conn: WsConnection, room: string): void;
@@ -26,5 +26,11 @@ export interface RoomAdapter {
   roomSize(room: string): number;
   /** Connection ids of the room's members on every live node; never waits on another node. */
   roomMembers(room: string): Promise<string[]>;
+  /**
+   * Another node is known to be dead (a worker of this node that died): its members leave every room
+   * now rather than when the adapter finds out by itself. Adapters that learn it at once need not
+   * implement it.
+   */
+  nodeDied?(nodeId: string): void;
   stop(): Promise<void>;
 }

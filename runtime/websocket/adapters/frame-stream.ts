@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import { writeCoalesced } from "../write-coalescer.js";
+import { encodeEnvelope } from "./redis-envelope.js";
 
 // Length-prefixed frames (u32 big-endian length, then the bytes) over a stream socket between two
 // worker processes. Written by hand: the format is four bytes of header, and a library would add a
@@ -15,7 +16,14 @@ export function lengthPrefixed(body: Buffer): Buffer {
   return frame;
 }
 
-/** Writes a frame from lengthPrefixed(); frames written in one turn leave in one writev. */
+/** An envelope (redis-envelope.ts: kind, two ids, payload) as one frame, built with a single copy of the payload. */
+export function envelopeFrame(kind: number, a: string, b: string, payload: Buffer): Buffer {
+  const frame = encodeEnvelope(kind, a, b, payload, LENGTH_BYTES);
+  frame.writeUInt32BE(frame.length - LENGTH_BYTES, 0);
+  return frame;
+}
+
+/** Writes a frame from lengthPrefixed() or envelopeFrame(); frames written in one turn leave in one writev. */
 export function writeFrame(socket: Socket, frame: Buffer): void {
   writeCoalesced(socket, frame);
 }
