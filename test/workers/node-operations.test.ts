@@ -5,30 +5,19 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { test } from "node:test";
 import { startUpstream } from "../http/test-upstream.js";
-import { delta, eventually, scrape, stopAndRemove, tempDir, waitForExit, waitForLog } from "../ops/ops-support.js";
+import { delta, eventually, getFresh as get, scrape, stopAndRemove, tempDir, waitForExit, waitForLog } from "../ops/ops-support.js";
 import { freePort, repoRoot, runNylon, writeTempConfig, type NylonProcess } from "../support/nylon-process.js";
 import { nextMatching } from "../support/ws-test-client.js";
 import { nodeOf, probesOnEveryWorker, startNode, untilSizes } from "./node-support.js";
 
-/** A GET over a fresh connection (the node hands each connection to its workers in turn). */
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = "";
-        res.on("data", (d) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode!, body }));
-      })
-      .on("error", reject);
-  });
-}
-
-/** The status each worker answered GET `route` with, from the access lines of `count` fresh requests. */
+/**
+ * The status each worker answered GET `route` with, from the access lines of `count` requests, each on
+ * a connection of its own (the node hands connections to its workers in turn).
+ */
 async function statusByWorker(nylon: NylonProcess, route: string, count = 6): Promise<Map<number, Set<number>>> {
   const from = nylon.logs().length;
   for (let i = 0; i < count; i++) await get(`${nylon.url}${route}`);

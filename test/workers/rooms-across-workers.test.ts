@@ -2,9 +2,8 @@
 // sendTo and room sizes cross workers, /metrics adds the workers up, and a worker that is stopped or
 // killed is replaced while the other keeps serving.
 import assert from "node:assert/strict";
-import http from "node:http";
 import { after, before, describe, it } from "node:test";
-import { delta, scrape, tempDir, stopAndRemove, waitForLog } from "../ops/ops-support.js";
+import { delta, getFresh, scrape, stopAndRemove, tempDir, waitForLog } from "../ops/ops-support.js";
 import { freePort, type NylonProcess } from "../support/nylon-process.js";
 import { nextMatching, WsTestClient } from "../support/ws-test-client.js";
 import { joinChat } from "../support/seed-clients.js";
@@ -44,12 +43,6 @@ async function messagesUntilEnds(client: WsTestClient, count: number): Promise<s
     else seen.push(message);
   }
   return seen;
-}
-
-function get(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => (res.resume(), res.on("end", () => resolve(res.statusCode!)))).on("error", reject);
-  });
 }
 
 describe("a node of two workers sharing rooms in memory", () => {
@@ -105,7 +98,7 @@ describe("a node of two workers sharing rooms in memory", () => {
     const before = await scrape(metricsUrl);
     const from = nylon.logs().length;
     const sent = 40;
-    for (let i = 0; i < sent; i++) assert.equal(await get(`${nylon.url}/`), 200);
+    for (let i = 0; i < sent; i++) assert.equal((await getFresh(`${nylon.url}/`)).status, 200);
     const after = await scrape(metricsUrl);
     assert.equal(delta(before, after, series), sent);
     // Each worker's access lines carry its number; together they are the node's one stream.
