@@ -83,6 +83,28 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 5_000):
   }
 }
 
+/** A plugin source (TypeScript) whose `hello` entry answers every request with `answer`, which `declaration` declares. */
+export function helloPluginSource(declaration: string): string {
+  return `import { NylonPlugin } from "@nylon/sdk";
+
+${declaration}
+
+const plugin = new NylonPlugin();
+
+plugin.addPhaseHandler("hello", (phase) => {
+  phase.requestFilter((ctx) => {
+    ctx.response().bodyText(String(answer));
+    ctx.end();
+  });
+});
+`;
+}
+
+/** helloPluginSource answering `text`. */
+export function pluginAnswering(text: string): string {
+  return helloPluginSource(`const answer: string = ${JSON.stringify(text)};`);
+}
+
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "nylon-ops-"));
 }

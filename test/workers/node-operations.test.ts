@@ -9,7 +9,7 @@ import net from "node:net";
 import path from "node:path";
 import { test } from "node:test";
 import { startUpstream } from "../http/test-upstream.js";
-import { delta, eventually, getFresh as get, scrape, stopAndRemove, tempDir, waitForExit, waitForLog } from "../ops/ops-support.js";
+import { delta, eventually, getFresh as get, pluginAnswering, scrape, stopAndRemove, tempDir, waitForExit, waitForLog } from "../ops/ops-support.js";
 import { freePort, repoRoot, runNylon, writeTempConfig, type NylonProcess } from "../support/nylon-process.js";
 import { nextMatching } from "../support/ws-test-client.js";
 import { nodeOf, probesOnEveryWorker, startNode, untilSizes } from "./node-support.js";
@@ -240,6 +240,43 @@ routes:
     assert.equal(reload.code, 0, reload.stderr);
     assert.match(reload.stdout, new RegExp(`pid ${nylon.child.pid}\\)`));
     assert.match(await waitForLog(nylon, /"msg":"configuration reloaded"/, 60_000, from), /"workers":2/);
+  } finally {
+    await stopAndRemove(nylon, dir);
+  }
+});
+
+test("--watch with workers: the primary rebuilds an edited plugin once and every worker serves it", async () => {
+  const dir = tempDir();
+  const pluginDir = path.join(dir, "hello");
+  fs.mkdirSync(pluginDir);
+  fs.writeFileSync(path.join(pluginDir, "plugin.ts"), pluginAnswering("v1"));
+  let nylon: NylonProcess | undefined;
+  try {
+    const build = await runNylon(["build", pluginDir], { timeoutMs: 120_000 });
+    assert.equal(build.code, 0, build.stderr);
+    nylon = await startNode(
+      `
+http: ["127.0.0.1:{{PORT}}"]
+workers: 2
+log: { access_log: true }
+plugins:
+  - { name: hello, type: wasm, file: "${path.join(pluginDir, "hello.wasm")}" }
+services:
+  - { name: hello, service_type: plugin, plugin: { name: hello, entry: hello } }
+routes:
+  - { name: app, route: { type: host, value: "*" }, paths: [{ path: /, service: { name: hello } }] }
+`,
+      // Every build has new bytes: their generated glue stays out of the user's cache.
+      { configDir: dir, args: ["--watch"], env: { NYLON_CACHE_DIR: path.join(dir, "cache") } },
+    );
+    await waitForLog(nylon, /watching plugin sources and the config/);
+    const from = nylon.logs().length;
+    fs.writeFileSync(path.join(pluginDir, "plugin.ts"), pluginAnswering("v2"));
+    assert.match(await waitForLog(nylon, /"msg":"configuration reloaded"/, 120_000, from), /"workers":2/);
+    assert.equal(nylon.logs().slice(from).split("\n").filter((line) => line.includes('"msg":"plugin rebuilt"')).length, 1);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => get(`${nylon!.url}/`)));
+    assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.body}`)), new Set(["200 v2"]));
+    everyWorkerAnswers(await statusByWorker(nylon, "/"), 200);
   } finally {
     await stopAndRemove(nylon, dir);
   }
