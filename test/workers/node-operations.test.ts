@@ -274,9 +274,11 @@ routes:
     fs.writeFileSync(path.join(pluginDir, "plugin.ts"), pluginAnswering("v2"));
     assert.match(await waitForLog(nylon, /"msg":"configuration reloaded"/, 120_000, from), /"workers":2/);
     assert.equal(nylon.logs().slice(from).split("\n").filter((line) => line.includes('"msg":"plugin rebuilt"')).length, 1);
+    // First, which worker answered which request (statusByWorker counts every access line after its start)...
+    everyWorkerAnswers(await statusByWorker(nylon, "/"), 200);
+    // ...then what they answer: connections go to the workers in turn, so these reach both.
     const answers = await Promise.all(Array.from({ length: 6 }, () => get(`${nylon!.url}/`)));
     assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.body}`)), new Set(["200 v2"]));
-    everyWorkerAnswers(await statusByWorker(nylon, "/"), 200);
   } finally {
     await stopAndRemove(nylon, dir);
   }

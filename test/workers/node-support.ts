@@ -1,6 +1,6 @@
 // Helpers for the multi-worker tests: a `nylon run` node with `workers: N`, which worker serves which
 // connection (from the connection ids and the workers' "nylon is serving" lines), and the room probe.
-import { waitForLog } from "../ops/ops-support.js";
+import { eventually, waitForLog } from "../ops/ops-support.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
 import { nextMatching, WsTestClient } from "../support/ws-test-client.js";
 
@@ -36,6 +36,19 @@ export function servingWorkers(nylon: NylonProcess, from = 0): Map<number, Servi
     workers.set(record.worker, { index: record.worker, pid: record.pid, nodeId: record.node });
   }
   return workers;
+}
+
+/**
+ * The worker in slot `index` once its "nylon is serving" line (after log offset `from`) is in: it comes
+ * through the worker's own stderr pipe, so it may follow the primary's "worker serving again".
+ */
+export async function servingWorker(nylon: NylonProcess, index: number, from: number): Promise<ServingWorker> {
+  let worker: ServingWorker | undefined;
+  await eventually(async () => {
+    worker = servingWorkers(nylon, from).get(index);
+    if (!worker) throw new Error(`worker ${index} has not logged "nylon is serving" yet`);
+  });
+  return worker!;
 }
 
 /** The node part of a connection id "<node>:<handle>". */

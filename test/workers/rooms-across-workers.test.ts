@@ -7,7 +7,7 @@ import { delta, getFresh, scrape, stopAndRemove, tempDir, waitForLog } from "../
 import { freePort, type NylonProcess } from "../support/nylon-process.js";
 import { nextMatching, WsTestClient } from "../support/ws-test-client.js";
 import { joinChat } from "../support/seed-clients.js";
-import { nodeOf, probesOnEveryWorker, servingWorkers, startNode, untilSizes, type Probe } from "./node-support.js";
+import { nodeOf, probesOnEveryWorker, servingWorker, servingWorkers, startNode, untilSizes, type Probe } from "./node-support.js";
 
 function nodeConfig(metricsPort: number): string {
   return `
@@ -132,7 +132,7 @@ describe("a node of two workers sharing rooms in memory", () => {
     await untilSizes(staying, staying.length);
 
     await waitForLog(nylon, /"msg":"worker serving again"/, 120_000, from);
-    const replacement = servingWorkers(nylon, from).get(victim.index)!;
+    const replacement = await servingWorker(nylon, victim.index, from);
     assert.notEqual(replacement.pid, victim.pid);
     assert.equal(await (await fetch(`${metricsUrl}/health`)).text(), "ok\n");
     assert.equal(delta(before, await scrape(metricsUrl), "nylon_worker_restarts_total"), 1);
