@@ -19,10 +19,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import { lengthPrefixed, readFrames, writeFrame } from "../runtime/websocket/adapters/frame-stream.js";
+import { benchOptions } from "./support/bench-options.js";
 import { machineLoad } from "./support/machine-load.js";
 
 /** Messages handed to the channel per turn of the sender's event loop. */
@@ -224,7 +224,10 @@ async function viaMessageChannel(job: Job): Promise<Measured> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { messages: { type: "string", default: "100000" }, sizes: { type: "string", default: "32,1024" } } });
+  const values = benchOptions("worker-links", "Room traffic between worker processes: messages/s and CPU per message through a Unix socket, cluster IPC and a MessageChannel.", {
+    messages: { default: "100000", description: "messages per run" },
+    sizes: { default: "32,1024", description: "message sizes in bytes, comma-separated" },
+  });
   console.log(`# worker-links: ${machineLoad()}; ${values.messages} messages per run`);
   for (const size of values.sizes.split(",").map(Number)) {
     const job = { messages: Number(values.messages), size };
