@@ -4,7 +4,13 @@
 // Every server re-broadcasts what the publisher sends to the rest of the room (sender excluded),
 // because nylon plugins can't run timers.
 //
-//   node dist/bench/ws-fanout.js [--subscribers 1000] [--seconds 5] [--rates 20,50,100,200,400,800,1600]
+// With --workers 1,2 nylon is measured once per worker count in the same run: with several workers the
+// subscribers spread over them (node:cluster hands connections out in turn), so most deliveries cross
+// from the publisher's worker to another through the in-node room adapter. The server CPU is every
+// nylon process summed (primary and workers). All server processes share the server core, as the
+// single-process servers do: the figures show what crossing workers costs, not what a second core gains.
+//
+//   node dist/bench/ws-fanout.js [--subscribers 1000] [--seconds 5] [--rates 20,50,100,200,400,800,1600] [--workers 1,2]
 import { startNylonServer, startScriptServer, type ServerUnderTest } from "./support/bench-servers.js";
 import { pinThisProcessToClientCore } from "./support/cpu-pinning.js";
 import { FANOUT_PAYLOAD } from "./support/fanout-publisher.js";
@@ -17,6 +23,7 @@ const options = fanoutOptions(
   "ws-fanout",
   "Room fan-out: S subscribers in one room, a publisher stepping up its rate; deliveries/s and server CPU per delivery for nylon, Socket.IO and a plain ws loop.",
   "20,50,100,200,400,800,1600",
+  true,
 );
 
 interface FanoutPeer {
@@ -26,7 +33,11 @@ interface FanoutPeer {
 }
 
 const peers: FanoutPeer[] = [
-  { name: "nylon", start: () => startNylonServer({ plugin: "fanout-bench", entry: "fanout", path: "/fanout" }), protocol: PLAIN_FANOUT },
+  ...options.workerCounts.map((workers) => ({
+    name: workers === 1 && options.workerCounts.length === 1 ? "nylon" : `nylon ${workers} worker${workers > 1 ? "s" : ""}`,
+    start: () => startNylonServer({ plugin: "fanout-bench", entry: "fanout", path: "/fanout" }, workers),
+    protocol: PLAIN_FANOUT,
+  })),
   {
     name: "socket.io",
     start: () => startScriptServer("socket.io", "bench/servers/socketio-fanout", "/socket.io/?EIO=4&transport=websocket"),

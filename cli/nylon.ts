@@ -40,14 +40,22 @@ program
   .option("-c, --config <file>", `the configuration file (default ${DEFAULT_CONFIG})`)
   .option("--watch", "development: rebuild changed plugin sources and reload (config changes reload too)")
   .option("--pid-file <file>", "write the process id here (for nylon reload --pid-file)")
-  .action(async (opts: { config?: string; watch?: boolean; pidFile?: string }) => {
+  .option("--workers <n>", 'worker processes serving the listeners: a number, or "auto" for one per core (overrides the config\'s workers)')
+  .action(async (opts: { config?: string; watch?: boolean; pidFile?: string; workers?: string }) => {
+    const { parseWorkerCount } = await import("../runtime/workers/worker-count.js");
+    const workers = opts.workers === undefined ? undefined : parseWorkerCount(opts.workers);
+    if (workers === undefined && opts.workers !== undefined) program.error(`nylon run: --workers ${opts.workers} is neither "auto" nor a whole number of 1 or more`);
     const config = chooseConfig("run", undefined, opts.config);
     if (config === undefined) {
       process.exitCode = 1;
       return;
     }
     const { runCommand } = await import("./run-command.js");
-    await runCommand(config, { ...(opts.watch && { watch: true }), ...(opts.pidFile !== undefined && { pidFile: opts.pidFile }) });
+    await runCommand(config, {
+      ...(opts.watch && { watch: true }),
+      ...(opts.pidFile !== undefined && { pidFile: opts.pidFile }),
+      ...(workers !== undefined && { workers }),
+    });
   });
 
 program

@@ -1,33 +1,48 @@
 import fs from "node:fs";
-import { Proxy } from "../runtime/proxy.js";
+import type { Logger } from "pino";
+import { checkWithoutServing } from "../runtime/check-config.js";
+import { loadConfig } from "../runtime/config/load.js";
+import type { NylonConfig } from "../runtime/config/schema.js";
 import { NylonError } from "../runtime/errors.js";
+import { Proxy } from "../runtime/proxy.js";
+import { resolveWorkerCount } from "../runtime/workers/worker-count.js";
+
+/** What `nylon run` serves: one proxy, or the primary of several worker processes. */
+export interface RunningNode {
+  readonly logger: Logger;
+  readonly config: NylonConfig;
+  reload(): Promise<boolean>;
+  stop(): Promise<void>;
+}
 
 /**
- * `nylon run --config FILE [--watch]`: serves until SIGTERM/SIGINT (graceful; a second signal exits at
- * once). SIGHUP reloads the config and every plugin.
+ * `nylon run --config FILE [--watch] [--workers N|auto]`: serves until SIGTERM/SIGINT (graceful; a
+ * second signal exits at once). SIGHUP reloads the config and every plugin. With more than one worker
+ * this process is the node's primary (runtime/workers/node-primary.ts) and the workers serve.
  */
-export async function runCommand(configFile: string, options: { watch?: boolean; pidFile?: string } = {}): Promise<void> {
+export async function runCommand(configFile: string, options: { watch?: boolean; pidFile?: string; workers?: "auto" | number } = {}): Promise<void> {
   // SIGHUP's default action ends the process: until the proxy can reload, a SIGHUP is ignored.
-  let proxy: Proxy | undefined;
+  let node: RunningNode | undefined;
   process.on("SIGHUP", () => {
-    if (!proxy) return;
-    proxy.logger.info({ signal: "SIGHUP" }, "reloading");
-    void proxy.reload();
+    if (!node) return;
+    node.logger.info({ signal: "SIGHUP" }, "reloading");
+    void node.reload();
   });
   try {
-    proxy = await Proxy.start(configFile);
+    node = await start(configFile, options.workers);
   } catch (err) {
     process.stderr.write(`nylon: ${err instanceof NylonError ? `${err.message}` : String((err as Error).stack ?? err)}\n`);
     process.exit(1);
   }
-  const running = proxy;
+  const running = node;
   if (options.pidFile !== undefined) {
     // For `nylon reload --pid-file` and service managers; removed on exit.
     const pidFile = options.pidFile;
     fs.writeFileSync(pidFile, `${process.pid}\n`);
     process.on("exit", () => fs.rmSync(pidFile, { force: true }));
   }
-  // --watch brings in the plugin toolchain; a plain run does not load it.
+  // --watch brings in the plugin toolchain; a plain run does not load it. With workers, the primary
+  // builds once and reloads them all.
   const watch = options.watch ? new (await import("../runtime/reload/dev-watch.js")).DevWatch(running, configFile, running.logger) : undefined;
   watch?.start();
   let stopping = false;
@@ -52,4 +67,20 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+async function start(configFile: string, workers: "auto" | number | undefined): Promise<RunningNode> {
+  const loaded = await loadConfig(configFile);
+  const { config } = loaded;
+  const count = resolveWorkerCount(workers ?? config.workers);
+  if (count > 1) {
+    // The primary checks what every worker will load (nylon validate's checks), so a refusal is
+    // reported once, located, before any worker starts.
+    await checkWithoutServing(loaded);
+    const { NodePrimary } = await import("../runtime/workers/node-primary.js");
+    return NodePrimary.start(config, configFile, count);
+  }
+  const proxy = await Proxy.create(config, configFile, undefined, loaded);
+  await proxy.listen(loaded);
+  return proxy;
 }

@@ -1,18 +1,17 @@
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { checkConfig } from "./check-config.js";
-import { ConfigError } from "./config/config-error.js";
+import { checkConfig, listenIssue, type CheckedConfig } from "./check-config.js";
 import { loadConfig, type LoadedConfig } from "./config/load.js";
-import { issueAt } from "./config/yaml-source.js";
 import type { NylonConfig } from "./config/schema.js";
 import { ListenError, ListenerSet, type ListenerAddresses } from "./http/listeners.js";
 import { buildProxyState } from "./http/proxy-state.js";
 import { RequestPipeline } from "./http/request-pipeline.js";
-import type { TlsCertificates } from "./http/tls-certificates.js";
+import { TlsCertificates } from "./http/tls-certificates.js";
 import { createLogger, logLevel } from "./observe/logger.js";
 import { ProxyMetrics } from "./observe/metrics.js";
 import { opsEndpoints } from "./observe/ops-endpoints.js";
 import type { PluginHost } from "./plugin/plugin-host.js";
+import { loadPlugins } from "./plugin/plugin-loader.js";
 import { Generation } from "./reload/generation.js";
 import { RetiredGenerations } from "./reload/retired-generations.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
@@ -20,6 +19,35 @@ import { createRoomAdapter } from "./websocket/adapters/create-adapter.js";
 
 /** The longest shutdown waits, after the grace period, for plugins, upstream pools, Redis and listeners to close. */
 const CLEANUP_CAP_MS = 1000;
+
+/**
+ * A proxy that is one of several workers of a node (runtime/workers/): its primary serves the
+ * `metrics:` listeners, counts and logs reloads, and gives it the links to the other workers.
+ */
+export interface WorkerRole {
+  /** 1..N, stable across restarts of the worker; on every log line. */
+  index: number;
+  /** Pretty log lines: the primary's stderr, where they end up, is a terminal. */
+  prettyLogs: boolean;
+  /** Where the workers link to each other, to share rooms (with `adapter_type: memory`). */
+  linkDir: string;
+}
+
+/** What a prepared reload changes, once committed. */
+export interface ReloadChanges {
+  opened: string[];
+  closed: string[];
+  plugins: string[];
+}
+
+/**
+ * A configuration built beside the running one (plugins started, listeners it adds bound), not yet
+ * in force: commit swaps it in and cannot fail; abort drops it and changes nothing.
+ */
+export interface PreparedReload {
+  commit(): Promise<ReloadChanges>;
+  abort(): Promise<void>;
+}
 
 /** A running nylon: listeners, the current configuration's state, plugins and WebSockets. */
 export class Proxy {
@@ -37,6 +65,7 @@ export class Proxy {
     private readonly configFile: string,
     readonly logger: Logger,
     hub: WebSocketHub,
+    private readonly worker: WorkerRole | undefined,
   ) {
     this.hub = hub;
     this.retired = new RetiredGenerations(logger);
@@ -68,7 +97,7 @@ export class Proxy {
         connect: (req, socket) => pipeline.handleConnect(req, socket),
         clientError: (err, socket) => pipeline.handleClientError(err, socket),
       },
-      metrics: opsEndpoints(this.metrics, () => this.draining),
+      metrics: opsEndpoints(this.metrics, () => (this.draining ? { healthy: false, text: "draining" } : { healthy: true, text: "ok" })),
       certificates: () => this.current.certificates,
       settings: () => ({ headerTimeoutMs: this.current.config.request_header_timeout_ms }),
     });
@@ -84,30 +113,52 @@ export class Proxy {
    */
   static async start(configFile: string): Promise<Proxy> {
     const loaded = await loadConfig(configFile);
-    const { config } = loaded;
-    const logger = createLogger(config.log.level);
+    const proxy = await Proxy.create(loaded.config, configFile, undefined, loaded);
+    await proxy.listen(loaded);
+    return proxy;
+  }
+
+  /**
+   * Everything but the listeners, from a configuration already loaded: certificates, the room
+   * adapter, plugins (started and initialised), routes. `configFile` is where a reload reads it again.
+   * With `loaded` (the file as read, with its places) every check `nylon validate` makes runs and each
+   * problem is reported at its place; a worker gets the configuration its primary checked.
+   */
+  static async create(config: NylonConfig, configFile: string, worker?: WorkerRole, loaded?: LoadedConfig): Promise<Proxy> {
+    const logger = createLogger(config.log.level, worker && { fields: { worker: worker.index }, pretty: worker.prettyLogs });
     const hub = new WebSocketHub(undefined, logger);
     try {
-      hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger));
+      hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger, worker?.linkDir));
       await hub.adapter.start();
-      const proxy = new Proxy(configFile, logger, hub);
-      const { certificates, plugins } = await checkConfig(loaded, hub, logger);
+      const proxy = new Proxy(configFile, logger, hub, worker);
+      const { certificates, plugins } = await loadChecked(config, loaded, hub, logger);
       proxy.observe(plugins);
       proxy.current = new Generation(config, certificates, buildProxyState(config, plugins, hub, logger));
       proxy.metrics.enabled = config.metrics.length > 0;
-      const listeners = await proxy.listeners.prepare(addressesOf(config), certificates).catch((err) => {
-        for (const p of plugins.values()) p.stop();
-        void proxy.current.state.dispose();
-        throw err instanceof ListenError ? listenIssue(loaded, err) : err;
-      });
-      await listeners.commit(certificates);
-      logger.info({ ...addressesOf(config), plugins: [...plugins.keys()], node: hub.nodeId }, "nylon is serving");
       return proxy;
     } catch (err) {
       hub.stop();
       await hub.adapter.stop();
       throw err;
     }
+  }
+
+  /**
+   * Opens the configuration's listeners. One that cannot be opened stops the plugins and, with
+   * `loaded`, is reported at its place in the configuration.
+   */
+  async listen(loaded?: LoadedConfig): Promise<void> {
+    const { config, certificates } = this.current;
+    const listeners = await this.listeners.prepare(this.addressesOf(config), certificates).catch(async (err: unknown) => {
+      for (const p of this.current.state.plugins.values()) p.stop();
+      await this.current.state.dispose();
+      this.hub.stop();
+      await this.hub.adapter.stop();
+      throw loaded && err instanceof ListenError ? listenIssue(loaded, err) : err;
+    });
+    await listeners.commit(certificates);
+    const plugins = [...this.current.state.plugins.keys()];
+    this.logger.info({ ...this.addressesOf(config), plugins, node: this.hub.nodeId }, "nylon is serving");
   }
 
   /**
@@ -125,39 +176,13 @@ export class Proxy {
   private async reloadNow(): Promise<boolean> {
     if (this.draining) return false;
     const started = Date.now();
-    let next: Generation | undefined;
     try {
       const loaded = await loadConfig(this.configFile);
-      const { config } = loaded;
-      const { certificates, plugins } = await checkConfig(loaded, this.hub, this.logger);
-      try {
-        next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
-      } finally {
-        if (!next) for (const p of plugins.values()) p.stop();
-      }
-      const listeners = await this.listeners.prepare(addressesOf(config), certificates).catch((err) => {
-        throw err instanceof ListenError ? listenIssue(loaded, err) : err;
-      });
-      // Nothing below can fail: from here on the new configuration is the one in force.
-      const previous = this.current;
-      this.observe(next.state.plugins);
-      this.current = next;
-      this.logger.level = logLevel(config.log.level);
-      this.metrics.enabled = config.metrics.length > 0;
-      const closed = await listeners.commit(certificates);
-      this.retired.retire(previous, config.websocket.reload_drain_ms);
-      this.warnAboutRestartOnlyKeys(previous.config, config);
+      const changes = await (await this.prepareReload(loaded.config, loaded)).commit();
       this.metrics.reloaded(true);
-      this.logger.info(
-        { ms: Date.now() - started, opened: listeners.opened, closed, plugins: [...next.state.plugins.keys()] },
-        "configuration reloaded",
-      );
+      this.logger.info({ ms: Date.now() - started, ...changes }, "configuration reloaded");
       return true;
     } catch (err) {
-      if (next) {
-        for (const p of next.state.plugins.values()) p.stop();
-        void next.state.dispose();
-      }
       this.metrics.reloaded(false);
       this.logger.error({ err: (err as Error).message }, "reload rejected; the running configuration is unchanged");
       return false;
@@ -165,19 +190,63 @@ export class Proxy {
   }
 
   /**
-   * Graceful shutdown: /health answers 503, the proxy listeners stop accepting, every WebSocket is
-   * closed with 1001 (its plugin's onClose runs and its effects are delivered), requests in flight get
-   * what is left of the grace period; then whatever is still connected is dropped (HTTP connections,
-   * tunnels and every other upgraded socket), this node leaves the Redis adapter and everything closes.
-   * That last cleanup waits on no client; it is still capped (CLEANUP_CAP_MS), so a resource that never
-   * answers cannot hold the process.
+   * Builds `config` beside the running configuration: certificates, plugins (started, init run),
+   * routes, and the listeners it adds. Throws, having undone all of it, when any of it fails. A node's
+   * primary prepares every worker before committing any (runtime/workers/). With `loaded`, the
+   * checks and located problems of a start.
    */
-  async stop(graceMs = this.config.shutdown.grace_period_seconds * 1000): Promise<void> {
+  async prepareReload(config: NylonConfig, loaded?: LoadedConfig): Promise<PreparedReload> {
+    const { certificates, plugins } = await loadChecked(config, loaded, this.hub, this.logger);
+    let next: Generation | undefined;
+    try {
+      next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
+    } finally {
+      if (!next) for (const p of plugins.values()) p.stop();
+    }
+    const prepared = next;
+    const drop = (): Promise<void> => {
+      for (const p of prepared.state.plugins.values()) p.stop();
+      return prepared.state.dispose();
+    };
+    const listeners = await this.listeners.prepare(this.addressesOf(config), certificates).catch(async (err: unknown) => {
+      await drop();
+      throw loaded && err instanceof ListenError ? listenIssue(loaded, err) : err;
+    });
+    return {
+      // Nothing here can fail: from its first line the new configuration is the one in force.
+      commit: async () => {
+        const previous = this.current;
+        this.observe(prepared.state.plugins);
+        this.current = prepared;
+        this.logger.level = logLevel(config.log.level);
+        this.metrics.enabled = config.metrics.length > 0;
+        const closed = await listeners.commit(certificates);
+        this.retired.retire(previous, config.websocket.reload_drain_ms);
+        if (!this.worker) warnAboutRestartOnlyKeys(this.logger, previous.config, config);
+        return { opened: listeners.opened, closed, plugins: [...prepared.state.plugins.keys()] };
+      },
+      abort: async () => {
+        await listeners.rollback();
+        await drop();
+      },
+    };
+  }
+
+  /**
+   * Graceful shutdown: /health answers 503, the proxy listeners stop accepting, every WebSocket is
+   * closed with `closeCode` (1001 going away; a worker stopped alone says 1012, service restart: its
+   * node serves on) after its plugin's onClose ran and its effects were delivered, requests in flight
+   * get what is left of the grace period; then whatever is still connected is dropped (HTTP
+   * connections, tunnels and every other upgraded socket), this node leaves the room adapter and
+   * everything closes. That last cleanup waits on no client; it is still capped (CLEANUP_CAP_MS), so a
+   * resource that never answers cannot hold the process.
+   */
+  async stop(graceMs = this.config.shutdown.grace_period_seconds * 1000, closeCode = 1001): Promise<void> {
     this.draining = true;
     const deadline = Date.now() + graceMs;
     const left = () => Math.max(0, deadline - Date.now());
     const requestsDone = this.listeners.stopAccepting();
-    await this.hub.closeAll(1001, "server shutting down", left());
+    await this.hub.closeAll(closeCode, closeCode === 1012 ? "service restart" : "server shutting down", left());
     await Promise.race([requestsDone, sleep(left())]);
     this.listeners.dropConnections();
     const cleanup = this.cleanUp().then(() => true);
@@ -195,27 +264,37 @@ export class Proxy {
     await this.listeners.closeAll();
   }
 
+  /** A worker's `metrics:` listeners are its primary's. */
+  private addressesOf(config: NylonConfig): ListenerAddresses {
+    return { http: config.http, https: config.https, metrics: this.worker ? [] : config.metrics };
+  }
+
   private observe(plugins: ReadonlyMap<string, PluginHost>): void {
     for (const plugin of plugins.values()) plugin.observer = this.metrics;
   }
 
-  /** The room adapter is built once per process: changing it needs a restart, which the log says. */
-  private warnAboutRestartOnlyKeys(before: NylonConfig, after: NylonConfig): void {
-    const adapter = (c: NylonConfig) => JSON.stringify([c.websocket.adapter_type, c.websocket.redis]);
-    if (adapter(before) !== adapter(after)) {
-      this.logger.warn("websocket.adapter_type and websocket.redis changed: they apply at the next restart, not on reload");
-    }
+}
+
+/** Keys a reload does not apply (the room adapter is built once per process): the log says they need a restart. */
+export function warnAboutRestartOnlyKeys(logger: Logger, before: NylonConfig, after: NylonConfig): void {
+  const adapter = (c: NylonConfig) => JSON.stringify([c.websocket.adapter_type, c.websocket.redis]);
+  if (adapter(before) !== adapter(after)) {
+    logger.warn("websocket.adapter_type and websocket.redis changed: they apply at the next restart, not on reload");
   }
 }
 
-/** A listener that cannot be opened, reported at its place in the configuration like any other problem. */
-function listenIssue(loaded: LoadedConfig, err: ListenError): ConfigError {
-  const index = loaded.config[err.kind].indexOf(err.address);
-  return new ConfigError([issueAt(loaded.located.main, [err.kind, index], err.message.replace(/^cannot listen on \w+ /, "cannot listen on "))]);
-}
-
-function addressesOf(config: NylonConfig): ListenerAddresses {
-  return { http: config.http, https: config.https, metrics: config.metrics };
+/**
+ * Certificates and started plugins for `config`: through every check of `nylon validate` when the
+ * file as read is at hand, else (a worker, given what its primary checked) loaded as they are.
+ */
+async function loadChecked(
+  config: NylonConfig,
+  loaded: LoadedConfig | undefined,
+  hub: WebSocketHub,
+  logger: Logger,
+): Promise<CheckedConfig> {
+  if (loaded) return checkConfig(loaded, hub, logger);
+  return { certificates: TlsCertificates.load(config.tls), plugins: await loadPlugins(config.plugins, hub, logger) };
 }
 
 /** Resolves after `ms`; the timer does not keep the process alive. */

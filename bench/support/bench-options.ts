@@ -10,6 +10,16 @@ export interface BenchOption {
   description: string;
 }
 
+/** `--workers 1,2` as given to the benches that measure nylon at several worker counts. */
+export function workerCounts(text: string): number[] {
+  const counts = text.split(",").map(Number);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
+    process.stderr.write(`--workers takes whole numbers of 1 or more, comma-separated: ${text}\n`);
+    process.exit(2);
+  }
+  return counts;
+}
+
 /** Parses `process.argv` for a bench described by `summary`; exits (0 on --help, 2 on a mistake) when it should not run. */
 export function benchOptions<T extends Record<string, BenchOption>>(
   command: string,

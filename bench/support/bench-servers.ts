@@ -20,11 +20,11 @@ export async function startScriptServer(name: string, script: string, path: stri
 }
 
 /** nylon serving one plugin route, or the reason it can't run yet (benchmarks then report it as pending). */
-export async function startNylonServer(route: NylonPluginRoute): Promise<ServerUnderTest | string> {
+export async function startNylonServer(route: NylonPluginRoute, workers = 1): Promise<ServerUnderTest | string> {
   const unavailable = nylonUnavailableReason([route]);
   if (unavailable) return unavailable;
   try {
-    const server = await startNylon([route]);
+    const server = await startNylon([route], workers);
     return { name: "nylon", pid: server.pid, url: `ws://127.0.0.1:${server.port}${route.path}`, stop: server.stop };
   } catch (error) {
     return (error as Error).message;

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { DELIVERED_THRESHOLD, FANOUT_PAYLOAD, maskedText, publish, settled, STRAGGLER_GRACE_MS } from "./fanout-publisher.js";
 import { serverFrameBytes } from "./frame-sizes.js";
 import { machineLoad } from "./machine-load.js";
-import { benchOptions } from "./bench-options.js";
+import { benchOptions, workerCounts } from "./bench-options.js";
 
 /** How a client joins and publishes on a server, and what one delivery looks like on the wire. */
 export interface FanoutProtocol {
@@ -27,16 +27,24 @@ export interface FanoutOptions {
   subscriberCount: number;
   seconds: number;
   rates: number[];
+  /** nylon's worker counts to measure, when the bench takes --workers; [1] otherwise. */
+  workerCounts: number[];
 }
 
 /** --subscribers, --seconds and --rates from the command line. */
-export function fanoutOptions(command: string, summary: string, defaultRates: string): FanoutOptions {
+export function fanoutOptions(command: string, summary: string, defaultRates: string, takesWorkers = false): FanoutOptions {
   const values = benchOptions(command, summary, {
     subscribers: { default: "1000", description: "subscriber sockets in the room" },
     seconds: { default: "5", description: "seconds per rate step" },
     rates: { default: defaultRates, description: "publishes per second, stepped until under 99 % delivered" },
+    ...(takesWorkers ? { workers: { default: "1", description: "nylon's worker counts, comma-separated: each is measured in this run (e.g. 1,2)" } } : {}),
   });
-  return { subscriberCount: Number(values.subscribers), seconds: Number(values.seconds), rates: values.rates.split(",").map(Number) };
+  return {
+    subscriberCount: Number(values.subscribers),
+    seconds: Number(values.seconds),
+    rates: values.rates.split(",").map(Number),
+    workerCounts: workerCounts((values as { workers?: string }).workers ?? "1"),
+  };
 }
 
 export interface StepResult {

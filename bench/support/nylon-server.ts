@@ -41,13 +41,20 @@ function nylonConfig(port: number, routes: NylonPluginRoute[]): string {
   });
 }
 
-export async function startNylon(routes: NylonPluginRoute[]): Promise<SpawnedServer> {
+/** nylon serving `routes`; with several workers, resolves once the primary says every worker serves. */
+export async function startNylon(routes: NylonPluginRoute[], workers = 1): Promise<SpawnedServer> {
   const port = await freePort();
   const configDir = mkdtempSync(join(tmpdir(), "nylon-ws-"));
   const configPath = join(configDir, "nylon.yaml");
   writeFileSync(configPath, nylonConfig(port, routes));
   try {
-    const server = await spawnServer({ command: process.execPath, args: [nylonCliPath, "run", "--config", configPath], port, cwd: repoRoot });
+    const server = await spawnServer({
+      command: process.execPath,
+      args: [nylonCliPath, "run", "--config", configPath, "--workers", String(workers)],
+      port,
+      cwd: repoRoot,
+      ...(workers > 1 ? { readyLog: /nylon node is serving/, readyTimeoutMs: 120_000 } : {}),
+    });
     return {
       ...server,
       stop: async () => {

@@ -17,6 +17,8 @@ export interface SpawnOptions {
   port: number;
   cwd?: string;
   readyTimeoutMs?: number;
+  /** Also wait for this on the server's stderr (a nylon of several workers: until every worker serves). */
+  readyLog?: RegExp;
 }
 
 const STDERR_TAIL_BYTES = 4000;
@@ -48,12 +50,14 @@ export async function spawnServer(options: SpawnOptions): Promise<SpawnedServer>
   const { command, args } = onServerCore(options.command, options.args);
   const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
   let stderrTail = "";
+  let logged = options.readyLog === undefined;
   child.stderr?.on("data", (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
+    logged ||= options.readyLog!.test(stderrTail);
   });
   const describe = () => `${options.command} ${options.args.join(" ")}`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
-  while (!(await portAccepts(options.port))) {
+  while (!logged || !(await portAccepts(options.port))) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${describe()} exited (${child.exitCode ?? child.signalCode}) before listening:\n${stderrTail}`);
     }

@@ -61,6 +61,12 @@ const logSettings = strictObject({
   access_log: z.boolean().default(false),
 });
 
+/**
+ * How many processes serve the listeners: 1 (one process, no primary), N, or "auto" (one per core the
+ * process may run on). docs/operations.md, "Workers".
+ */
+const workerCount = z.union([z.literal("auto"), positiveInt], { error: 'expected "auto" or a whole number of workers (1 or more)' });
+
 const shutdownSettings = strictObject({
   /** Up to a day; setTimeout takes it in milliseconds. */
   grace_period_seconds: z.number().min(0, "must be from 0 to 86400 (a day)").max(86_400, "must be from 0 to 86400 (a day)").default(10),
@@ -403,6 +409,7 @@ export const configSchema = strictObject({
   /** Directory of extra YAML files (relative to this file), merged in file-name order. */
   config_dir: filePath.optional(),
   log: logSettings.prefault({}),
+  workers: workerCount.default(1),
   shutdown: shutdownSettings.prefault({}),
   trusted_proxies: z.array(trustedProxy).default([]),
   websocket: webSocketSettings.prefault({}),

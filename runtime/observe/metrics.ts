@@ -91,12 +91,7 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       labelNames: ["plugin", "limit"],
       registers,
     });
-    this.reloads = new client.Counter({
-      name: "nylon_config_reloads_total",
-      help: "Configuration reloads, by result (applied or rejected)",
-      labelNames: ["result"],
-      registers,
-    });
+    this.reloads = reloadsCounter(registers);
 
     new client.Gauge({
       name: "nylon_upstream_endpoint_healthy",
@@ -294,6 +289,16 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
   reloaded(applied: boolean): void {
     this.reloads.inc({ result: applied ? "applied" : "rejected" });
   }
+}
+
+/** Reloads of the configuration; a node of several workers counts them in its primary. */
+export function reloadsCounter(registers: client.Registry[]): client.Counter<"result"> {
+  return new client.Counter({
+    name: "nylon_config_reloads_total",
+    help: "Configuration reloads, by result (applied or rejected)",
+    labelNames: ["result"],
+    registers,
+  });
 }
 
 /** A Prometheus counter that follows a total the proxy already keeps (read at scrape time). */

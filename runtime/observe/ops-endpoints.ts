@@ -1,16 +1,28 @@
 import type http from "node:http";
-import type { ProxyMetrics } from "./metrics.js";
+
+/** Where /metrics comes from: one process's registry, or a node's workers aggregated. */
+export interface MetricsText {
+  readonly contentType: string;
+  scrape(): Promise<string>;
+}
+
+/** What /health says: 200 with `text`, or 503 with it. */
+export interface HealthState {
+  healthy: boolean;
+  text: string;
+}
 
 /**
  * What a `metrics:` listener serves: GET /metrics (Prometheus text) and GET /health (200 while the
  * proxy serves, 503 once it drains for shutdown, so a load balancer stops sending traffic first).
  */
-export function opsEndpoints(metrics: ProxyMetrics, draining: () => boolean): http.RequestListener {
+export function opsEndpoints(metrics: MetricsText, health: () => HealthState): http.RequestListener {
   return (req, res) => {
     const path = (req.url ?? "/").split("?", 1)[0];
     if (req.method !== "GET" && req.method !== "HEAD") return answer(res, 405, "text/plain", "method not allowed\n");
     if (path === "/health") {
-      return draining() ? answer(res, 503, "text/plain", "draining\n") : answer(res, 200, "text/plain", "ok\n");
+      const { healthy, text } = health();
+      return answer(res, healthy ? 200 : 503, "text/plain", `${text}\n`);
     }
     if (path !== "/metrics") return answer(res, 404, "text/plain", "not found: try /metrics or /health\n");
     metrics.scrape().then(

@@ -6,7 +6,12 @@ import { pluginBuildsOf } from "../compile/config-plugins.js";
 import { runPool } from "../compile/run-pool.js";
 import { loadConfig } from "../config/load.js";
 import type { NylonConfig, PluginSpec } from "../config/schema.js";
-import type { Proxy } from "../proxy.js";
+
+/** What --watch reloads: one proxy, or a node's primary (which reloads every worker). */
+export interface Reloadable {
+  readonly config: NylonConfig;
+  reload(): Promise<boolean>;
+}
 
 /** Editors save in bursts (write, rename, chmod): one rebuild per burst. */
 const SETTLE_MS = 300;
@@ -40,7 +45,7 @@ export class DevWatch {
   private running: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly proxy: Proxy,
+    private readonly proxy: Reloadable,
     private readonly configFile: string,
     private readonly logger: Logger,
   ) {

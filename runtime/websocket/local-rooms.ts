@@ -35,6 +35,11 @@ export class LocalRooms {
     return this.rooms.get(room)?.size ?? 0;
   }
 
+  /** Each room with members here, with their count. */
+  *sizes(): IterableIterator<[string, number]> {
+    for (const [room, members] of this.rooms) yield [room, members.size];
+  }
+
   roomCount(): number {
     return this.rooms.size;
   }

@@ -8,7 +8,7 @@ import type { OutboundMessage } from "./outbound-message.js";
  * namespaces apart without knowing about them.
  */
 export interface RoomAdapter {
-  readonly kind: "memory" | "redis";
+  readonly kind: "memory" | "workers" | "redis";
   readonly nodeId: string;
   start(): Promise<void>;
   join(conn: WsConnection, room: string): void;
@@ -24,7 +24,16 @@ export interface RoomAdapter {
   sendTo(connectionId: string, namespace: string, message: OutboundMessage): boolean;
   /** Members of the room on every node (best known value for remote nodes). */
   roomSize(room: string): number;
-  /** Connection ids of the room's members on every live node; never waits on another node. */
+  /**
+   * Connection ids of the room's members on every live node. Never waits on another node; the
+   * workers of one node ask each other (a worker that does not answer within 1 s is left out).
+   */
   roomMembers(room: string): Promise<string[]>;
+  /**
+   * Another node is known to be dead (a worker of this node that died): its members leave every room
+   * now rather than when the adapter finds out by itself. Adapters that learn it at once need not
+   * implement it.
+   */
+  nodeDied?(nodeId: string): void;
   stop(): Promise<void>;
 }

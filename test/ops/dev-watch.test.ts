@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { repoRoot, runNylon, startNylon, writeTempConfig, type NylonProcess } from "../support/nylon-process.js";
-import { eventually, stopAndRemove, tempDir, waitForLog } from "./ops-support.js";
+import { eventually, helloPluginSource, pluginAnswering, stopAndRemove, tempDir, waitForLog } from "./ops-support.js";
 
 /** A rebuild (type check, bundle, componentize) takes 2-5 s; this is the deadline for one to show. */
 const REBUILD_MS = 60_000;
@@ -19,27 +19,6 @@ let sourceFile: string;
 let wasmFile: string;
 let siteDir: string;
 let nylon: NylonProcess;
-
-/** The plugin's source: `declaration` declares `answer`, the text every request is answered with. */
-function pluginSource(declaration: string): string {
-  return `import { NylonPlugin } from "@nylon/sdk";
-
-${declaration}
-
-const plugin = new NylonPlugin();
-
-plugin.addPhaseHandler("hello", (phase) => {
-  phase.requestFilter((ctx) => {
-    ctx.response().bodyText(String(answer));
-    ctx.end();
-  });
-});
-`;
-}
-
-function answering(text: string): string {
-  return pluginSource(`const answer: string = ${JSON.stringify(text)};`);
-}
 
 /** The config; `second` adds a header-selected route served by a static site. */
 function config(second: boolean): string {
@@ -133,7 +112,7 @@ before(async () => {
   fs.mkdirSync(pluginDir);
   fs.mkdirSync(siteDir);
   fs.writeFileSync(path.join(siteDir, "index.html"), "second route");
-  fs.writeFileSync(sourceFile, answering("v1"));
+  fs.writeFileSync(sourceFile, pluginAnswering("v1"));
   const build = await runNylon(["build", pluginDir]);
   assert.equal(build.code, 0, build.stderr);
   assert.ok(fs.existsSync(wasmFile), build.stderr);
@@ -154,7 +133,7 @@ test("the plugin built before the start answers", async () => {
 
 test("an edited plugin source is rebuilt into the .wasm the config loads, and the proxy reloads", async (t) => {
   const from = nylon.logs().length;
-  fs.writeFileSync(sourceFile, answering("v2"));
+  fs.writeFileSync(sourceFile, pluginAnswering("v2"));
   t.diagnostic(`v2 answered ${await answers("v2")} ms after the edit`);
   // The new instance can answer before the reload's log line is written.
   await reloaded(nylon, from);
@@ -171,7 +150,7 @@ test("a source with a type error changes nothing and the log names its file and 
   const wasmBefore = fs.readFileSync(wasmFile);
   const from = nylon.logs().length;
   // Valid JavaScript: had it been built, the plugin would answer "broken".
-  const broken = pluginSource(`const answer: number = "broken";`);
+  const broken = helloPluginSource(`const answer: number = "broken";`);
   const errorLine = broken.split("\n").findIndex((line) => line.startsWith("const answer")) + 1;
   fs.writeFileSync(sourceFile, broken);
 
@@ -190,7 +169,7 @@ test("a source with a type error changes nothing and the log names its file and 
   assert.doesNotMatch(nylon.logs().slice(from), /configuration reloaded|reload rejected/);
 
   const fixedFrom = nylon.logs().length;
-  fs.writeFileSync(sourceFile, answering("v3"));
+  fs.writeFileSync(sourceFile, pluginAnswering("v3"));
   t.diagnostic(`v3 answered ${await answers("v3")} ms after the fix`);
   await reloaded(nylon, fixedFrom); // so its log line cannot fall into the next test's window
   assert.ok(logsSince(fixedFrom).some((e) => e.msg === "plugin rebuilt"));
@@ -230,7 +209,7 @@ test("a config file in the plugin's own folder: source edits are still rebuilt",
     const started = JSON.parse(await waitForLog(together, /watching plugin sources and the config/)) as { folders: string[] };
     assert.deepEqual(started.folders, [folder]);
     assert.equal(await get({}, together), await get());
-    fs.writeFileSync(path.join(folder, "plugin.ts"), answering("v4"));
+    fs.writeFileSync(path.join(folder, "plugin.ts"), pluginAnswering("v4"));
     await answers("v4", {}, together);
     await waitForLog(together, /plugin rebuilt/);
   } finally {
@@ -250,8 +229,8 @@ test("two plugins edited at once, one of them broken: the other is still rebuilt
     await waitForLog(proxy, /watching plugin sources and the config/);
     assert.equal(await at(proxy, "/a"), `200 ${before}`);
     const from = proxy.logs().length;
-    fs.writeFileSync(path.join(folders.a, "plugin.ts"), pluginSource(`const answer: number = "broken";`));
-    fs.writeFileSync(path.join(folders.b, "plugin.ts"), answering("b2"));
+    fs.writeFileSync(path.join(folders.a, "plugin.ts"), helloPluginSource(`const answer: number = "broken";`));
+    fs.writeFileSync(path.join(folders.b, "plugin.ts"), pluginAnswering("b2"));
     await answersAt(proxy, "/b", "b2");
     assert.equal(await at(proxy, "/a"), `200 ${before}`, "the broken plugin keeps running as it was");
     const log = proxy.logs().slice(from);
@@ -281,7 +260,7 @@ test("a reload that moves a plugin's .wasm within its folder: the folder is buil
   const folder = path.join(root, "hello");
   const oldWasm = path.join(folder, "hello.wasm");
   const newWasm = path.join(folder, "next.wasm");
-  pluginFolder(folder, answering("moved1"), "hello.wasm");
+  pluginFolder(folder, pluginAnswering("moved1"), "hello.wasm");
   const before = (await get()).slice("200 ".length);
   const oldBytes = fs.readFileSync(oldWasm);
   const proxy = await startNylon(routed({ hello: "./hello/hello.wasm" }), watching(root));
@@ -299,7 +278,7 @@ test("a reload that moves a plugin's .wasm within its folder: the folder is buil
 
     // Later edits go to the new path too.
     const edited = proxy.logs().length;
-    fs.writeFileSync(path.join(folder, "plugin.ts"), answering("moved2"));
+    fs.writeFileSync(path.join(folder, "plugin.ts"), pluginAnswering("moved2"));
     await answersAt(proxy, "/hello", "moved2");
     assert.deepEqual(rebuiltSince(edited, proxy), ["hello"]);
     assert.deepEqual(fs.readFileSync(oldWasm), oldBytes, "the path the config no longer names is not written");
@@ -315,10 +294,10 @@ test("plugins a reload drops are no longer rebuilt, even in the config's own fol
   const folders = { drop: root, gone: path.join(root, "gone"), kept: path.join(root, "kept") };
   const wasm = { drop: path.join(root, "drop.wasm"), gone: path.join(folders.gone, "gone.wasm") };
   const all = { drop: "./drop.wasm", gone: "./gone/gone.wasm", kept: "./kept/kept.wasm" };
-  for (const [name, folder] of Object.entries(folders)) pluginFolder(folder, answering(`${name}1`), `${name}.wasm`);
+  for (const [name, folder] of Object.entries(folders)) pluginFolder(folder, pluginAnswering(`${name}1`), `${name}.wasm`);
   const before = (await get()).slice("200 ".length);
   const proxy = await startNylon(routed(all), watching(root));
-  const edit = (name: keyof typeof folders, text: string) => fs.writeFileSync(path.join(folders[name], "plugin.ts"), answering(text));
+  const edit = (name: keyof typeof folders, text: string) => fs.writeFileSync(path.join(folders[name], "plugin.ts"), pluginAnswering(text));
   try {
     const started = JSON.parse(await waitForLog(proxy, /watching plugin sources and the config/)) as { folders: string[] };
     assert.deepEqual(started.folders.sort(), Object.values(folders).sort());
@@ -358,8 +337,8 @@ test("plugins a reload drops are no longer rebuilt, even in the config's own fol
 test("a plugin added to the config before it was ever built is built, then loaded", async () => {
   const root = path.join(dir, "adding");
   const folders = { first: path.join(root, "first"), added: path.join(root, "added") };
-  pluginFolder(folders.first, answering("first"), "first.wasm");
-  pluginFolder(folders.added, answering("added1"));
+  pluginFolder(folders.first, pluginAnswering("first"), "first.wasm");
+  pluginFolder(folders.added, pluginAnswering("added1"));
   const proxy = await startNylon(routed({ first: "./first/first.wasm" }), watching(root));
   try {
     await waitForLog(proxy, /watching plugin sources and the config/);
@@ -369,7 +348,7 @@ test("a plugin added to the config before it was ever built is built, then loade
     assert.deepEqual(rebuiltSince(from, proxy), ["added"]);
     assert.equal(await at(proxy, "/added"), "200 added1");
     // ...and followed from then on.
-    fs.writeFileSync(path.join(folders.added, "plugin.ts"), answering("added2"));
+    fs.writeFileSync(path.join(folders.added, "plugin.ts"), pluginAnswering("added2"));
     await answersAt(proxy, "/added", "added2");
   } finally {
     assert.equal(await proxy.stop(), 0, proxy.logs());
@@ -414,14 +393,14 @@ test("two plugins' .wasm files in one source folder: the folder's own .wasm is b
   // A folder has one source (plugin.ts); vendor.wasm, listed first, may be a component built elsewhere.
   const root = path.join(dir, "sharing");
   const folder = path.join(root, "lib");
-  pluginFolder(folder, answering("lib1"), "lib.wasm", "vendor.wasm");
+  pluginFolder(folder, pluginAnswering("lib1"), "lib.wasm", "vendor.wasm");
   const before = (await get()).slice("200 ".length);
   const vendorBytes = fs.readFileSync(path.join(folder, "vendor.wasm"));
   const proxy = await startNylon(routed({ vendor: "./lib/vendor.wasm", lib: "./lib/lib.wasm" }), watching(root));
   try {
     await waitForLog(proxy, /watching plugin sources and the config/);
     const from = proxy.logs().length;
-    fs.writeFileSync(path.join(folder, "plugin.ts"), answering("lib2"));
+    fs.writeFileSync(path.join(folder, "plugin.ts"), pluginAnswering("lib2"));
     await answersAt(proxy, "/lib", "lib2");
     assert.equal(await at(proxy, "/vendor"), `200 ${before}`);
     assert.deepEqual(fs.readFileSync(path.join(folder, "vendor.wasm")), vendorBytes);

@@ -2,7 +2,7 @@
 // that keep their close code.
 import { once } from "node:events";
 import fs from "node:fs";
-import type { IncomingMessage } from "node:http";
+import http, { type IncomingMessage } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
@@ -24,6 +24,19 @@ export async function scrape(metricsUrl: string): Promise<Map<string, number>> {
 /** How much each series moved between two scrapes (absent series count as 0). */
 export function delta(before: Map<string, number>, after: Map<string, number>, series: string): number {
   return (after.get(series) ?? 0) - (before.get(series) ?? 0);
+}
+
+/** A GET over a connection of its own (no keep-alive pool): its status and body. */
+export function getFresh(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode!, body }));
+      })
+      .on("error", reject);
+  });
 }
 
 export async function waitForLog(nylon: NylonProcess, pattern: RegExp, timeoutMs = 20_000, from = 0): Promise<string> {
@@ -68,6 +81,28 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 5_000):
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/** A plugin source (TypeScript) whose `hello` entry answers every request with `answer`, which `declaration` declares. */
+export function helloPluginSource(declaration: string): string {
+  return `import { NylonPlugin } from "@nylon/sdk";
+
+${declaration}
+
+const plugin = new NylonPlugin();
+
+plugin.addPhaseHandler("hello", (phase) => {
+  phase.requestFilter((ctx) => {
+    ctx.response().bodyText(String(answer));
+    ctx.end();
+  });
+});
+`;
+}
+
+/** helloPluginSource answering `text`. */
+export function pluginAnswering(text: string): string {
+  return helloPluginSource(`const answer: string = ${JSON.stringify(text)};`);
 }
 
 export function tempDir(): string {

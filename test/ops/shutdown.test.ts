@@ -2,11 +2,10 @@
 // 1001 after the plugin's farewell, the process exits 0 within the grace period; a second signal
 // exits at once.
 import assert from "node:assert/strict";
-import http from "node:http";
 import { test } from "node:test";
 import { startUpstream } from "../http/test-upstream.js";
 import { freePort, startNylon } from "../support/nylon-process.js";
-import { RecordingClient, waitForExit } from "./ops-support.js";
+import { getFresh as get, RecordingClient, waitForExit } from "./ops-support.js";
 
 async function chatProxy(grace: number, upstreamPort: number, metricsPort: number) {
   return startNylon(`
@@ -25,19 +24,6 @@ routes:
       - { path: /chat, service: { name: chat } }
       - { path: /slow, service: { name: slow } }
 `);
-}
-
-/** A GET that resolves with its status and body, over a fresh connection. */
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = "";
-        res.on("data", (d) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode!, body }));
-      })
-      .on("error", reject);
-  });
 }
 
 test("SIGTERM: farewell then 1001 for every client, /health 503 while draining, the request in flight finishes, exit 0 in the grace period", async () => {

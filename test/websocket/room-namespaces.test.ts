@@ -1,20 +1,26 @@
-// Every plugin has rooms of its own, on one node (memory adapter) and across nodes (Redis adapter):
-// two plugins that both use room "general" neither see nor count nor reach each other's members,
-// unless the config gives them one `room_namespace`. Real nylon processes, real sockets, real Redis.
+// Every plugin has rooms of its own, on one node (memory adapter), across the workers of a node
+// (`workers: 2`, rooms in memory) and across nodes (Redis adapter): two plugins that both use room
+// "general" neither see nor count nor reach each other's members, unless the config gives them one
+// `room_namespace`. Real nylon processes, real sockets, real Redis.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { RedisServer } from "../cluster/redis-server.js";
 import { startNylon, type NylonProcess } from "../support/nylon-process.js";
+import { nodeOf, startNode } from "../workers/node-support.js";
 import { nextMatching, WsTestClient } from "../support/ws-test-client.js";
 
 const PROBE = `"{{ROOT}}/test/plugins/room-probe/room-probe.wasm"`;
 
-/** alpha and beta have their own namespaces; gamma and delta share one. All four run room-probe. */
-function config(adapter: string): string {
+/**
+ * alpha and beta have their own namespaces; gamma and delta share one. All four run room-probe. With
+ * `workers`, the log says when the node serves (info).
+ */
+function config(adapter: string, workers = 1): string {
   return `
 http: ["127.0.0.1:{{PORT}}"]
-log: { level: warn }
+workers: ${workers}
+log: { level: ${workers > 1 ? "info" : "warn"} }
 websocket: ${adapter}
 plugins:
   - { name: alpha, type: wasm, file: ${PROBE} }
@@ -36,23 +42,34 @@ async function ask(client: WsTestClient, question: string, answer: string): Prom
   return (await nextMatching(client, (m) => m.startsWith(`${answer} `))).slice(answer.length + 1);
 }
 
-for (const kind of ["memory", "redis"] as const) {
+for (const kind of ["memory", "workers", "redis"] as const) {
   describe(`room namespaces: ${kind} adapter`, () => {
     let redis: RedisServer | undefined;
-    /** With Redis two nodes, so every check crosses nodes; with memory one node serves both sides. */
+    /**
+     * With Redis two nodes, so every check crosses nodes; with memory one node serves both sides; with
+     * workers one node of two, and each side is a worker of its own.
+     */
     let nodes: NylonProcess[] = [];
     const clients: WsTestClient[] = [];
-    const connect = async (node: NylonProcess, plugin: string, room = "general") => {
-      const client = await WsTestClient.connect(`${node.wsUrl}/${plugin}?room=${room}`);
-      clients.push(client);
-      return client;
+    /** With workers: the room-adapter node id of the first side's worker, once a client landed there. */
+    let firstWorker: string | undefined;
+    const connect = async (side: 0 | 1, plugin: string, room = "general") => {
+      const node = nodes[side === 0 ? 0 : nodes.length - 1]!;
+      for (let attempt = 0; ; attempt++) {
+        const client = await WsTestClient.connect(`${node.wsUrl}/${plugin}?room=${room}`);
+        if (kind !== "workers") return clients.push(client), client;
+        // The node hands connections to its workers in turn: keep the one on the side's worker.
+        const worker = nodeOf(await ask(client, "/id", "id"));
+        firstWorker ??= worker;
+        if ((worker === firstWorker) === (side === 0)) return clients.push(client), client;
+        await client.close();
+        assert.ok(attempt < 10, "connections did not reach both workers");
+      }
     };
-    /** The first plugin's side and the second's (different nodes with Redis). */
-    const sides = () => [nodes[0]!, nodes[nodes.length - 1]!] as const;
 
     before(async () => {
-      if (kind === "memory") {
-        nodes = [await startNylon(config("{ adapter_type: memory }"))];
+      if (kind === "memory" || kind === "workers") {
+        nodes = [kind === "workers" ? await startNode(config("{ adapter_type: memory }", 2)) : await startNylon(config("{ adapter_type: memory }"))];
         return;
       }
       redis = await RedisServer.start();
@@ -77,11 +94,10 @@ for (const kind of ["memory", "redis"] as const) {
     }
 
     it("two plugins' rooms of the same name are two rooms: broadcasts, sizes, rooms() and sendTo stay apart", async () => {
-      const [here, there] = sides();
-      const alice = await connect(here, "alpha");
-      const bob = await connect(there, "beta");
+      const alice = await connect(0, "alpha");
+      const bob = await connect(1, "beta");
       // An alpha member on bob's node: the broadcast reaching it shows it reached bob's node too.
-      const witness = await connect(there, "alpha");
+      const witness = await connect(1, "alpha");
       await untilSize(alice, 2);
       await untilSize(bob, 1);
       assert.equal(await ask(alice, "/rooms", "rooms"), "general");
@@ -105,9 +121,8 @@ for (const kind of ["memory", "redis"] as const) {
     });
 
     it("plugins given one room_namespace share their rooms, across nodes too", async () => {
-      const [here, there] = sides();
-      const carol = await connect(here, "gamma", "shared");
-      const dave = await connect(there, "delta", "shared");
+      const carol = await connect(0, "gamma", "shared");
+      const dave = await connect(1, "delta", "shared");
       await untilSize(carol, 2);
       await untilSize(dave, 2);
       carol.send("gamma speaking");

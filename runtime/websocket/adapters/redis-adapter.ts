@@ -139,6 +139,13 @@ export class RedisAdapter implements RoomAdapter {
     return { command: this.command.status === "ready", subscriber: this.subscriber.status === "ready" };
   }
 
+  /** A worker of this node died: its members leave Redis now (the reaper would take up to DEAD_NODE_REMOVAL_BOUND_MS). */
+  nodeDied(node: string): void {
+    if (node === this.nodeId) return;
+    this.liveNodes.delete(node);
+    this.membership.removeNode(node).catch((error: unknown) => this.errors.record("remove-dead-node", error));
+  }
+
   /** Graceful stop: this node's members leave every room in Redis now, then the clients close. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -25,16 +25,20 @@ export interface Envelope {
 
 const HEADER_BYTES = 5;
 
-export function encodeEnvelope(kind: number, a: string, b: string, payload: Buffer): Buffer {
+/**
+ * The envelope's bytes; with `headroom`, that many bytes are left free before them for the caller (a
+ * stream's length prefix), so the envelope is not copied again to frame it.
+ */
+export function encodeEnvelope(kind: number, a: string, b: string, payload: Buffer, headroom = 0): Buffer {
   const aLen = Buffer.byteLength(a);
   const bLen = Buffer.byteLength(b);
-  const out = Buffer.allocUnsafe(HEADER_BYTES + aLen + bLen + payload.length);
-  out[0] = kind;
-  out.writeUInt16BE(aLen, 1);
-  out.write(a, 3, "utf8");
-  out.writeUInt16BE(bLen, 3 + aLen);
-  out.write(b, 5 + aLen, "utf8");
-  payload.copy(out, HEADER_BYTES + aLen + bLen);
+  const out = Buffer.allocUnsafe(headroom + HEADER_BYTES + aLen + bLen + payload.length);
+  out[headroom] = kind;
+  out.writeUInt16BE(aLen, headroom + 1);
+  out.write(a, headroom + 3, "utf8");
+  out.writeUInt16BE(bLen, headroom + 3 + aLen);
+  out.write(b, headroom + 5 + aLen, "utf8");
+  payload.copy(out, headroom + HEADER_BYTES + aLen + bLen);
   return out;
 }
 

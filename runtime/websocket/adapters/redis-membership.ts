@@ -134,9 +134,14 @@ export class RedisMembership {
   }
 
   /** Graceful stop: this node's members leave every room now, not after the TTL. */
-  async removeSelf(): Promise<void> {
+  removeSelf(): Promise<void> {
+    return this.removeNode(this.nodeId);
+  }
+
+  /** A node's members leave every room now (its rooms get "g" notices), as the reaper would do after its TTL. */
+  async removeNode(node: string): Promise<void> {
     if (!this.ready) return;
-    await this.client.eval(REMOVE_ONE_LUA, 0, ...this.scriptArgs(), this.nodeId);
+    await this.client.eval(REMOVE_ONE_LUA, 0, ...this.scriptArgs(), node);
   }
 
   /** Connection ids in the room on every live node (read from Redis; never waits for another node). */
