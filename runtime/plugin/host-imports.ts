@@ -5,8 +5,10 @@ import type { WsConnection } from "../websocket/connection.js";
 import { outboundMessage } from "../websocket/outbound-message.js";
 import { qualifiedRoom, roomInNamespace } from "../websocket/room-namespace.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
+import type { GuestOutput, OutputStream } from "./guest-output.js";
 import { hostError } from "./host-error.js";
 import type { PluginClock } from "./plugin-clock.js";
+import { GuestExit } from "./sandbox/failure-reason.js";
 
 type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
@@ -22,6 +24,8 @@ export interface HostBinding {
   readonly hub: WebSocketHub;
   /** The time plugins read (now-ms, durations). */
   readonly clock: PluginClock;
+  /** Where a compiled guest's stdout and stderr go (the plugin's log). */
+  readonly output: GuestOutput;
   log(level: LogLevel, message: string): void;
   setTimer(id: number, delayMs: number): void;
   clearTimer(id: number): void;
@@ -79,6 +83,13 @@ export function createHostImports(b: HostBinding) {
     randomBytes: (len: number) => new Uint8Array(randomBytes(Math.min(len, MAX_RANDOM_BYTES))),
     setTimer: (id: number, delayMs: number) => b.setTimer(id, delayMs),
     clearTimer: (id: number) => b.clearTimer(id),
+    monotonicNs: () => b.clock.monotonicNs(),
+    randomU64: () => randomBytes(8).readBigUInt64LE(),
+    writeOutput: (to: OutputStream, data: Uint8Array) => b.output.write(to, data),
+    // Unwinds the guest's call: the sandbox reports the exit as the call's failure.
+    exit: (code: number) => {
+      throw new GuestExit(code);
+    },
 
     getPayload: (req: number) => request(b, req).currentPayload,
     requestMethod: (req: number) => request(b, req).method,

@@ -1,12 +1,20 @@
 import type { PluginLimits } from "../plugin-limits.js";
 import type { InstanceMeter } from "./instance-meter.js";
 
-export type FailureKind = "deadline" | "memory" | "stack" | "trap" | "error";
+export type FailureKind = "deadline" | "memory" | "stack" | "trap" | "exit" | "error";
 
 export interface Failure {
   kind: FailureKind;
   /** One line for the operator: what happened and which limit, if any, was hit. */
   reason: string;
+}
+
+/** Thrown by the host's `exit` function (a Go plugin's os.Exit): ends the call, and the instance with it. */
+export class GuestExit extends Error {
+  override name = "GuestExit";
+  constructor(readonly code: number) {
+    super(`the plugin exited with code ${code}`);
+  }
 }
 
 /**
@@ -31,6 +39,7 @@ export function classifyFailure(thrown: unknown, meter: InstanceMeter, limits: P
     return { kind: "deadline", reason: `deadline exceeded: the callback ran past limits.deadline_ms = ${limits.deadlineMs}` };
   }
   if (atMemoryCap(meter, limits)) return memoryCapFailure(meter, limits);
+  if (thrown instanceof GuestExit) return { kind: "exit", reason: `exit: ${thrown.message} (os.Exit)` };
   if (thrown instanceof RangeError && /call stack/i.test(thrown.message)) {
     return { kind: "stack", reason: `stack overflow: ${thrown.message}` };
   }

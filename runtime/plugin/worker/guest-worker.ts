@@ -5,9 +5,8 @@
 // while the event loop, which never waits for this thread, serves the call.
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { importGlue, instantiateParts, type ComponentInstance } from "../component-loader.js";
-import { classifyFailure } from "../sandbox/failure-reason.js";
-import { guardedCall, initInstance } from "../sandbox/guarded-call.js";
-import { InstanceMeter } from "../sandbox/instance-meter.js";
+import { GuestExit } from "../sandbox/failure-reason.js";
+import { guardedCall, startInstance } from "../sandbox/guarded-call.js";
 import type { HostReply, WorkerMessage, WorkerRequest, WorkerSetup } from "./worker-protocol.js";
 
 const setup = workerData as WorkerSetup;
@@ -46,6 +45,7 @@ function hostCall(name: string, args: unknown[]): unknown {
   if ("value" in reply) return reply.value;
   // The jco glue turns a thrown object with a payload into the WIT err(host-error).
   if ("hostError" in reply) throw { payload: reply.hostError };
+  if ("exit" in reply) throw new GuestExit(reply.exit);
   throw new Error(reply.crash);
 }
 
@@ -56,17 +56,10 @@ let instance: ComponentInstance | null = null;
 
 /** A fresh instance from the compiled modules, initialised; `ready` with its entries, or why init failed. */
 function build(): void {
-  let fresh: ComponentInstance;
-  try {
-    fresh = instantiateParts(instantiate, setup.modules, hostImports);
-  } catch (thrown) {
-    post({ kind: "init-failed", failure: classifyFailure(thrown, new InstanceMeter(), setup.limits) });
-    return;
-  }
-  const init = initInstance(fresh, setup.config, setup.limits);
-  if ("failure" in init) return post({ kind: "init-failed", failure: init.failure });
-  instance = fresh;
-  post({ kind: "ready", entries: init.entries });
+  const started = startInstance(() => instantiateParts(instantiate, setup.modules, hostImports), setup.config, setup.limits);
+  if ("failure" in started) return post({ kind: "init-failed", failure: started.failure });
+  instance = started.instance;
+  post({ kind: "ready", entries: started.entries });
 }
 
 build();

@@ -2,7 +2,7 @@ import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { ComponentParts } from "../component-loader.js";
 import type { EntryInfo } from "../guest-exports.js";
 import type { PluginLimits } from "../plugin-limits.js";
-import type { Failure } from "../sandbox/failure-reason.js";
+import { GuestExit, type Failure } from "../sandbox/failure-reason.js";
 import type { GuestMethod, HostReply, WorkerMessage, WorkerRequest, WorkerSetup } from "./worker-protocol.js";
 
 /** What a guest call in the worker came to: returned (maybe with a failure that recycles the instance), or failed. */
@@ -150,7 +150,9 @@ export class WorkerGuest {
       reply = { value: this.hostImports[name]!(...(args as never[])) };
     } catch (thrown) {
       const payload = (thrown as { payload?: { code: string; message: string } } | null)?.payload;
-      reply = payload ? { hostError: payload } : { crash: thrown instanceof Error ? thrown.message : String(thrown) };
+      if (payload) reply = { hostError: payload };
+      else if (thrown instanceof GuestExit) reply = { exit: thrown.code };
+      else reply = { crash: thrown instanceof Error ? thrown.message : String(thrown) };
     }
     try {
       this.replies.postMessage(reply);

@@ -29,5 +29,5 @@ export type WorkerMessage =
   | { kind: "host"; name: string; args: unknown[] }
   | { kind: "result"; id: number; value?: unknown; failure?: Failure; returned: boolean };
 
-/** Event loop -> worker, on `replies`: what a host call returned, its host error, or a host-side crash. */
-export type HostReply = { value: unknown } | { hostError: { code: string; message: string } } | { crash: string };
+/** Event loop -> worker, on `replies`: what a host call returned, its host error, the guest's exit, or a host-side crash. */
+export type HostReply = { value: unknown } | { hostError: { code: string; message: string } } | { exit: number } | { crash: string };
