@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { DEFAULT_BUILD_LIMITS } from "../runtime/compile/compile-process.js";
+import { GO_BUILD_LIMITS } from "../runtime/compile/go-toolchain.js";
 import { RUST_BUILD_LIMITS } from "../runtime/compile/rust-settings.js";
 import type { BuildCommandOptions } from "./build-command.js";
 
@@ -52,7 +53,7 @@ program
   .option("--all", "build every plugin folder under each <plugin>")
   .option("-c, --config <file>", "build the plugins this configuration loads (those with sources beside their .wasm)")
   .option("-j, --jobs <n>", "how many plugins to build at once (default: the number of cores)")
-  .option("--time-limit <seconds>", `stop a plugin's build after this long (default: ${DEFAULT_BUILD_LIMITS.timeLimitMs / 1000}; Rust: ${RUST_BUILD_LIMITS.timeLimitMs / 1000})`)
+  .option("--time-limit <seconds>", `stop a plugin's build after this long (default: ${DEFAULT_BUILD_LIMITS.timeLimitMs / 1000}; Rust: ${RUST_BUILD_LIMITS.timeLimitMs / 1000}; Go: ${GO_BUILD_LIMITS.timeLimitMs / 1000})`)
   .option("--memory-limit <MB>", `stop a plugin's build when it uses more memory than this (default: ${DEFAULT_BUILD_LIMITS.memoryLimitMb})`)
   .action(async (inputs: string[], opts: BuildCommandOptions) => {
     const { buildCommand } = await import("./build-command.js");
