@@ -33,7 +33,7 @@ export interface PluginSpec {
   /** The plugin's `config` from YAML. */
   config: unknown;
   limits: PluginLimits;
-  /** Default `inline`. */
+  /** Default `inline`. A plugin in a worker reads the system clock whatever clock its host has. */
   isolation?: Isolation;
   /** The config's `room_namespace`: plugins naming the same one share rooms; without it, rooms are the plugin's own. */
   roomNamespace?: string | undefined;

@@ -5,6 +5,8 @@
 // while the event loop, which never waits for this thread, serves the call.
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { importGlue, instantiateParts, type ComponentInstance } from "../component-loader.js";
+import { clockAndRandomImports } from "../host-imports.js";
+import { systemClock } from "../plugin-clock.js";
 import { GuestExit } from "../sandbox/failure-reason.js";
 import { guardedCall, startInstance } from "../sandbox/guarded-call.js";
 import type { HostReply, WorkerMessage, WorkerRequest, WorkerSetup } from "./worker-protocol.js";
@@ -49,7 +51,16 @@ function hostCall(name: string, args: unknown[]): unknown {
   throw new Error(reply.crash);
 }
 
-const hostImports = Object.fromEntries(setup.hostFunctions.map((name) => [name, (...args: unknown[]) => hostCall(name, args)]));
+// The clock and randomness need no round trip: this thread reads the same system clock (a plugin in a
+// worker always runs on it). A guest's output returns nothing and cannot fail, so it is sent without
+// waiting (a Go panic's text is a hundred small writes). Every other host function is a round trip.
+const inThread: Record<string, unknown> = {
+  ...clockAndRandomImports(systemClock),
+  writeOutput: (...args: unknown[]) => post({ kind: "notify", name: "writeOutput", args }),
+};
+const hostImports = Object.fromEntries(
+  setup.hostFunctions.map((name) => [name, inThread[name] ?? ((...args: unknown[]) => hostCall(name, args))]),
+);
 
 const instantiate = await importGlue(setup.glueSource);
 let instance: ComponentInstance | null = null;

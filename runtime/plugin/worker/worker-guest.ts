@@ -81,6 +81,8 @@ export class WorkerGuest {
       switch (message.kind) {
         case "host":
           return this.serveHostCall(message.name, message.args);
+        case "notify":
+          return void this.hostImports[message.name]!(...(message.args as never[]));
         case "result":
           return this.settle(message.id, message);
         case "ready":
