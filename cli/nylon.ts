@@ -86,7 +86,7 @@ program
   .description("create a plugin folder: source, a harness test, a scenario, a README with the build command")
   .argument("<name>", "the plugin's name (lower-case letters, digits and -)")
   .option("--dir <parent>", "where to create the folder", ".")
-  .option("--lang <language>", "the plugin's language: typescript or rust", "typescript")
+  .option("--lang <language>", "the plugin's language: typescript, rust or go", "typescript")
   .action(async (name: string, opts: { dir: string; lang: string }) => {
     const { newPluginCommand } = await import("./new-command.js");
     process.exitCode = newPluginCommand(name, opts);
