@@ -1,15 +1,18 @@
 package sdk
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"runtime/debug"
+	"strconv"
 )
 
 // The `guest` interface of sdk-wit/wit/plugin.wit, implemented once for every plugin: what the
 // proxy's calls do, in typed Go (abi_exports.go lifts the calls into these functions). Its
 // semantics are those of the TypeScript SDK's sdk-wit/ts/exports.ts.
+//
+// The SDK itself uses neither fmt nor encoding/json nor net/url (about a megabyte of WebAssembly
+// together): they are linked only into plugins that use them, or the SDK methods that need them
+// (Initialize, GetPayload, BodyJSON, QueryParam).
 
 // phaseID is the WIT enum `phase`, in its declaration order.
 type phaseID uint8
@@ -27,7 +30,7 @@ func (p phaseID) String() string {
 	if int(p) < len(phaseNames) {
 		return phaseNames[p]
 	}
-	return fmt.Sprintf("phase %d", p)
+	return "phase " + strconv.Itoa(int(p))
 }
 
 // entryInfo is the WIT record entry-info: an entry and the phases it handles, in order.
@@ -57,21 +60,20 @@ type openConn struct {
 
 func requestKey(req, entry uint32) uint64 { return uint64(req)*maxEntries + uint64(entry) }
 
-// guestInit runs the plugin's initializers with its config (a JSON object; "" is {}).
+// guestInit runs the plugin's initializers with its config (JSON text; "" is {}).
 func guestInit(config string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = errors.New(panicText(r))
 		}
 	}()
-	values := map[string]any{}
-	if config != "" {
-		if err := json.Unmarshal([]byte(config), &values); err != nil {
-			return fmt.Errorf("the plugin's config is not a JSON object: %w", err)
-		}
+	if config == "" {
+		config = "{}"
 	}
 	for _, fn := range registry.initializers {
-		fn(values)
+		if err := fn(config); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -80,7 +82,7 @@ func guestInit(config string) (err error) {
 // probe handler (registration functions only register handlers, as in every Nylon plugin).
 func guestEntries() []entryInfo {
 	if len(registry.entryNames) > maxEntries {
-		panic(fmt.Sprintf("a plugin may register at most %d entries", maxEntries))
+		panic("a plugin may register at most " + strconv.Itoa(maxEntries) + " entries")
 	}
 	out := make([]entryInfo, 0, len(registry.entryNames))
 	entryRegisters = entryRegisters[:0]
@@ -112,13 +114,13 @@ func guestOnPhase(req, entry uint32, phase phaseID) (result decision) {
 	defer dropIfLast(req, entry, phase)
 	defer func() {
 		if r := recover(); r != nil {
-			host.Log(logError, fmt.Sprintf("entry %q %s failed: %s", entryName(entry), phase, panicText(r)))
+			host.Log(logError, "entry "+strconv.Quote(entryName(entry))+" "+phase.String()+" failed: "+panicText(r))
 			result = decisionFailed
 		}
 	}()
 	h := handlerFor(req, entry)
 	if h == nil {
-		host.Log(logError, fmt.Sprintf("no handler registered for entry #%d", entry))
+		host.Log(logError, "no handler registered for entry #"+strconv.Itoa(int(entry)))
 		return decisionFailed
 	}
 	ctx := phaseContext{req: req}
@@ -151,7 +153,7 @@ func entryName(entry uint32) string {
 	if int(entry) < len(registry.entryNames) {
 		return registry.entryNames[entry]
 	}
-	return fmt.Sprintf("#%d", entry)
+	return "#" + strconv.Itoa(int(entry))
 }
 
 func handlerFor(req, entry uint32) *PhaseHandler {
@@ -256,14 +258,47 @@ func guestOnTimer(id uint32) {
 // panicText is a recovered panic as the log shows it: Go's "panic: <value>" line and the stack of
 // the goroutine that panicked.
 func panicText(r any) string {
-	var value string
+	return "panic: " + panicValue(r) + "\n\n" + string(debug.Stack())
+}
+
+// panicValue formats what was passed to panic: errors (runtime errors too), Stringers, strings and
+// numbers, as fmt would. Anything else is named only by its kind: formatting an arbitrary value needs
+// fmt and reflection, which the SDK does not link into every plugin.
+func panicValue(r any) string {
 	switch v := r.(type) {
 	case error:
-		value = v.Error()
-	case fmt.Stringer:
-		value = v.String()
+		return v.Error()
+	case interface{ String() string }:
+		return v.String()
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	case int:
+		return strconv.Itoa(v)
+	case int8:
+		return strconv.FormatInt(int64(v), 10)
+	case int16:
+		return strconv.FormatInt(int64(v), 10)
+	case int32:
+		return strconv.FormatInt(int64(v), 10)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case uint:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint8:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint16:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint32:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint64:
+		return strconv.FormatUint(v, 10)
+	case float32:
+		return strconv.FormatFloat(float64(v), 'g', -1, 32)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
 	default:
-		value = fmt.Sprint(v)
+		return "a value that is not an error, a Stringer, a string or a number"
 	}
-	return "panic: " + value + "\n\n" + string(debug.Stack())
 }

@@ -257,3 +257,23 @@ func TestInitFailsWithTheInitializersPanicOrABadConfig(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestPanicValuesAreFormattedWithoutFmt(t *testing.T) {
+	type custom struct{ n int }
+	for _, c := range []struct {
+		value any
+		want  string
+	}{
+		{errors.New("an error"), "an error"},
+		{"a string", "a string"},
+		{42, "42"},
+		{int64(-7), "-7"},
+		{uint8(255), "255"},
+		{2.5, "2.5"},
+		{true, "true"},
+		{phaseLogging, "logging"},
+		{custom{1}, "a value that is not an error, a Stringer, a string or a number"},
+	} {
+		assertEqual(t, panicValue(c.value), c.want)
+	}
+}

@@ -23,7 +23,7 @@ var registry = struct {
 	plugin       *NylonPlugin
 	entryNames   []string
 	entries      map[string]func(*PhaseHandler)
-	initializers []func(map[string]any)
+	initializers []func(config string) error
 }{plugin: &NylonPlugin{}, entries: map[string]func(*PhaseHandler){}}
 
 // NewNylonPlugin returns the plugin (there is one per instance; every call returns the same one).
@@ -33,7 +33,14 @@ func NewNylonPlugin() *NylonPlugin { return registry.plugin }
 // from the proxy's YAML. Several initializers run in the order they were registered; a panic in one
 // fails the plugin's start with the panic's text.
 func (p *NylonPlugin) Initialize(fn func(config map[string]any)) {
-	registry.initializers = append(registry.initializers, fn)
+	registry.initializers = append(registry.initializers, func(config string) error {
+		values := map[string]any{}
+		if err := json.Unmarshal([]byte(config), &values); err != nil {
+			return errors.New("the plugin's config is not a JSON object: " + err.Error())
+		}
+		fn(values)
+		return nil
+	})
 }
 
 // NewInitializer adapts a function taking a typed configuration: the config is decoded into T as
