@@ -57,6 +57,8 @@ const ROUTES: Route[] = [
 const TARGET_ADDED_US = 10;
 /** What the Rust no-op filter may cost in-process. */
 const RUST_TARGET_IN_PROCESS_US = 1;
+/** What the Go no-op filter may cost in-process. */
+const GO_TARGET_IN_PROCESS_US = 2;
 
 interface Run {
   rps: number;
@@ -228,6 +230,11 @@ async function main(): Promise<void> {
   if (rustNoop) {
     const met = rustNoop.cpuUs <= RUST_TARGET_IN_PROCESS_US ? "met" : "NOT met";
     console.log(`Rust no-op in-process: ${rustNoop.cpuUs.toFixed(2)} µs (target <= ${RUST_TARGET_IN_PROCESS_US} µs: ${met})`);
+  }
+  const goNoop = inProcess.find((r) => r.language === "Go" && r.entry === "noop");
+  if (goNoop) {
+    const met = goNoop.cpuUs <= GO_TARGET_IN_PROCESS_US ? "met" : "NOT met";
+    console.log(`Go no-op in-process: ${goNoop.cpuUs.toFixed(2)} µs (target <= ${GO_TARGET_IN_PROCESS_US} µs: ${met})`);
   }
   const temp = mkdtempSync(join(tmpdir(), "nylon-phase-bench-"));
   const upstream = await startUpstream();

@@ -3,7 +3,8 @@
 //     sandboxed modules (fuel + memory cap) against the same plugin's unmodified modules;
 //  2. the rewrite and compile time of a plugin's core modules at load;
 //  3. how long a spinning callback runs before its deadline trap, in each guest language (the TypeScript
-//     spin-request-filter plugin, test/plugins/hostile-rust spinning), and the time
+//     spin-request-filter plugin, test/plugins/hostile-rust spinning, test/plugins/go-hostile spinning
+//     and sleeping), and the time
 //     from that trap to a working replacement instance (the next call rebuilds it and succeeds);
 //  4. `isolation: worker`: echo messages/s and event-loop time per message against inline, the same
 //     overrun-to-replacement time, and the longest the event loop stalls while a callback spins
@@ -33,12 +34,23 @@ const echoWasm = path.join(packageRoot, "plugins", "echo", "echo.wasm");
 const spinWasm = path.join(packageRoot, "test", "plugins", "spin-request-filter", "spin-request-filter.wasm");
 
 /** A request filter that spins on ?misbehave=1, in each guest language built. */
-const SPINNERS: { language: string; wasm: string; config: unknown }[] = [
+const SPINNERS: { language: string; wasm: string; config: unknown; what?: string }[] = [
   { language: "TypeScript", wasm: spinWasm, config: {} },
   {
     language: "Rust",
     wasm: path.join(packageRoot, "test", "plugins", "hostile-rust", "hostile-rust.wasm"),
     config: { misbehave: "spin-request-filter" },
+  },
+  {
+    language: "Go",
+    wasm: path.join(packageRoot, "test", "plugins", "go-hostile", "go-hostile.wasm"),
+    config: { misbehaviour: "spin-request-filter" },
+  },
+  {
+    language: "Go",
+    wasm: path.join(packageRoot, "test", "plugins", "go-hostile", "go-hostile.wasm"),
+    config: { misbehaviour: "sleep-forever" },
+    what: "request filter in time.Sleep",
   },
 ].filter((s) => fs.existsSync(s.wasm));
 const quietLogger = createLogger("fatal");
@@ -217,7 +229,7 @@ async function main(): Promise<void> {
   const spin = await loadComponent(spinWasm, sandboxLimits);
   for (const spinner of SPINNERS) {
     const component = await loadComponent(spinner.wasm, sandboxLimits);
-    console.log(`deadline overrun -> working replacement (${spinner.language} request filter spinning, 100 ms deadline):`);
+    console.log(`deadline overrun -> working replacement (${spinner.language} ${spinner.what ?? "request filter spinning"}, 100 ms deadline):`);
     for (let i = 1; i <= 5; i++) {
       const r = deadlineRecovery(component, spinner, 100);
       console.log(

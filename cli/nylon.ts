@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Command } from "commander";
 import { DEFAULT_BUILD_LIMITS } from "../runtime/compile/compile-process.js";
+import { GO_BUILD_LIMITS } from "../runtime/compile/go-toolchain.js";
 import { RUST_BUILD_LIMITS } from "../runtime/compile/rust-settings.js";
 import type { BuildCommandOptions } from "./build-command.js";
 
@@ -77,7 +78,7 @@ program
   .option("--all", "build every plugin folder under each <plugin>")
   .option("-c, --config <file>", "build the plugins this configuration loads (those with sources beside their .wasm)")
   .option("-j, --jobs <n>", "how many plugins to build at once (default: the number of cores)")
-  .option("--time-limit <seconds>", `stop a plugin's build after this long (default: ${DEFAULT_BUILD_LIMITS.timeLimitMs / 1000}; Rust: ${RUST_BUILD_LIMITS.timeLimitMs / 1000})`)
+  .option("--time-limit <seconds>", `stop a plugin's build after this long (default: ${DEFAULT_BUILD_LIMITS.timeLimitMs / 1000}; Rust: ${RUST_BUILD_LIMITS.timeLimitMs / 1000}; Go: ${GO_BUILD_LIMITS.timeLimitMs / 1000})`)
   .option("--memory-limit <MB>", `stop a plugin's build when it uses more memory than this (default: ${DEFAULT_BUILD_LIMITS.memoryLimitMb})`)
   .action(async (inputs: string[], opts: BuildCommandOptions) => {
     const { buildCommand } = await import("./build-command.js");
@@ -112,7 +113,7 @@ program
   .description("create a plugin folder: source, a harness test, a scenario, a README with the build command")
   .argument("<name>", "the plugin's name (lower-case letters, digits and -)")
   .option("--dir <parent>", "where to create the folder", ".")
-  .option("--lang <language>", "the plugin's language: typescript or rust", "typescript")
+  .option("--lang <language>", "the plugin's language: typescript, rust or go", "typescript")
   .action(async (name: string, opts: { dir: string; lang: string }) => {
     const { newPluginCommand } = await import("./new-command.js");
     process.exitCode = newPluginCommand(name, opts);

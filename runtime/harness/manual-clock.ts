@@ -19,6 +19,11 @@ export class ManualClock implements PluginClock {
     return this.current;
   }
 
+  /** Moves with the manual time only: a plugin sees no time pass within a call. */
+  monotonicNs(): bigint {
+    return BigInt(this.current) * 1_000_000n;
+  }
+
   setTimeout(fn: () => void, delayMs: number): unknown {
     const seq = ++this.seq;
     this.scheduled.set(seq, { due: this.current + Math.max(0, delayMs), seq, fn });

@@ -2,13 +2,13 @@ import { NylonError } from "../errors.js";
 import type { LogRecord } from "./log-recorder.js";
 
 /**
- * Why a plugin call failed. The first five are the sandbox's verdicts on a discarded instance
+ * Why a plugin call failed. The first six are the sandbox's verdicts on a discarded instance
  * (deadline: fuel ran out; memory: the memory cap; stack: stack overflow; trap: any other WebAssembly
- * trap; error: anything else thrown through the guest). `threw`: a handler threw and the SDK caught it
+ * trap; exit: the plugin exited, e.g. Go's os.Exit; error: anything else thrown through the guest). `threw`: a handler threw and the SDK caught it
  * (the instance lives on, the request fails). `unavailable`: the plugin keeps failing and the host is
  * holding off its restart.
  */
-export type SandboxFailureReason = "deadline" | "memory" | "stack" | "trap" | "error" | "threw" | "unavailable";
+export type SandboxFailureReason = "deadline" | "memory" | "stack" | "trap" | "exit" | "error" | "threw" | "unavailable";
 
 export interface SandboxFailure {
   reason: SandboxFailureReason;
@@ -19,7 +19,7 @@ export interface SandboxFailure {
 
 /** The host logs this line when it discards a failed instance (runtime/plugin/plugin-host.ts). */
 const DISCARDED = "plugin failed; instance discarded";
-const SANDBOX_REASONS = new Set<SandboxFailureReason>(["deadline", "memory", "stack", "trap", "error"]);
+const SANDBOX_REASONS = new Set<SandboxFailureReason>(["deadline", "memory", "stack", "trap", "exit", "error"]);
 
 /**
  * How the SDK reports a handler or callback that threw and that it caught (sdk-wit/ts/exports.ts):

@@ -1,5 +1,6 @@
 import v8 from "node:v8";
 import { NylonError } from "../errors.js";
+import { HOST_CONTRACT_VERSION } from "./contract.js";
 import { transpiledFiles } from "./glue-cache.js";
 import { readPluginFile } from "./inspect-plugin-file.js";
 import type { GuestExports } from "./guest-exports.js";
@@ -100,7 +101,7 @@ export function instantiateParts(instantiate: Instantiate, modules: Map<string, 
   // The generated glue reads the unversioned key; its typings name the versioned one (pitfall P7).
   const exports = instantiate(
     (name) => modules.get(name)!,
-    { "nylon:plugin/host": hostImports, "nylon:plugin/host@0.1.0": hostImports },
+    { "nylon:plugin/host": hostImports, [`nylon:plugin/host@${HOST_CONTRACT_VERSION}`]: hostImports },
     (module, imports) => {
       const instance = new WebAssembly.Instance(module, imports);
       meter.record(instance);

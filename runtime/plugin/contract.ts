@@ -39,6 +39,18 @@ function decodeReason(error: unknown): string {
 }
 
 /**
+ * Whether this proxy can run a component built for contract version `guest`: the same major version
+ * and no newer minor one. Minor versions only add functions (sdk-wit/README.md, "Versioning"), which
+ * an older component simply does not import.
+ */
+export function contractCompatible(guest: string, host: string = HOST_CONTRACT_VERSION): boolean {
+  const g = /^(\d+)\.(\d+)\./.exec(guest);
+  const h = /^(\d+)\.(\d+)\./.exec(host);
+  if (!g || !h) return guest === host;
+  return g[1] === h[1] && Number(g[2]) <= Number(h[2]);
+}
+
+/**
  * Refuses a component built for another contract version, naming both, and a component of another world,
  * saying what it has instead. The component's WIT names the versioned interfaces it imports and exports
  * (`nylon:plugin/host@X`).
@@ -61,7 +73,7 @@ export async function checkContract(filePath: string, component: Uint8Array): Pr
     );
   }
   for (const v of versions) {
-    if (v !== HOST_CONTRACT_VERSION) {
+    if (!contractCompatible(v)) {
       throw new NylonError(
         "NYLON_E_PLUGIN_CONTRACT",
         `${file} was built for ${CONTRACT_PACKAGE}@${v}, but this proxy speaks ${CONTRACT_PACKAGE}@${HOST_CONTRACT_VERSION}; rebuild the plugin with this version's \`nylon build\``,

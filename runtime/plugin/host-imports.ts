@@ -5,8 +5,10 @@ import type { WsConnection } from "../websocket/connection.js";
 import { outboundMessage } from "../websocket/outbound-message.js";
 import { qualifiedRoom, roomInNamespace } from "../websocket/room-namespace.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
+import type { GuestOutput, OutputStream } from "./guest-output.js";
 import { hostError } from "./host-error.js";
 import type { PluginClock } from "./plugin-clock.js";
+import { GuestExit } from "./sandbox/failure-reason.js";
 
 type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
@@ -22,6 +24,8 @@ export interface HostBinding {
   readonly hub: WebSocketHub;
   /** The time plugins read (now-ms, durations). */
   readonly clock: PluginClock;
+  /** Where a compiled guest's stdout and stderr go (the plugin's log). */
+  readonly output: GuestOutput;
   log(level: LogLevel, message: string): void;
   setTimer(id: number, delayMs: number): void;
   clearTimer(id: number): void;
@@ -70,15 +74,33 @@ function headerList(headers: Iterable<[string, string | string[] | undefined]>):
   return out;
 }
 
+/**
+ * The host functions that read only a clock and the process's randomness, no plugin state: a worker
+ * thread answers them itself from the system clock (guest-worker.ts), since Go's runtime reads the
+ * clock many times per garbage collection and a round trip to the event loop each time would stall it.
+ */
+export function clockAndRandomImports(clock: PluginClock) {
+  return {
+    nowMs: () => BigInt(clock.now()),
+    monotonicNs: () => clock.monotonicNs(),
+    randomBytes: (len: number) => new Uint8Array(randomBytes(Math.min(len, MAX_RANDOM_BYTES))),
+    randomU64: () => randomBytes(8).readBigUInt64LE(),
+  };
+}
+
 /** The `nylon:plugin/host` functions for one plugin. They only read host state or queue effects. */
 export function createHostImports(b: HostBinding) {
   const hub = b.hub;
   return {
     log: (level: LogLevel, message: string) => b.log(level, message),
-    nowMs: () => BigInt(b.clock.now()),
-    randomBytes: (len: number) => new Uint8Array(randomBytes(Math.min(len, MAX_RANDOM_BYTES))),
+    ...clockAndRandomImports(b.clock),
     setTimer: (id: number, delayMs: number) => b.setTimer(id, delayMs),
     clearTimer: (id: number) => b.clearTimer(id),
+    writeOutput: (to: OutputStream, data: Uint8Array) => b.output.write(to, data),
+    // Unwinds the guest's call: the sandbox reports the exit as the call's failure.
+    exit: (code: number) => {
+      throw new GuestExit(code);
+    },
 
     getPayload: (req: number) => request(b, req).currentPayload,
     requestMethod: (req: number) => request(b, req).method,

@@ -4,12 +4,15 @@
  */
 export interface PluginClock {
   now(): number;
+  /** Nanoseconds that never go back (monotonic-ns); nonzero. */
+  monotonicNs(): bigint;
   setTimeout(fn: () => void, delayMs: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
 export const systemClock: PluginClock = {
   now: () => Date.now(),
+  monotonicNs: () => process.hrtime.bigint(),
   setTimeout: (fn, delayMs) => setTimeout(fn, delayMs),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

@@ -8,13 +8,14 @@ import { roomNamespaceOf } from "../websocket/room-namespace.js";
 import type { CompiledComponent } from "./component-loader.js";
 import type { EntryInfo, GuestExports, Phase, PhaseResult } from "./guest-exports.js";
 import { hostError } from "./host-error.js";
+import { GuestOutput } from "./guest-output.js";
 import { createHostImports, type HostBinding } from "./host-imports.js";
 import { LogLimiter } from "./log-limiter.js";
 import { systemClock, type PluginClock } from "./plugin-clock.js";
 import type { PluginLimits } from "./plugin-limits.js";
 import { RestartPolicy } from "./restart-policy.js";
 import type { Failure } from "./sandbox/failure-reason.js";
-import { guardedCall, initInstance } from "./sandbox/guarded-call.js";
+import { guardedCall, startInstance } from "./sandbox/guarded-call.js";
 import type { InstanceMeter } from "./sandbox/instance-meter.js";
 import { WorkerGuest } from "./worker/worker-guest.js";
 import type { GuestMethod } from "./worker/worker-protocol.js";
@@ -32,7 +33,7 @@ export interface PluginSpec {
   /** The plugin's `config` from YAML. */
   config: unknown;
   limits: PluginLimits;
-  /** Default `inline`. */
+  /** Default `inline`. A plugin in a worker reads the system clock whatever clock its host has. */
   isolation?: Isolation;
   /** The config's `room_namespace`: plugins naming the same one share rooms; without it, rooms are the plugin's own. */
   roomNamespace?: string | undefined;
@@ -64,6 +65,8 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   private readonly entriesWithState = new Map<number, Set<string>>();
   private readonly timers = new Map<number, unknown>();
   private readonly logLimiter = new LogLimiter();
+  /** A compiled guest's stdout and stderr, line by line into this plugin's log. */
+  readonly output = new GuestOutput((level, line) => this.log(level, line));
   private readonly restart = new RestartPolicy();
   private sendBudget = 0;
   private warnedUnset = false;
@@ -267,10 +270,12 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     const guest = this.guest ?? this.revive();
     this.sendBudget = this.spec.limits.maxSendBytes;
     this.stats.calls++;
+    this.output.startCall();
     const started = performance.now();
     const result = guardedCall(this.meter!, this.spec.limits, () => (guest[method] as (...a: unknown[]) => unknown)(...args));
     this.observer.callTook(this.name, (performance.now() - started) / 1000);
     if (result.failure && this.guest === guest) this.fail(what, result.failure);
+    else this.output.flush();
     if (!result.returned) throw this.failedError(what, result.failure, result.thrown);
     return result.value;
   }
@@ -287,13 +292,14 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     return worker.call(method, args).then((result) => {
       this.observer.callTook(this.name, (performance.now() - started) / 1000);
       if (result.failure && this.worker === worker) this.fail(what, result.failure);
+      else this.output.flush();
       if (!result.returned) throw this.failedError(what, result.failure!, undefined);
       return result.value;
     });
   }
 
   private initFailed(failure: Failure, cause: unknown): NylonError {
-    return new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in init: ${failure.reason}`, { cause });
+    return new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed in init: ${this.withLastWords(failure).reason}`, { cause });
   }
 
   private failedError(what: string, failure: Failure, cause: unknown): NylonError {
@@ -338,15 +344,15 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   }
 
   private instantiate(): GuestExports {
-    const instance = this.component.instantiate(createHostImports(this));
-    const { guest, meter } = instance;
-    const init = initInstance(instance, this.configJson(), this.spec.limits);
+    this.output.startCall();
+    const started = startInstance(() => this.component.instantiate(createHostImports(this)), this.configJson(), this.spec.limits);
     // The plugin's own words, not a stack through the generated glue.
-    if ("failure" in init) throw this.initFailed(init.failure, init.thrown);
-    this.learnEntries(init.entries);
-    this.guest = guest;
-    this.meter = meter;
-    return guest;
+    if ("failure" in started) throw this.initFailed(started.failure, started.thrown);
+    this.output.flush();
+    this.learnEntries(started.entries);
+    this.guest = started.instance.guest;
+    this.meter = started.instance.meter;
+    return this.guest;
   }
 
   /** The plugin's `config` as its init receives it. */
@@ -369,7 +375,10 @@ export class PluginHost implements HostBinding, ConnectionEvents {
       this.configJson(),
       this.spec.limits,
       {
-        callStarts: () => (this.sendBudget = this.spec.limits.maxSendBytes),
+        callStarts: () => {
+          this.sendBudget = this.spec.limits.maxSendBytes;
+          this.output.startCall();
+        },
         lost: (failure) => {
           if (this.worker === worker) this.fail("worker thread", failure);
         },
@@ -410,7 +419,14 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     for (const worker of workers) worker?.stop();
   }
 
-  private fail(what: string, failure: Failure): void {
+  /** A guest runtime that aborted said why on stderr (Go: "fatal error: ..."): the reason quotes it. */
+  private withLastWords(failure: Failure): Failure {
+    const words = this.output.fatalLine();
+    return words ? { ...failure, reason: `${failure.reason}; the plugin printed "${words}"` } : failure;
+  }
+
+  private fail(what: string, failed: Failure): void {
+    const failure = this.withLastWords(failed);
     this.stats.failures++;
     this.observer.failed(this.name, failure.kind);
     this.guest = null;

@@ -59,6 +59,7 @@ request_body_limit_bytes: 1048576
 request_header_timeout_ms: 30000
 request_body_timeout_ms: 15000
 expose_upstream_address: true
+workers: 1
 services:
   - name: api
     service_type: http
@@ -242,6 +243,7 @@ const CANDIDATES: ValueCandidates = {
     [/^value$/, ['"*"', '"a.com|*"', '""', "beta", "api.localhost"]],
     [/^file$/, WRONG_PLUGIN_FILES],
     [/^isolation$/, ["worker", "inline", "thread", '""']],
+    [/^workers$/, ["0", "-1", "1.5", '"many"', '"auto"', '""']],
     [/^room_namespace$/, ['""', "lobby", "other", "42"]],
     [/^expected_statuses$/, ['"200-199"', '"2xx"', "600", '"100-599"', '""']],
     [/^host$/, ['""', '"a b"', "api.internal", '"bad\\r\\nhost"']],

@@ -1,5 +1,5 @@
 // The seed's chat server through the demo: join notices, the welcome, room-wide messages, the farewell.
-// The same tests run against each build of the example (TypeScript, Rust).
+// The same tests run against each build of the example (TypeScript, Rust, Go).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { demoGuests } from "../support/demo-config.js";

@@ -1,5 +1,5 @@
 // The seed's echo server through the demo: text comes back prefixed, binary comes back as it is. The
-// same tests run against each build of the example (TypeScript, Rust).
+// same tests run against each build of the example (TypeScript, Rust, Go).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { demoGuests } from "../support/demo-config.js";

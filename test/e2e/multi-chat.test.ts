@@ -1,6 +1,6 @@
 // The seed's multi-room chat through the demo: /join moves a connection between rooms, and messages
 // stay in the room they were sent to. The same tests run against each build of the example
-// (TypeScript, Rust).
+// (TypeScript, Rust, Go).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { demoGuests } from "../support/demo-config.js";

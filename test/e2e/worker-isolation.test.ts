@@ -1,6 +1,6 @@
 // The demo with every plugin in a worker thread (isolation: worker): the seed's examples behave as
 // they do inline (the other e2e files), including effects from onClose, rooms, refusals before the
-// upgrade and plugin middleware on HTTP routes; the examples with a Rust build run in that build too.
+// upgrade and plugin middleware on HTTP routes; the examples with a Rust or Go build run in those builds too.
 import assert from "node:assert/strict";
 import http from "node:http";
 import { describe, it } from "node:test";
@@ -9,7 +9,7 @@ import { useDemoProxy } from "../support/demo-proxy.js";
 import { connectAuthenticated, connectOnceSlotFrees, connectRateLimited, joinChat, joinMultiChat, joinRoom } from "../support/seed-clients.js";
 import { closeAll, refusedUpgrade, WsTestClient } from "../support/ws-test-client.js";
 
-for (const guest of ["TypeScript", "Rust"] satisfies DemoGuest[])
+for (const guest of ["TypeScript", "Rust", "Go"] satisfies DemoGuest[])
 describe(`the demo's examples in worker threads (${guest} builds)`, () => {
   const nylon = useDemoProxy({ isolation: "worker", guest });
   /** A test of one example, run for each language it is built in. */

@@ -28,6 +28,8 @@ const LANGUAGES = [
     // same release profile), so the test does not compile wit-bindgen again.
     buildEnv: { CARGO_TARGET_DIR: path.join(packageRoot, "target") },
   },
+  // No go.mod: nylon supplies the module and the SDK.
+  { lang: "go", sources: ["main.go"], buildEnv: {} },
 ];
 
 describe("nylon new plugin", () => {
@@ -48,10 +50,12 @@ describe("nylon new plugin", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("refuses a bad name and an existing folder", () => {
+  it("refuses a bad name, an unknown language (naming the languages) and an existing folder", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-new-"));
     assert.equal(spawnSync(process.execPath, [NYLON, "new", "plugin", "Bad Name"], { cwd: dir }).status, 2);
-    assert.equal(spawnSync(process.execPath, [NYLON, "new", "plugin", "fine", "--lang", "cobol"], { cwd: dir }).status, 2);
+    const cobol = spawnSync(process.execPath, [NYLON, "new", "plugin", "fine", "--lang", "cobol"], { cwd: dir, encoding: "utf8" });
+    assert.equal(cobol.status, 2);
+    assert.match(cobol.stderr, /--lang cobol is not one of go, rust, typescript/);
     fs.mkdirSync(path.join(dir, "taken"));
     fs.writeFileSync(path.join(dir, "taken", "x"), "");
     assert.equal(spawnSync(process.execPath, [NYLON, "new", "plugin", "taken"], { cwd: dir }).status, 1);

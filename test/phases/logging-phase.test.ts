@@ -56,7 +56,7 @@ routes:
 `;
 }
 
-// Inline and in worker threads, TypeScript and Rust: the phases behave the same (docs/sandbox.md, "isolation").
+// Inline and in worker threads, TypeScript, Rust and Go: the phases behave the same (docs/sandbox.md, "isolation").
 for (const { probe, language, isolation } of PROBE_RUNS)
 describe(`logging phase (${language}, isolation: ${isolation})`, () => {
   let upstream: TestUpstream;

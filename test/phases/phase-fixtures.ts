@@ -12,12 +12,16 @@ export async function ensurePluginBuilt(folder: string): Promise<string> {
 
 /**
  * The phase tests' runs: the TypeScript probe (test/plugins/phase-probe) inline and in a worker
- * thread, and its Rust build (test/plugins/phase-probe-rust), which answers the same, inline.
+ * thread, its Rust build (test/plugins/phase-probe-rust), which answers the same, inline, and its Go
+ * build (test/plugins/go-phase-probe) in both: Go's SDK reaches every host function through its
+ * hand-written canonical ABI, and a Go runtime in a worker reads clocks and writes output there.
  */
 export const PROBE_RUNS = [
   { probe: "phase-probe", language: "TypeScript", isolation: "inline" },
   { probe: "phase-probe", language: "TypeScript", isolation: "worker" },
   { probe: "phase-probe-rust", language: "Rust", isolation: "inline" },
+  { probe: "go-phase-probe", language: "Go", isolation: "inline" },
+  { probe: "go-phase-probe", language: "Go", isolation: "worker" },
 ] as const;
 
 export interface Reply {

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { componentEmbed, componentNew } from "jco-legacy";
 import { loadComponent } from "../../runtime/plugin/component-loader.js";
-import { HOST_CONTRACT_VERSION } from "../../runtime/plugin/contract.js";
+import { contractCompatible, HOST_CONTRACT_VERSION } from "../../runtime/plugin/contract.js";
 import { witDir } from "../../runtime/package-paths.js";
 import { NylonError } from "../../runtime/errors.js";
 
@@ -33,6 +33,18 @@ test("a component built for another contract version is refused, naming both ver
     assert.ok(err.message.includes(`nylon:plugin@${HOST_CONTRACT_VERSION}`));
     return true;
   });
+});
+
+test("a component built for an older minor version of the contract loads; a newer minor one is refused", async () => {
+  const [major, minor] = HOST_CONTRACT_VERSION.split(".").map(Number) as [number, number];
+  assert.ok(minor > 0, "this check needs a contract with an older minor version");
+  const older = await loadComponent(await componentForVersion(`${major}.${minor - 1}.0`));
+  assert.ok(older.parts.modules.size > 0);
+  await assert.rejects(loadComponent(await componentForVersion(`${major}.${minor + 1}.0`)), /was built for nylon:plugin@\d+\.\d+\.0, but this proxy speaks/);
+  assert.equal(contractCompatible("0.1.0", "0.2.0"), true);
+  assert.equal(contractCompatible("0.2.3", "0.2.0"), true);
+  assert.equal(contractCompatible("0.3.0", "0.2.0"), false);
+  assert.equal(contractCompatible("1.0.0", "0.2.0"), false);
 });
 
 test("a file that is not a component is refused with the file named", async () => {

@@ -12,23 +12,34 @@ interface DemoConfig {
   services: { static?: { root: string }; endpoints?: { port: number }[]; health_check?: { interval?: string } }[];
 }
 
-/** The languages the demo's examples are written in; each Rust build is a crate in plugins/<name>-rust. */
-export type DemoGuest = "TypeScript" | "Rust";
+/**
+ * The languages the demo's examples are written in; each Rust build is a crate in
+ * plugins/<name>-rust, each Go build a folder of Go in plugins/<name>-go.
+ */
+export type DemoGuest = "TypeScript" | "Rust" | "Go";
 
-function rustBuild(example: string): string {
-  return path.join(repoRoot, "plugins", `${example}-rust`, `${example}-rust.wasm`);
+/** Where a build of an example other than TypeScript lives, and the file that says it is there. */
+const OTHER_BUILDS: { guest: Exclude<DemoGuest, "TypeScript">; suffix: string; source: string }[] = [
+  { guest: "Rust", suffix: "-rust", source: "Cargo.toml" },
+  { guest: "Go", suffix: "-go", source: "main.go" },
+];
+
+function guestBuild(example: string, guest: Exclude<DemoGuest, "TypeScript">): string {
+  const { suffix } = OTHER_BUILDS.find((b) => b.guest === guest)!;
+  return path.join(repoRoot, "plugins", `${example}${suffix}`, `${example}${suffix}.wasm`);
 }
 
 /** The languages an example of the demo (its plugin's name in nylon.yaml) is built in. */
 export function demoGuests(example: string): DemoGuest[] {
-  return existsSync(path.join(repoRoot, "plugins", `${example}-rust`, "Cargo.toml")) ? ["TypeScript", "Rust"] : ["TypeScript"];
+  const others = OTHER_BUILDS.filter((b) => existsSync(path.join(repoRoot, "plugins", `${example}${b.suffix}`, b.source)));
+  return ["TypeScript", ...others.map((b) => b.guest)];
 }
 
 /** Changes a test makes to the demo's config. */
 export interface DemoChanges {
   /** Every plugin inline or in a worker thread instead of as nylon.yaml says. */
   isolation?: "inline" | "worker";
-  /** "Rust": the examples that have a Rust build are served by it (the others stay TypeScript). */
+  /** "Rust" or "Go": the examples that have a build in that language are served by it (the others stay TypeScript). */
   guest?: DemoGuest;
   /** Every health check's interval, e.g. "300ms" (the demo's are seconds). */
   healthCheckInterval?: string;
@@ -54,7 +65,7 @@ export function demoConfigYaml(backendPort: number, changes: DemoChanges = {}, f
   }
   for (const plugin of config.plugins) {
     plugin.file = path.resolve(path.dirname(file), plugin.file);
-    if (guest === "Rust" && demoGuests(plugin.name).includes("Rust")) plugin.file = rustBuild(plugin.name);
+    if (guest && guest !== "TypeScript" && demoGuests(plugin.name).includes(guest)) plugin.file = guestBuild(plugin.name, guest);
     if (isolation) plugin.isolation = isolation;
   }
   for (const service of config.services) {

@@ -1,5 +1,6 @@
-// A nylon serving the ws-semantics test plugin (test/plugins/ws-semantics) on /ws and on extra paths with
+// A nylon serving the ws-semantics test plugin (test/plugins/ws-semantics, or its Go twin) on /ws and on extra paths with
 // their own WebSocket limits, plus the watcher that reads the plugin's event log.
+import { ensurePluginBuilt } from "../phases/phase-fixtures.js";
 import { freePort, startNylon, type NylonProcess } from "../support/nylon-process.js";
 import { WsTestClient } from "../support/ws-test-client.js";
 
@@ -8,11 +9,19 @@ export interface SemanticsNylon extends NylonProcess {
   metricsUrl: string;
 }
 
+/** The ws-semantics plugin in each guest language (the same protocol): the semantics tests run against both. */
+export const SEMANTICS_PLUGINS = { typescript: "test/plugins/ws-semantics", go: "test/plugins/go-ws-semantics" } as const;
+
 /**
  * `paths` maps a route path to its `service.websocket` overrides (YAML flow text such as
  * `{ max_message_bytes: 1024 }`); `/ws` always serves with the global settings.
  */
-export async function startSemanticsNylon(paths: Record<string, string> = {}, isolation: "inline" | "worker" = "inline"): Promise<SemanticsNylon> {
+export async function startSemanticsNylon(
+  paths: Record<string, string> = {},
+  isolation: "inline" | "worker" = "inline",
+  build: keyof typeof SEMANTICS_PLUGINS = "typescript",
+): Promise<SemanticsNylon> {
+  const file = await ensurePluginBuilt(SEMANTICS_PLUGINS[build]);
   const metricsPort = await freePort();
   const extraPaths = Object.entries(paths)
     .map(([path, overrides]) => `      - { path: ${path}, service: { name: sem, websocket: ${overrides} } }`)
@@ -21,7 +30,7 @@ export async function startSemanticsNylon(paths: Record<string, string> = {}, is
 http: ["127.0.0.1:{{PORT}}"]
 metrics: ["127.0.0.1:${metricsPort}"]
 plugins:
-  - { name: sem, type: wasm, isolation: ${isolation}, file: "{{ROOT}}/test/plugins/ws-semantics/ws-semantics.wasm" }
+  - { name: sem, type: wasm, isolation: ${isolation}, file: ${JSON.stringify(file)} }
 services:
   - { name: sem, service_type: plugin, plugin: { name: sem, entry: semantics } }
 routes:

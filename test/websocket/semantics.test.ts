@@ -6,18 +6,20 @@ import http from "node:http";
 import { after, before, describe, test, type TestContext } from "node:test";
 import { buildFrame, Opcode } from "./frame-builder.js";
 import { RawClient } from "./raw-client.js";
-import { idOf, startSemanticsNylon, Watcher, type SemanticsNylon } from "./semantics-nylon.js";
+import { idOf, SEMANTICS_PLUGINS, startSemanticsNylon, Watcher, type SemanticsNylon } from "./semantics-nylon.js";
 import { closeAll, refusedUpgrade, WsTestClient } from "../support/ws-test-client.js";
 
-// Inline and in a worker thread: the contract is the same (docs/sandbox.md, "isolation").
+// Inline and in a worker thread, for a TypeScript and a Go plugin: the contract is the same
+// (docs/sandbox.md, "isolation").
+for (const build of Object.keys(SEMANTICS_PLUGINS) as (keyof typeof SEMANTICS_PLUGINS)[])
 for (const isolation of ["inline", "worker"] as const)
-describe(`WebSocket semantics (isolation: ${isolation})`, () => {
+describe(`WebSocket semantics (${build} plugin, isolation: ${isolation})`, () => {
   let nylon: SemanticsNylon;
   let watcher: Watcher;
   const url = () => `${nylon.wsUrl}/ws`;
 
   before(async () => {
-    nylon = await startSemanticsNylon({}, isolation);
+    nylon = await startSemanticsNylon({}, isolation, build);
     watcher = await Watcher.connect(url());
   });
 

@@ -190,7 +190,9 @@ routes:
   }
 });
 
-test("a worker that cannot start stops the node's start: exit 1 with its reason, no process left", async () => {
+// The primary runs nylon validate's checks before it forks, so a plugin no worker could load is refused
+// there, located, and no worker is started.
+test("a plugin the node cannot load stops its start before any worker: exit 1 with the located reason, no process left", async () => {
   const dir = tempDir();
   try {
     const broken = path.join(dir, "broken.wasm");
@@ -209,7 +211,7 @@ plugins:
     const marker = `nylon-test-${randomUUID()}`;
     const run = await runNylon(["run", "--config", configFile], { timeoutMs: 120_000, env: { NYLON_TEST_MARKER: marker } });
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stderr, /^nylon: .*broken/m);
+    assert.match(run.stderr, /^nylon: invalid configuration[^\n]*\n\s+\S+nylon\.yaml:\d+:\d+ plugins\[0\]\.file: \S*broken\.wasm is not a WebAssembly component/m);
     assert.deepEqual(processesWithEnvironment(`NYLON_TEST_MARKER=${marker}`), []);
     const bad = await runNylon(["run", "--config", configFile, "--workers", "two"]);
     assert.equal(bad.code, 1);

@@ -6,13 +6,18 @@ import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
 
-// Compiled to dist/plugins/auth-ws/test/: the .wasm is in the source folder.
-const WASM = fileURLToPath(new URL("../../../../plugins/auth-ws/auth-ws.wasm", import.meta.url));
+// Compiled to dist/plugins/auth-ws/test/: the .wasm files are in the source folders. The same tests run
+// against the TypeScript build and the Go one (plugins/auth-ws-go).
+const BUILDS = ["auth-ws", "auth-ws-go"].map((build) => ({
+  build,
+  wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
+}));
 
-describe("auth-ws plugin", () => {
+for (const { build, wasm } of BUILDS)
+describe(`auth-ws plugin (${build})`, () => {
   let auth: PluginHarness;
   before(async () => {
-    auth = await loadPlugin(WASM, { config: { tokens: ["t0ken"] } });
+    auth = await loadPlugin(wasm, { config: { tokens: ["t0ken"] } });
   });
   after(() => auth.close());
 
@@ -34,6 +39,6 @@ describe("auth-ws plugin", () => {
   });
 
   it("fails to load without its tokens config", async () => {
-    await assert.rejects(loadPlugin(WASM), /tokens/);
+    await assert.rejects(loadPlugin(wasm), /tokens/);
   });
 });

@@ -6,8 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
 // Compiled to dist/plugins/chat/test/: the .wasm files are in the source folders. The same tests run
-// against the TypeScript build and the Rust one (plugins/chat-rust).
-const BUILDS = ["chat", "chat-rust"].map((build) => ({
+// against the TypeScript build, the Rust one (plugins/chat-rust) and the Go one (plugins/chat-go).
+const BUILDS = ["chat", "chat-rust", "chat-go"].map((build) => ({
   build,
   wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
 }));

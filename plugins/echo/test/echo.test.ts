@@ -5,8 +5,8 @@ import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
 // Compiled to dist/plugins/echo/test/: the .wasm files are in the source folders. The same tests run
-// against the TypeScript build and the Rust one (plugins/echo-rust).
-const BUILDS = ["echo", "echo-rust"].map((build) => ({
+// against the TypeScript build, the Rust one (plugins/echo-rust) and the Go one (plugins/echo-go).
+const BUILDS = ["echo", "echo-rust", "echo-go"].map((build) => ({
   build,
   wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
 }));

@@ -6,13 +6,18 @@ import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
 
-// Compiled to dist/plugins/json-ws/test/: the .wasm is in the source folder.
-const WASM = fileURLToPath(new URL("../../../../plugins/json-ws/json-ws.wasm", import.meta.url));
+// Compiled to dist/plugins/json-ws/test/: the .wasm files are in the source folders. The same tests run
+// against the TypeScript build and the Go one (plugins/json-ws-go).
+const BUILDS = ["json-ws", "json-ws-go"].map((build) => ({
+  build,
+  wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
+}));
 
-describe("json-ws plugin", () => {
+for (const { build, wasm } of BUILDS)
+describe(`json-ws plugin (${build})`, () => {
   let json: PluginHarness;
   before(async () => {
-    json = await loadPlugin(WASM);
+    json = await loadPlugin(wasm);
   });
   after(() => json.close());
 

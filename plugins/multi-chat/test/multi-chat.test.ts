@@ -6,8 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
 // Compiled to dist/plugins/multi-chat/test/: the .wasm files are in the source folders. The same tests run
-// against the TypeScript build and the Rust one (plugins/multi-chat-rust).
-const BUILDS = ["multi-chat", "multi-chat-rust"].map((build) => ({
+// against the TypeScript build, the Rust one (plugins/multi-chat-rust) and the Go one (plugins/multi-chat-go).
+const BUILDS = ["multi-chat", "multi-chat-rust", "multi-chat-go"].map((build) => ({
   build,
   wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
 }));

@@ -6,13 +6,18 @@ import { after, before, describe, it } from "node:test";
 import { loadPlugin, type PluginHarness } from "nylon-proxy/harness";
 
 
-// Compiled to dist/plugins/rate-limited-ws/test/: the .wasm is in the source folder.
-const WASM = fileURLToPath(new URL("../../../../plugins/rate-limited-ws/rate-limited-ws.wasm", import.meta.url));
+// Compiled to dist/plugins/rate-limited-ws/test/: the .wasm files are in the source folders. The same tests run
+// against the TypeScript build and the Go one (plugins/rate-limited-ws-go).
+const BUILDS = ["rate-limited-ws", "rate-limited-ws-go"].map((build) => ({
+  build,
+  wasm: fileURLToPath(new URL(`../../../../plugins/${build}/${build}.wasm`, import.meta.url)),
+}));
 
-describe("rate-limited-ws plugin", () => {
+for (const { build, wasm } of BUILDS)
+describe(`rate-limited-ws plugin (${build})`, () => {
   let limited: PluginHarness;
   before(async () => {
-    limited = await loadPlugin(WASM);
+    limited = await loadPlugin(wasm);
   });
   after(() => limited.close());
 

@@ -2,7 +2,7 @@ import type { ComponentInstance } from "../component-loader.js";
 import type { EntryInfo } from "../guest-exports.js";
 import { INIT_DEADLINE_MS, type PluginLimits } from "../plugin-limits.js";
 import { atMemoryCap, classifyFailure, memoryCapFailure, type Failure } from "./failure-reason.js";
-import type { InstanceMeter } from "./instance-meter.js";
+import { InstanceMeter } from "./instance-meter.js";
 
 /**
  * What one guest call came to. `failure` without `returned` means it trapped or threw (`thrown`);
@@ -31,18 +31,27 @@ export function guardedCall<T>(meter: InstanceMeter, limits: PluginLimits, call:
 }
 
 /**
- * A new instance's init, on the init budget (init runs the plugin's initializers, which may do more
- * than one callback's work): the entries it registered, or why it failed. Shared by both isolations.
+ * A new instance, initialised on the init budget (init runs the plugin's initializers, which may do
+ * more than one callback's work): the instance and the entries it registered, or why it failed —
+ * in its start code (a Go plugin's package init runs while it is instantiated) or in init. Shared by
+ * both isolations.
  */
-export function initInstance(
-  { guest, meter }: ComponentInstance,
+export function startInstance(
+  create: () => ComponentInstance,
   config: string,
   limits: PluginLimits,
-): { entries: EntryInfo[] } | { failure: Failure; thrown: unknown } {
+): { instance: ComponentInstance; entries: EntryInfo[] } | { failure: Failure; thrown: unknown } {
+  let instance: ComponentInstance;
+  try {
+    instance = create();
+  } catch (thrown) {
+    return { failure: classifyFailure(thrown, new InstanceMeter(), limits), thrown };
+  }
+  const { guest, meter } = instance;
   meter.startCall(Math.max(INIT_DEADLINE_MS, limits.deadlineMs));
   try {
     guest.init(config);
-    return { entries: guest.entries() };
+    return { instance, entries: guest.entries() };
   } catch (thrown) {
     return { failure: classifyFailure(thrown, meter, limits), thrown };
   }

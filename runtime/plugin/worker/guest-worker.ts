@@ -5,9 +5,10 @@
 // while the event loop, which never waits for this thread, serves the call.
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { importGlue, instantiateParts, type ComponentInstance } from "../component-loader.js";
-import { classifyFailure } from "../sandbox/failure-reason.js";
-import { guardedCall, initInstance } from "../sandbox/guarded-call.js";
-import { InstanceMeter } from "../sandbox/instance-meter.js";
+import { clockAndRandomImports } from "../host-imports.js";
+import { systemClock } from "../plugin-clock.js";
+import { GuestExit } from "../sandbox/failure-reason.js";
+import { guardedCall, startInstance } from "../sandbox/guarded-call.js";
 import type { HostReply, WorkerMessage, WorkerRequest, WorkerSetup } from "./worker-protocol.js";
 
 const setup = workerData as WorkerSetup;
@@ -46,27 +47,30 @@ function hostCall(name: string, args: unknown[]): unknown {
   if ("value" in reply) return reply.value;
   // The jco glue turns a thrown object with a payload into the WIT err(host-error).
   if ("hostError" in reply) throw { payload: reply.hostError };
+  if ("exit" in reply) throw new GuestExit(reply.exit);
   throw new Error(reply.crash);
 }
 
-const hostImports = Object.fromEntries(setup.hostFunctions.map((name) => [name, (...args: unknown[]) => hostCall(name, args)]));
+// The clock and randomness need no round trip: this thread reads the same system clock (a plugin in a
+// worker always runs on it). A guest's output returns nothing and cannot fail, so it is sent without
+// waiting (a Go panic's text is a hundred small writes). Every other host function is a round trip.
+const inThread: Record<string, unknown> = {
+  ...clockAndRandomImports(systemClock),
+  writeOutput: (...args: unknown[]) => post({ kind: "notify", name: "writeOutput", args }),
+};
+const hostImports = Object.fromEntries(
+  setup.hostFunctions.map((name) => [name, inThread[name] ?? ((...args: unknown[]) => hostCall(name, args))]),
+);
 
 const instantiate = await importGlue(setup.glueSource);
 let instance: ComponentInstance | null = null;
 
 /** A fresh instance from the compiled modules, initialised; `ready` with its entries, or why init failed. */
 function build(): void {
-  let fresh: ComponentInstance;
-  try {
-    fresh = instantiateParts(instantiate, setup.modules, hostImports);
-  } catch (thrown) {
-    post({ kind: "init-failed", failure: classifyFailure(thrown, new InstanceMeter(), setup.limits) });
-    return;
-  }
-  const init = initInstance(fresh, setup.config, setup.limits);
-  if ("failure" in init) return post({ kind: "init-failed", failure: init.failure });
-  instance = fresh;
-  post({ kind: "ready", entries: init.entries });
+  const started = startInstance(() => instantiateParts(instantiate, setup.modules, hostImports), setup.config, setup.limits);
+  if ("failure" in started) return post({ kind: "init-failed", failure: started.failure });
+  instance = started.instance;
+  post({ kind: "ready", entries: started.entries });
 }
 
 build();

@@ -1,8 +1,8 @@
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { ComponentParts } from "../component-loader.js";
 import type { EntryInfo } from "../guest-exports.js";
-import type { PluginLimits } from "../plugin-limits.js";
-import type { Failure } from "../sandbox/failure-reason.js";
+import { INIT_DEADLINE_MS, type PluginLimits } from "../plugin-limits.js";
+import { GuestExit, type Failure } from "../sandbox/failure-reason.js";
 import type { GuestMethod, HostReply, WorkerMessage, WorkerRequest, WorkerSetup } from "./worker-protocol.js";
 
 /** What a guest call in the worker came to: returned (maybe with a failure that recycles the instance), or failed. */
@@ -17,8 +17,8 @@ export interface WorkerCallResult {
  * deadline, but a call that has not come back after this long (a thread stuck outside guest code,
  * or a deadline moved back by long waits for the event loop) gets the thread stopped.
  */
-function wallClockLimitMs(limits: PluginLimits): number {
-  return limits.deadlineMs * 10 + 1000;
+function wallClockLimitMs(deadlineMs: number): number {
+  return deadlineMs * 10 + 1000;
 }
 
 const WATCHDOG_INTERVAL_MS = 50;
@@ -81,13 +81,17 @@ export class WorkerGuest {
       switch (message.kind) {
         case "host":
           return this.serveHostCall(message.name, message.args);
+        case "notify":
+          return void this.hostImports[message.name]!(...(message.args as never[]));
         case "result":
           return this.settle(message.id, message);
         case "ready":
           this.builds.shift()?.resolve(message.entries);
+          this.buildDone();
           return this.holdProcessWhileBusy();
         case "init-failed":
           this.builds.shift()?.reject(message.failure);
+          this.buildDone();
           return this.holdProcessWhileBusy();
       }
     });
@@ -150,7 +154,9 @@ export class WorkerGuest {
       reply = { value: this.hostImports[name]!(...(args as never[])) };
     } catch (thrown) {
       const payload = (thrown as { payload?: { code: string; message: string } } | null)?.payload;
-      reply = payload ? { hostError: payload } : { crash: thrown instanceof Error ? thrown.message : String(thrown) };
+      if (payload) reply = { hostError: payload };
+      else if (thrown instanceof GuestExit) reply = { exit: thrown.code };
+      else reply = { crash: thrown instanceof Error ? thrown.message : String(thrown) };
     }
     try {
       this.replies.postMessage(reply);
@@ -175,12 +181,24 @@ export class WorkerGuest {
     this.hooks.callStarts();
   }
 
+  /**
+   * A call queued while the thread starts or builds an instance waits for that first: its own clock
+   * starts when the build is done (a new thread's start, a Go runtime's init, take seconds on a busy
+   * machine, and counted against a callback's limit they failed every call after a restart).
+   */
+  private buildDone(): void {
+    if (this.pending.size > 0 && this.builds.length === 0) this.headStartedAt = performance.now();
+  }
+
   private checkHead(): void {
     if (this.pending.size === 0 || this.lost) return;
     const ran = performance.now() - this.headStartedAt;
-    const limit = wallClockLimitMs(this.limits);
+    // While an instance is built, the limit is the init's.
+    const building = this.builds.length > 0;
+    const limit = wallClockLimitMs(building ? Math.max(INIT_DEADLINE_MS, this.limits.deadlineMs) : this.limits.deadlineMs);
     if (ran > limit) {
-      this.lose({ kind: "deadline", reason: `deadline exceeded: a callback ran for over ${limit} ms of wall-clock time; its worker thread was stopped` });
+      const what = building ? "the plugin's start" : "a callback";
+      this.lose({ kind: "deadline", reason: `deadline exceeded: ${what} ran for over ${limit} ms of wall-clock time; its worker thread was stopped` });
     }
   }
 

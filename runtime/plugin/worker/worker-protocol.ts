@@ -27,7 +27,9 @@ export type WorkerMessage =
   | { kind: "ready"; entries: EntryInfo[] }
   | { kind: "init-failed"; failure: Failure }
   | { kind: "host"; name: string; args: unknown[] }
+  /** A host function the guest does not wait for (it returns nothing and cannot fail). */
+  | { kind: "notify"; name: string; args: unknown[] }
   | { kind: "result"; id: number; value?: unknown; failure?: Failure; returned: boolean };
 
-/** Event loop -> worker, on `replies`: what a host call returned, its host error, or a host-side crash. */
-export type HostReply = { value: unknown } | { hostError: { code: string; message: string } } | { crash: string };
+/** Event loop -> worker, on `replies`: what a host call returned, its host error, the guest's exit, or a host-side crash. */
+export type HostReply = { value: unknown } | { hostError: { code: string; message: string } } | { exit: number } | { crash: string };

@@ -1,5 +1,5 @@
 /// <reference path="./nylon-plugin-types.d.ts" />
-declare module 'nylon:plugin/host@0.1.0' {
+declare module 'nylon:plugin/host@0.2.0' {
   /**
    * ---- plugin-wide ----
    */
@@ -18,6 +18,25 @@ declare module 'nylon:plugin/host@0.1.0' {
    */
   export function setTimer(id: number, delayMs: number): void;
   export function clearTimer(id: number): void;
+  /**
+   * ---- runtime support for compiled guests (the Go SDK's WASI adapter uses these) ----
+   * Nanoseconds on a clock that never goes back; its origin is arbitrary (not the epoch).
+   */
+  export function monotonicNs(): bigint;
+  /**
+   * 64 random bits from the same source as `random-bytes`, for code that fills memory without an allocator.
+   */
+  export function randomU64(): bigint;
+  /**
+   * Text the guest's runtime wrote (a Go plugin's fmt.Print, log, an unrecovered panic): the host
+   * logs it line by line, stdout at info and stderr at error, tagged with the plugin's name.
+   */
+  export function writeOutput(to: Output, data: Uint8Array): void;
+  /**
+   * The guest ends itself (os.Exit): the current call fails with this exit code in its reason and
+   * the instance is rebuilt. The host does not return from it.
+   */
+  export function exit(code: number): void;
   /**
    * ---- request (valid while the request's phases run) ----
    */
@@ -74,7 +93,8 @@ declare module 'nylon:plugin/host@0.1.0' {
   export function wsSendBinaryTo(connectionId: string, data: Uint8Array): void;
   export function wsRooms(conn: number): Array<string>;
   export function wsRoomSize(room: string): number;
-  export type Header = import('nylon:plugin/types@0.1.0').Header;
-  export type LogLevel = import('nylon:plugin/types@0.1.0').LogLevel;
-  export type HostError = import('nylon:plugin/types@0.1.0').HostError;
+  export type Header = import('nylon:plugin/types@0.2.0').Header;
+  export type LogLevel = import('nylon:plugin/types@0.2.0').LogLevel;
+  export type Output = import('nylon:plugin/types@0.2.0').Output;
+  export type HostError = import('nylon:plugin/types@0.2.0').HostError;
 }

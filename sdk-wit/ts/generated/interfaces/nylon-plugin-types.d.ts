@@ -1,4 +1,4 @@
-declare module 'nylon:plugin/types@0.1.0' {
+declare module 'nylon:plugin/types@0.2.0' {
   /**
    * A header or any other name/value pair (route params, query pairs).
    */
@@ -48,6 +48,15 @@ declare module 'nylon:plugin/types@0.1.0' {
    * ## `"error"`
    */
   export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Where a compiled guest's runtime writes text (its standard output and standard error).
+   * # Variants
+   * 
+   * ## `"stdout"`
+   * 
+   * ## `"stderr"`
+   */
+  export type Output = 'stdout' | 'stderr';
   /**
    * An expected failure of a host function. `code` is stable (NYLON_E_...), `message` is for people.
    */

@@ -1,0 +1,3 @@
+module nylon/sdk
+
+go 1.24
