@@ -60,7 +60,7 @@ function coreModuleProblem(shown: string, bytes: Uint8Array): string {
   if (tools.has("rustc")) {
     return `${notComponent}: it is what cargo compiles from a Rust crate, before \`nylon build <crate folder>\` wraps it into a component; give the .wasm \`nylon build\` writes in the crate's folder (docs/plugins-rust.md)`;
   }
-  return `${notComponent}: nylon loads components built against the nylon:plugin contract (\`nylon build\` makes one from TypeScript or Rust; docs/plugins.md)`;
+  return `${notComponent}: nylon loads components built against the nylon:plugin contract (\`nylon build\` makes one from TypeScript, Rust or Go; docs/plugins.md)`;
 }
 
 /** Why `file` cannot be a plugin component, or null when it starts like one. */

@@ -111,7 +111,7 @@ describe("nylon build on broken plugins", () => {
         fs.writeFileSync(path.join(root, "README.md"), "# notes\n\nnot a plugin\n");
         return path.join(root, "README.md");
       },
-      expect: /README\.md: not a plugin source: give a typescript or rust plugin's folder or source file$/,
+      expect: /README\.md: not a plugin source: give a typescript, rust, or go plugin's folder or source file$/,
     },
     {
       name: "built.wasm",
@@ -127,7 +127,7 @@ describe("nylon build on broken plugins", () => {
         fs.mkdirSync(path.join(root, "nothing"));
         return path.join(root, "nothing");
       },
-      expect: /nothing: the folder holds no plugin \(a typescript or rust plugin folder\); to build every plugin folder inside it, add --all$/,
+      expect: /nothing: the folder holds no plugin \(a typescript, rust, or go plugin folder\); to build every plugin folder inside it, add --all$/,
     },
     {
       name: "bad-cargo",
