@@ -53,7 +53,7 @@ describe("plugin files are checked where the configuration names them", () => {
     const expected: Record<string, RegExp> = {
       "text.wasm": /^3 plugins\[0\]\.file: .*text\.wasm is not a WebAssembly component: it is a text file/,
       "empty.wasm": /^4 plugins\[1\]\.file: .*empty\.wasm is empty/,
-      "core.wasm": /core\.wasm is a core WebAssembly module, not a component: nylon loads components built against the nylon:plugin contract \(`nylon build` makes one from TypeScript or Rust/,
+      "core.wasm": /core\.wasm is a core WebAssembly module, not a component: nylon loads components built against the nylon:plugin contract \(`nylon build` makes one from TypeScript, Rust or Go/,
       "rust-core.wasm": /rust-core\.wasm is a core WebAssembly module, not a component: it is what cargo compiles from a Rust crate, before `nylon build <crate folder>` wraps it into a component/,
       "rust-wasip1.wasm": /rust-wasip1\.wasm is a core WebAssembly module, not a component: rustc built it for WASI \(wasm32-wasip1\); a Rust plugin is a crate built for wasm32-unknown-unknown/,
       "truncated.wasm": /truncated\.wasm is a truncated or damaged WebAssembly component: unexpected end-of-file/,
