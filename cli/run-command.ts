@@ -80,7 +80,5 @@ async function start(configFile: string, workers: "auto" | number | undefined): 
     const { NodePrimary } = await import("../runtime/workers/node-primary.js");
     return NodePrimary.start(config, configFile, count);
   }
-  const proxy = await Proxy.create(config, configFile, undefined, loaded);
-  await proxy.listen(loaded);
-  return proxy;
+  return Proxy.start(configFile, loaded);
 }

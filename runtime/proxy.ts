@@ -108,11 +108,11 @@ export class Proxy {
   }
 
   /**
-   * Loads and checks everything (config, certificates, plugins, routes) before opening any port: an
-   * invalid configuration never opens a listener.
+   * Loads (unless `loaded` is the file already read) and checks everything (config, certificates,
+   * plugins, routes) before opening any port: an invalid configuration never opens a listener.
    */
-  static async start(configFile: string): Promise<Proxy> {
-    const loaded = await loadConfig(configFile);
+  static async start(configFile: string, loaded?: LoadedConfig): Promise<Proxy> {
+    loaded ??= await loadConfig(configFile);
     const proxy = await Proxy.create(loaded.config, configFile, undefined, loaded);
     await proxy.listen(loaded);
     return proxy;
@@ -150,10 +150,7 @@ export class Proxy {
   async listen(loaded?: LoadedConfig): Promise<void> {
     const { config, certificates } = this.current;
     const listeners = await this.listeners.prepare(this.addressesOf(config), certificates).catch(async (err: unknown) => {
-      for (const p of this.current.state.plugins.values()) p.stop();
-      await this.current.state.dispose();
-      this.hub.stop();
-      await this.hub.adapter.stop();
+      await this.cleanUp();
       throw loaded && err instanceof ListenError ? listenIssue(loaded, err) : err;
     });
     await listeners.commit(certificates);
