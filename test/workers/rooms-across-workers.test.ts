@@ -1,8 +1,9 @@
 // A node of two workers (`workers: 2`) with rooms in memory: members on both workers chat as one room,
-// sendTo and room sizes cross workers, /metrics adds the workers up, and a worker that is stopped or
-// killed is replaced while the other keeps serving.
+// sendTo and room sizes cross workers, /metrics adds the workers up, and a worker that is stopped,
+// crashes or is killed is replaced while the other keeps serving.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { delta, getFresh, scrape, stopAndRemove, tempDir, waitForLog } from "../ops/ops-support.js";
 import { freePort, type NylonProcess } from "../support/nylon-process.js";
 import { nextMatching, WsTestClient } from "../support/ws-test-client.js";
@@ -56,7 +57,10 @@ describe("a node of two workers sharing rooms in memory", () => {
     dir = tempDir();
     const metricsPort = await freePort();
     metricsUrl = `http://127.0.0.1:${metricsPort}`;
-    nylon = await startNode(nodeConfig(metricsPort), { configDir: dir });
+    // Every process of the node preloads the SIGUSR2 crash trigger, so a worker can be made to crash.
+    const crashTrigger = pathToFileURL(new URL("../support/crash-on-sigusr2.js", import.meta.url).pathname).href;
+    const nodeOptions = [process.env.NODE_OPTIONS, `--import=${crashTrigger}`].filter(Boolean).join(" ");
+    nylon = await startNode(nodeConfig(metricsPort), { configDir: dir, env: { NODE_OPTIONS: nodeOptions } });
   });
   after(async () => {
     await Promise.all(open.map((client) => client.close().catch(() => {})));
@@ -142,6 +146,23 @@ describe("a node of two workers sharing rooms in memory", () => {
     await untilSizes([...staying, ...newcomers], staying.length + newcomers.length);
     newcomers.find((p) => nodeOf(p.id) === replacement.nodeId)!.client.send("from the new worker");
     for (const probe of [...staying, ...newcomers]) await nextMatching(probe.client, (m) => m === "from the new worker");
+  });
+
+  it("a worker that crashes (an uncaught exception): its clients get 1012, the others keep chatting, it is started again", async () => {
+    const probes = track(await probesOnEveryWorker(nylon, "crash", 2, 2));
+    await untilSizes(probes, probes.length);
+    const victim = [...servingWorkers(nylon).values()].find((w) => w.nodeId === nodeOf(probes[0]!.id))!;
+    const [gone, staying] = [probes.filter((p) => nodeOf(p.id) === victim.nodeId), probes.filter((p) => nodeOf(p.id) !== victim.nodeId)];
+    const from = nylon.logs().length;
+
+    process.kill(victim.pid, "SIGUSR2");
+    for (const probe of gone) assert.deepEqual(await probe.client.closed, { code: 1012, reason: "service restart" });
+    assert.match(await waitForLog(nylon, /"msg":"worker failed; closing its WebSockets with 1012 and exiting"/, 10_000, from), /a bug that escapes every handler/);
+    staying[0]!.client.send("after the crash");
+    for (const probe of staying) await nextMatching(probe.client, (m) => m === "after the crash");
+    await untilSizes(staying, staying.length);
+    await waitForLog(nylon, /"msg":"worker serving again"/, 120_000, from);
+    assert.notEqual((await servingWorker(nylon, victim.index, from)).pid, victim.pid);
   });
 
   it("a worker killed with SIGKILL: its members leave the room sizes at once, and it is started again", async () => {
