@@ -14,6 +14,7 @@ import { issueAt } from "./config/yaml-source.js";
 import type { ListenError } from "./http/listeners.js";
 import { TlsCertificates } from "./http/tls-certificates.js";
 import type { PluginHost } from "./plugin/plugin-host.js";
+import { standaloneServices, type PluginServices } from "./plugin/plugin-services.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
 
 /** What starting needs beyond the configuration itself, built while it was checked. */
@@ -24,9 +25,9 @@ export interface CheckedConfig {
 }
 
 /** @throws ConfigError listing every problem; plugins started meanwhile are stopped first. */
-export async function checkConfig(loaded: LoadedConfig, hub: WebSocketHub, logger: Logger): Promise<CheckedConfig> {
+export async function checkConfig(loaded: LoadedConfig, hub: WebSocketHub, logger: Logger, services: PluginServices): Promise<CheckedConfig> {
   const issues = [...checkSomethingListens(loaded.located.main, loaded.config), ...checkStaticRoots(loaded), ...checkTlsFiles(loaded)];
-  const { plugins, issues: pluginIssues } = await checkPlugins(loaded, hub, logger);
+  const { plugins, issues: pluginIssues } = await checkPlugins(loaded, hub, logger, services);
   issues.push(...pluginIssues);
   if (issues.length > 0) {
     for (const plugin of plugins.values()) plugin.stop();
@@ -43,12 +44,13 @@ export function listenIssue(loaded: LoadedConfig, err: ListenError): ConfigError
 
 /**
  * Every check of checkConfig without serving: the plugins are started only to run their init, on a hub
- * of their own, with their log lines dropped, and stopped again. Resolves to how many were loaded.
+ * of their own and a store in memory of their own (an init must not touch the served store), with
+ * their log lines dropped, and stopped again. Resolves to how many were loaded.
  */
 export async function checkWithoutServing(loaded: LoadedConfig): Promise<number> {
   const hub = new WebSocketHub();
   try {
-    const { plugins } = await checkConfig(loaded, hub, pino({ level: "silent" }));
+    const { plugins } = await checkConfig(loaded, hub, pino({ level: "silent" }), standaloneServices());
     for (const plugin of plugins.values()) plugin.stop();
     return plugins.size;
   } finally {

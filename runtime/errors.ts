@@ -38,6 +38,13 @@ export const ERRORS = {
   NYLON_E_UNKNOWN_CONNECTION: { summary: "the connection is unknown, closed, or not owned by this plugin" },
   NYLON_E_WRONG_PHASE: { summary: "the function cannot be used in this phase" },
   NYLON_E_ADAPTER: { summary: "the room adapter failed" },
+  NYLON_E_KV_LIMIT: { summary: "a store key or value is over its size limit, or the plugin's store holds as many keys as store.max_keys allows" },
+  NYLON_E_KV_UNAVAILABLE: { summary: "the key-value store did not answer (Redis unreachable, or slower than store.timeout_ms)" },
+  NYLON_E_OUTBOUND_REFUSED: { summary: "the plugin may not call this host: its allowed_outbound_hosts does not list it" },
+  NYLON_E_OUTBOUND_FAILED: { summary: "an outbound call failed (connection refused or reset, too many redirects, an invalid response)" },
+  NYLON_E_OUTBOUND_TIMEOUT: { summary: "an outbound call did not complete within its timeout" },
+  NYLON_E_OUTBOUND_TOO_LARGE: { summary: "an outbound call's response is over limits.max_outbound_response_bytes" },
+  NYLON_E_PENDING_TIMEOUT: { status: 504, summary: "a plugin left the request pending longer than limits.pending_timeout_ms" },
   NYLON_E_INTERNAL: { status: 500, summary: "an unexpected error in the proxy (logged as \"request failed\")" },
 } as const satisfies Record<string, ErrorSpec>;
 

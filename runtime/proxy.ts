@@ -16,6 +16,10 @@ import { Generation } from "./reload/generation.js";
 import { RetiredGenerations } from "./reload/retired-generations.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
 import { createRoomAdapter } from "./websocket/adapters/create-adapter.js";
+import { HTTP_SERVICE_DEFAULTS } from "./config/schema.js";
+import { UndiciTransport } from "./outbound/undici-transport.js";
+import { nextTurn, type PluginServices } from "./plugin/plugin-services.js";
+import { createKvStore } from "./store/create-kv-store.js";
 
 /** The longest shutdown waits, after the grace period, for plugins, upstream pools, Redis and listeners to close. */
 const CLEANUP_CAP_MS = 1000;
@@ -66,6 +70,8 @@ export class Proxy {
     readonly logger: Logger,
     hub: WebSocketHub,
     private readonly worker: WorkerRole | undefined,
+    /** The store, outbound client and answer queue every plugin of every configuration shares. */
+    private readonly services: PluginServices,
   ) {
     this.hub = hub;
     this.retired = new RetiredGenerations(logger);
@@ -130,8 +136,10 @@ export class Proxy {
     try {
       hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger, worker?.linkDir));
       await hub.adapter.start();
-      const proxy = new Proxy(configFile, logger, hub, worker);
-      const { certificates, plugins } = await loadChecked(config, loaded, hub, logger);
+      const services: PluginServices = { store: await createKvStore(config.store, config.websocket.redis, hub.nodeId, logger), outbound: null, schedule: nextTurn() };
+      const proxy = new Proxy(configFile, logger, hub, worker, services);
+      await proxy.prepareOutbound(config);
+      const { certificates, plugins } = await loadChecked(config, loaded, hub, logger, services);
       proxy.observe(plugins);
       proxy.current = new Generation(config, certificates, buildProxyState(config, plugins, hub, logger));
       proxy.metrics.enabled = config.metrics.length > 0;
@@ -193,7 +201,8 @@ export class Proxy {
    * checks and located problems of a start.
    */
   async prepareReload(config: NylonConfig, loaded?: LoadedConfig): Promise<PreparedReload> {
-    const { certificates, plugins } = await loadChecked(config, loaded, this.hub, this.logger);
+    await this.prepareOutbound(config);
+    const { certificates, plugins } = await loadChecked(config, loaded, this.hub, this.logger, this.services);
     let next: Generation | undefined;
     try {
       next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
@@ -257,6 +266,8 @@ export class Proxy {
     for (const p of this.current.state.plugins.values()) p.stop();
     await this.retired.stopAll();
     await this.current.state.dispose();
+    await this.services.outbound?.close();
+    await this.services.store.close();
     await this.hub.adapter.stop();
     await this.listeners.closeAll();
   }
@@ -266,17 +277,26 @@ export class Proxy {
     return { http: config.http, https: config.https, metrics: this.worker ? [] : config.metrics };
   }
 
+  /** The outbound client, built (and undici loaded) the first time a configuration lets a plugin call out. */
+  private async prepareOutbound(config: NylonConfig): Promise<void> {
+    if (this.services.outbound || !config.plugins.some((p) => p.allowed_outbound_hosts.length > 0)) return;
+    this.services.outbound = await UndiciTransport.create(HTTP_SERVICE_DEFAULTS.connect_timeout_ms);
+  }
+
   private observe(plugins: ReadonlyMap<string, PluginHost>): void {
     for (const plugin of plugins.values()) plugin.observer = this.metrics;
   }
 
 }
 
-/** Keys a reload does not apply (the room adapter is built once per process): the log says they need a restart. */
+/** Keys a reload does not apply (the room adapter and the store are built once per process): the log says they need a restart. */
 export function warnAboutRestartOnlyKeys(logger: Logger, before: NylonConfig, after: NylonConfig): void {
   const adapter = (c: NylonConfig) => JSON.stringify([c.websocket.adapter_type, c.websocket.redis]);
   if (adapter(before) !== adapter(after)) {
     logger.warn("websocket.adapter_type and websocket.redis changed: they apply at the next restart, not on reload");
+  }
+  if (JSON.stringify(before.store) !== JSON.stringify(after.store)) {
+    logger.warn("store changed: the store's backend and settings apply at the next restart, not on reload");
   }
 }
 
@@ -289,9 +309,10 @@ async function loadChecked(
   loaded: LoadedConfig | undefined,
   hub: WebSocketHub,
   logger: Logger,
+  services: PluginServices,
 ): Promise<CheckedConfig> {
-  if (loaded) return checkConfig(loaded, hub, logger);
-  return { certificates: TlsCertificates.load(config.tls), plugins: await loadPlugins(config.plugins, hub, logger) };
+  if (loaded) return checkConfig(loaded, hub, logger, services);
+  return { certificates: TlsCertificates.load(config.tls), plugins: await loadPlugins(config.plugins, hub, logger, services) };
 }
 
 /** Resolves after `ms`; the timer does not keep the process alive. */

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { NylonError } from "../errors.js";
 import type { PluginHost } from "../plugin/plugin-host.js";
 import { loadPlugins } from "../plugin/plugin-loader.js";
+import type { PluginServices } from "../plugin/plugin-services.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
 import type { ConfigIssue } from "./config-error.js";
 import type { KeyPath } from "./key-path.js";
@@ -64,10 +65,15 @@ function missingEntry(host: PluginHost, entry: string): string {
 }
 
 /** Loads every plugin; the map holds those that started, which the caller stops when it does not keep them. */
-export async function checkPlugins(loaded: LoadedConfig, hub: WebSocketHub, logger: Logger): Promise<{ plugins: Map<string, PluginHost>; issues: ConfigIssue[] }> {
+export async function checkPlugins(
+  loaded: LoadedConfig,
+  hub: WebSocketHub,
+  logger: Logger,
+  services: PluginServices,
+): Promise<{ plugins: Map<string, PluginHost>; issues: ConfigIssue[] }> {
   const issues: ConfigIssue[] = [];
   const located = loaded.located.proxy.plugins;
-  const plugins = await loadPlugins(loaded.config.plugins, hub, logger, (index, error) => {
+  const plugins = await loadPlugins(loaded.config.plugins, hub, logger, services, (index, error) => {
     const spec = located[index]!;
     const message = error instanceof NylonError ? error.message : `plugin ${spec.value.name} cannot be loaded: ${(error as Error).message}`;
     issues.push(issueAt(spec.source, [...spec.path, ...failureKey(error)], message));

@@ -9,6 +9,7 @@ import { strictObject } from "./strict-object.js";
 import { templateIssues } from "./template.js";
 import { headerNameError, headerValueError } from "../http/header-validation.js";
 import { isTemplated } from "./template-syntax.js";
+import { ALLOWED_HOST_FORMAT, parseAllowedHost } from "../outbound/allowed-hosts.js";
 
 export const BUILT_IN_PLUGINS = ["RequestHeaderModifier", "ResponseHeaderModifier"] as const;
 export const DEFAULT_HEADER_SELECTOR = "x-nylon-proxy";
@@ -153,6 +154,16 @@ const webSocketSettings = strictObject({
   path: ["redis"],
 });
 
+// ---- the plugins' key-value store ----------------------------------------------------------------------------
+
+const storeSettings = strictObject({
+  /** `memory`: one store per node, gone on restart. `redis`: one for the cluster, on the connection of `websocket.redis`. */
+  backend: z.enum(["memory", "redis"]).default("memory"),
+  key_prefix: z.string().min(1, "must not be empty").default("nylon:kv"),
+  /** A store operation Redis has not answered by then fails with NYLON_E_KV_UNAVAILABLE. */
+  timeout_ms: positiveInt.max(60_000).default(1000),
+});
+
 // ---- plugins ------------------------------------------------------------------------------------------------
 
 /** A 32-bit WebAssembly memory holds at most 4 GiB. */
@@ -162,12 +173,30 @@ export const MAX_PLUGIN_MEMORY_MB = 4096;
  * hang rather than a limit (and a worker's watchdog waits 10 deadlines before it ends the thread).
  */
 export const MAX_PLUGIN_DEADLINE_MS = 10_000;
+const HOUR_MS = 3_600_000;
 
 const pluginLimits = strictObject({
   memory_mb: positiveInt.max(MAX_PLUGIN_MEMORY_MB, `must be at most ${MAX_PLUGIN_MEMORY_MB} (4 GiB, the most a WebAssembly memory can hold)`).default(64),
   deadline_ms: milliseconds(1, MAX_PLUGIN_DEADLINE_MS).default(100),
   max_send_bytes: positiveInt.default(8_388_608),
+  /** How long a phase may wait for the plugin's decision (a store answer, an outbound call) before the client gets 504. */
+  pending_timeout_ms: positiveInt.max(HOUR_MS).default(10_000),
+  /** Store operations and outbound calls in flight at once. */
+  max_pending_ops: positiveInt.max(1_000_000).default(1_000),
+  /** An outbound call's deadline when the plugin gives none, and the longest it may give. */
+  outbound_timeout_ms: positiveInt.max(HOUR_MS).default(10_000),
+  max_outbound_response_bytes: positiveInt.max(1_073_741_824).default(1_048_576),
 });
+
+const pluginStore = strictObject({
+  /** Plugins naming the same namespace share their store keys; without it a plugin's keys are its own. */
+  namespace: z.string().min(1, "must not be empty").optional(),
+  max_keys: positiveInt.max(100_000_000).default(10_000),
+  max_key_bytes: positiveInt.max(65_536).default(512),
+  max_value_bytes: positiveInt.max(16_777_216).default(65_536),
+});
+
+const allowedOutboundHost = z.string().refine((text) => parseAllowedHost(text) !== undefined, ALLOWED_HOST_FORMAT);
 
 const pluginSpec = strictObject({
   name,
@@ -190,6 +219,10 @@ const pluginSpec = strictObject({
    * connections by id); without it a plugin's rooms are its own. docs/websocket.md.
    */
   room_namespace: z.string().min(1, "must not be empty").optional(),
+  /** The plugin's key-value store: its limits and, optionally, a namespace shared with other plugins. docs/plugins.md. */
+  store: pluginStore.prefault({}),
+  /** Where the plugin may send HTTP requests ("https://auth.example.com", "http://127.0.0.1:8080"); nothing when empty. */
+  allowed_outbound_hosts: z.array(allowedOutboundHost).default([]),
 });
 
 // ---- middleware ---------------------------------------------------------------------------------------------
@@ -413,6 +446,7 @@ export const configSchema = strictObject({
   shutdown: shutdownSettings.prefault({}),
   trusted_proxies: z.array(trustedProxy).default([]),
   websocket: webSocketSettings.prefault({}),
+  store: storeSettings.prefault({}),
   request_body_limit_bytes: bufferBytes.default(10_485_760),
   /** Time a client has to send the request line and headers; then 408 (docs/security.md). */
   request_header_timeout_ms: milliseconds(1).default(60_000),
@@ -421,6 +455,9 @@ export const configSchema = strictObject({
   /** Let 502/504 bodies name the upstream endpoint (ip:port) that failed; for development. */
   expose_upstream_address: z.boolean().default(false),
   ...proxyShape,
+}).refine((config) => config.store.backend !== "redis" || config.websocket.redis !== undefined, {
+  message: 'backend "redis" uses the connection of websocket.redis: add a websocket.redis block (host and port, or url)',
+  path: ["store", "backend"],
 });
 
 /** A config_dir file holds proxy keys only; header_selector has no default there so that "last file wins" works. */
@@ -439,6 +476,7 @@ export type WebSocketLimitOverrides = z.output<typeof webSocketLimitOverrides>;
 export type RedisSettings = z.output<typeof redisSettings>;
 export type PluginSpec = z.output<typeof pluginSpec>;
 export type PluginLimits = z.output<typeof pluginLimits>;
+export type StoreSettings = z.output<typeof storeSettings>;
 export type GroupMiddlewareItem = z.output<typeof groupMiddlewareItem>;
 export type PluginMiddlewareItem = z.output<typeof pluginMiddlewareItem>;
 export type MiddlewareItem = z.output<typeof middlewareItem>;

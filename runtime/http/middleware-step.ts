@@ -62,7 +62,9 @@ export function runResponseSidePhase(step: Extract<MiddlewareStep, { kind: "plug
   const failed = (err: unknown): void => {
     ctx.response.error = (err as Error).message;
     if (phase === "response-filter" || phase === "response-body-filter") {
-      replaceWithError(ctx, new NylonError("NYLON_E_PLUGIN_FAILED", (err as Error).message));
+      // A phase left pending too long answers as it would in a request filter (504); any other failure is the plugin's (500).
+      const timedOut = err instanceof NylonError && err.code === "NYLON_E_PENDING_TIMEOUT";
+      replaceWithError(ctx, timedOut ? err : new NylonError("NYLON_E_PLUGIN_FAILED", (err as Error).message));
     }
   };
   try {

@@ -9,11 +9,12 @@ import type { GuestOutput, OutputStream } from "./guest-output.js";
 import { hostError } from "./host-error.js";
 import type { PluginClock } from "./plugin-clock.js";
 import { GuestExit } from "./sandbox/failure-reason.js";
+import { createWaitingImports, type WaitingBinding } from "./waiting-imports.js";
 
 type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
 
 /** What the host functions need from the plugin they serve. */
-export interface HostBinding {
+export interface HostBinding extends WaitingBinding {
   readonly name: string;
   /** Where this plugin's room names live (room-namespace.ts); every room it names is qualified with it. */
   readonly roomNamespace: string;
@@ -92,6 +93,7 @@ export function clockAndRandomImports(clock: PluginClock) {
 export function createHostImports(b: HostBinding) {
   const hub = b.hub;
   return {
+    ...createWaitingImports(b),
     log: (level: LogLevel, message: string) => b.log(level, message),
     ...clockAndRandomImports(b.clock),
     setTimer: (id: number, delayMs: number) => b.setTimer(id, delayMs),

@@ -12,8 +12,17 @@ import { GuestOutput } from "./guest-output.js";
 import { createHostImports, type HostBinding } from "./host-imports.js";
 import { LogLimiter } from "./log-limiter.js";
 import { systemClock, type PluginClock } from "./plugin-clock.js";
-import type { PluginLimits } from "./plugin-limits.js";
 import { RestartPolicy } from "./restart-policy.js";
+import { startOutboundCall, type OutboundCallOptions } from "../outbound/outbound-call.js";
+import type { AllowedHost } from "../outbound/allowed-hosts.js";
+import type { OutboundRequest } from "../outbound/outbound-request.js";
+import type { KvOp } from "../store/kv-store.js";
+import { opFailure } from "./op-failure.js";
+import { toOpResult, type OpResult } from "./op-result.js";
+import { OpsInFlight } from "./ops-in-flight.js";
+import { PendingPhases } from "./pending-phases.js";
+import { DEFAULT_STORE_LIMITS, type PluginLimits, type StoreLimits } from "./plugin-limits.js";
+import { standaloneServices, type PluginServices } from "./plugin-services.js";
 import type { Failure } from "./sandbox/failure-reason.js";
 import { guardedCall, startInstance } from "./sandbox/guarded-call.js";
 import type { InstanceMeter } from "./sandbox/instance-meter.js";
@@ -37,6 +46,12 @@ export interface PluginSpec {
   isolation?: Isolation;
   /** The config's `room_namespace`: plugins naming the same one share rooms; without it, rooms are the plugin's own. */
   roomNamespace?: string | undefined;
+  /** The config's `store.namespace`: plugins naming the same one share store keys; without it, keys are the plugin's own. */
+  storeNamespace?: string | undefined;
+  /** Default DEFAULT_STORE_LIMITS. */
+  storeLimits?: StoreLimits;
+  /** Where the plugin may send HTTP requests; none when absent. */
+  allowedOutboundHosts?: readonly AllowedHost[];
 }
 
 /**
@@ -49,6 +64,10 @@ export interface PluginSpec {
 export class PluginHost implements HostBinding, ConnectionEvents {
   readonly name: string;
   readonly roomNamespace: string;
+  /** Where the plugin's store keys live (encoded like room namespaces: a plugin's own, or "@shared"). */
+  readonly storeNamespace: string;
+  readonly storeLimits: StoreLimits;
+  readonly allowedOutboundHosts: readonly AllowedHost[];
   readonly requests = new Map<number, RequestContext>();
   readonly connections = new Map<number, WsConnection>();
   private guest: GuestExports | null = null;
@@ -64,6 +83,10 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   /** Requests whose entries may still hold per-request state in the guest. */
   private readonly entriesWithState = new Map<number, Set<string>>();
   private readonly timers = new Map<number, unknown>();
+  /** Store operations and outbound calls of the current instance whose results it has not had yet. */
+  private readonly ops: OpsInFlight;
+  /** Requests whose current phase the plugin left pending. */
+  private readonly pendingPhases: PendingPhases;
   private readonly logLimiter = new LogLimiter();
   /** A compiled guest's stdout and stderr, line by line into this plugin's log. */
   readonly output = new GuestOutput((level, line) => this.log(level, line));
@@ -85,9 +108,20 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     readonly hub: WebSocketHub,
     private readonly logger: Logger,
     readonly clock: PluginClock = systemClock,
+    private readonly services: PluginServices = standaloneServices(),
   ) {
     this.name = spec.name;
     this.roomNamespace = roomNamespaceOf(spec.name, spec.roomNamespace);
+    // The same encoding as rooms: a plugin's own namespace, or "@<shared>".
+    this.storeNamespace = roomNamespaceOf(spec.name, spec.storeNamespace);
+    this.storeLimits = spec.storeLimits ?? DEFAULT_STORE_LIMITS;
+    this.allowedOutboundHosts = spec.allowedOutboundHosts ?? [];
+    this.ops = new OpsInFlight(() => this.spec.limits.maxPendingOps);
+    this.pendingPhases = new PendingPhases(spec.name, clock);
+  }
+
+  get limits(): PluginLimits {
+    return this.spec.limits;
   }
 
   /** Builds the first instance; a plugin whose init fails stops startup. */
@@ -122,8 +156,25 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   runPhase(ctx: RequestContext, entry: string, phase: Phase): PhaseResult | Promise<PhaseResult> {
     this.requests.set(ctx.id, ctx);
     const index = this.entryIndex.get(entry) ?? -1;
-    const result = this.invoke(`entry "${entry}" ${phase}`, "onPhase", [ctx.id, index, phase]) as PhaseResult | Promise<PhaseResult>;
-    return result instanceof Promise ? result.then((r) => this.phaseDone(ctx, entry, phase, r)) : this.phaseDone(ctx, entry, phase, result);
+    const what = `entry "${entry}" ${phase}`;
+    const result = this.invoke(what, "onPhase", [ctx.id, index, phase]) as PhaseResult | Promise<PhaseResult>;
+    if (result instanceof Promise) return result.then((r) => (r === "pending" ? this.waitForDecision(ctx, entry, phase, what) : this.phaseDone(ctx, entry, phase, r)));
+    return result === "pending" ? this.waitForDecision(ctx, entry, phase, what) : this.phaseDone(ctx, entry, phase, result);
+  }
+
+  /**
+   * The plugin left the phase pending: its decision comes with `resume-phase`, from whichever of its
+   * callbacks gets there (a store answer, an outbound call's response, a timer), or the request fails.
+   * Meanwhile the entry holds per-request state, so an end of request tells the guest to drop it.
+   */
+  private waitForDecision(ctx: RequestContext, entry: string, phase: Phase, what: string): Promise<PhaseResult> {
+    let open = this.entriesWithState.get(ctx.id);
+    if (!open) this.entriesWithState.set(ctx.id, (open = new Set()));
+    open.add(entry);
+    return this.pendingPhases.wait(ctx.id, what, this.spec.limits.pendingTimeoutMs).then((r) => {
+      if (r === "pending") throw new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} resumed ${what} with "pending"`);
+      return this.phaseDone(ctx, entry, phase, r);
+    });
   }
 
   private phaseDone(ctx: RequestContext, entry: string, phase: Phase, result: PhaseResult): PhaseResult {
@@ -231,6 +282,45 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     this.timers.delete(id);
   }
 
+  // ---- waiting: the store, outbound calls, pending phases (WaitingBinding) ----
+
+  startKv(op: KvOp): number {
+    const id = this.ops.begin();
+    this.services.store.execute(this.storeNamespace, op, { maxKeys: this.storeLimits.maxKeys }, (outcome) => this.answer(id, toOpResult(outcome)));
+    return id;
+  }
+
+  startOutbound(request: OutboundRequest, options: OutboundCallOptions): number {
+    const id = this.ops.begin();
+    const transport = this.services.outbound;
+    if (!transport) {
+      this.answer(id, toOpResult(opFailure("NYLON_E_OUTBOUND_FAILED", "this proxy has no outbound client (no plugin lists allowed_outbound_hosts)")));
+      return id;
+    }
+    const abandon = startOutboundCall(transport, this.allowedOutboundHosts, request, options, this.clock, (outcome) => this.answer(id, toOpResult(outcome)));
+    this.ops.onAbandon(id, abandon);
+    return id;
+  }
+
+  resumePhase(req: number, result: PhaseResult): void {
+    if (result === "pending") throw hostError("NYLON_E_INVALID_ARGUMENT", "a phase is resumed with next, end, unset or failed, not pending");
+    if (!this.pendingPhases.resume(req, result)) {
+      throw hostError("NYLON_E_WRONG_PHASE", `request ${req} has no pending phase (it was decided, timed out, or never pending)`);
+    }
+  }
+
+  /** Operations in flight and phases pending (metrics, tests). */
+  get waiting(): { ops: number } {
+    return { ops: this.ops.size };
+  }
+
+  /** Hands an op's result to the guest after the current callback, unless its instance is gone by then. */
+  private answer(id: number, result: OpResult): void {
+    this.services.schedule(() => {
+      if (this.ops.finish(id)) this.contained("on-result", "onResult", [id, result]);
+    });
+  }
+
   chargeSend(bytes: number, conn?: WsConnection): void {
     const before = this.sendBudget;
     this.sendBudget -= bytes;
@@ -251,6 +341,8 @@ export class PluginHost implements HostBinding, ConnectionEvents {
   /** Stops timers and closes the plugin's connections (shutdown or reload). */
   stop(): void {
     this.stopped = true;
+    this.ops.abandonAll();
+    this.pendingPhases.failAll(new NylonError("NYLON_E_PLUGIN_UNAVAILABLE", `plugin ${this.name} was stopped while a request waited for it`));
     this.meter = null; // its memories: a stopped instance holds none, whoever still refers to the host
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
@@ -436,6 +528,9 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     this.logger.error({ plugin: this.name, call: what, kind: failure.kind, reason: failure.reason }, "plugin failed; instance discarded");
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
+    // What the instance waited for dies with it: answers are dropped, pending requests get 500.
+    this.ops.abandonAll();
+    this.pendingPhases.failAll(new NylonError("NYLON_E_PLUGIN_FAILED", `plugin ${this.name} failed (${failure.reason}) while a request waited for it`));
     // Connections belong to the discarded instance's state: close them with 1011 (internal error).
     const owned = [...this.connections.values()];
     this.connections.clear();

@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
 import type { PluginSpec as PluginConfig } from "../config/schema.js";
+import { parseAllowedHost } from "../outbound/allowed-hosts.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
 import { loadComponent } from "./component-loader.js";
 import { PluginHost } from "./plugin-host.js";
 import { DEFAULT_PLUGIN_LIMITS } from "./plugin-limits.js";
+import type { PluginServices } from "./plugin-services.js";
 
 /** Told which plugin (its index in the specs) failed and why, instead of stopping at the first failure. */
 export type PluginFailed = (index: number, error: unknown) => void;
@@ -13,10 +15,16 @@ export type PluginFailed = (index: number, error: unknown) => void;
  * failure the plugins already started are stopped, so a rejected reload leaves no timers behind. With
  * `failed`, every plugin is tried and each failure is handed over; the map holds those that started.
  */
-export async function loadPlugins(specs: readonly PluginConfig[], hub: WebSocketHub, logger: Logger, failed?: PluginFailed): Promise<Map<string, PluginHost>> {
+export async function loadPlugins(
+  specs: readonly PluginConfig[],
+  hub: WebSocketHub,
+  logger: Logger,
+  services: PluginServices,
+  failed?: PluginFailed,
+): Promise<Map<string, PluginHost>> {
   const plugins = new Map<string, PluginHost>();
   try {
-    await startEach(specs, hub, logger, plugins, failed);
+    await startEach(specs, hub, logger, services, plugins, failed);
   } catch (err) {
     for (const host of plugins.values()) host.stop();
     throw err;
@@ -24,10 +32,17 @@ export async function loadPlugins(specs: readonly PluginConfig[], hub: WebSocket
   return plugins;
 }
 
-async function startEach(specs: readonly PluginConfig[], hub: WebSocketHub, logger: Logger, plugins: Map<string, PluginHost>, failed?: PluginFailed): Promise<void> {
+async function startEach(
+  specs: readonly PluginConfig[],
+  hub: WebSocketHub,
+  logger: Logger,
+  services: PluginServices,
+  plugins: Map<string, PluginHost>,
+  failed?: PluginFailed,
+): Promise<void> {
   for (const [index, spec] of specs.entries()) {
     try {
-      plugins.set(spec.name, await startOne(spec, hub, logger));
+      plugins.set(spec.name, await startOne(spec, hub, logger, services));
     } catch (err) {
       if (failed === undefined) throw err;
       failed(index, err);
@@ -35,7 +50,7 @@ async function startEach(specs: readonly PluginConfig[], hub: WebSocketHub, logg
   }
 }
 
-async function startOne(spec: PluginConfig, hub: WebSocketHub, logger: Logger): Promise<PluginHost> {
+async function startOne(spec: PluginConfig, hub: WebSocketHub, logger: Logger, services: PluginServices): Promise<PluginHost> {
   const started = Date.now();
   const component = await loadComponent(spec.file, { memoryMb: spec.limits.memory_mb });
   const host = new PluginHost(
@@ -48,13 +63,23 @@ async function startOne(spec: PluginConfig, hub: WebSocketHub, logger: Logger): 
         memoryMb: spec.limits.memory_mb,
         deadlineMs: spec.limits.deadline_ms,
         maxSendBytes: spec.limits.max_send_bytes,
+        pendingTimeoutMs: spec.limits.pending_timeout_ms,
+        maxPendingOps: spec.limits.max_pending_ops,
+        outboundTimeoutMs: spec.limits.outbound_timeout_ms,
+        maxOutboundResponseBytes: spec.limits.max_outbound_response_bytes,
       },
       isolation: spec.isolation,
       roomNamespace: spec.room_namespace,
+      storeNamespace: spec.store.namespace,
+      storeLimits: { maxKeys: spec.store.max_keys, maxKeyBytes: spec.store.max_key_bytes, maxValueBytes: spec.store.max_value_bytes },
+      // Checked by the config schema already.
+      allowedOutboundHosts: spec.allowed_outbound_hosts.map((text) => parseAllowedHost(text)!),
     },
     component,
     hub,
     logger,
+    undefined,
+    services,
   );
   await host.start();
   logger.info({ plugin: spec.name, file: spec.file, isolation: spec.isolation, bytes: component.bytes, ms: Date.now() - started, entries: host.entryNames() }, "plugin loaded");

@@ -15,6 +15,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { checkConfig } from "../../runtime/check-config.js";
+import { standaloneServices } from "../../runtime/plugin/plugin-services.js";
 import { ConfigError } from "../../runtime/config/config-error.js";
 import { loadConfig } from "../../runtime/config/load.js";
 import { Proxy } from "../../runtime/proxy.js";
@@ -339,7 +340,7 @@ async function validateInProcess(file: string): Promise<Outcome & { filesMs: num
   try {
     const loaded = await loadConfig(file);
     filesMs = cpuMs();
-    const { plugins } = await checkConfig(loaded, hub, pino({ level: "silent" }));
+    const { plugins } = await checkConfig(loaded, hub, pino({ level: "silent" }), standaloneServices());
     for (const plugin of plugins.values()) plugin.stop();
     return { accepted: true, filesMs };
   } catch (error) {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { ConfigError, type ConfigIssue } from "../../runtime/config/config-error.js";
 import { pino } from "pino";
 import { checkConfig } from "../../runtime/check-config.js";
+import { standaloneServices } from "../../runtime/plugin/plugin-services.js";
 import { loadConfig } from "../../runtime/config/load.js";
 import { WebSocketHub } from "../../runtime/websocket/websocket-hub.js";
 
@@ -49,7 +50,7 @@ export interface ExpectedIssue {
 export async function startError(directory: string, main = "nylon.yaml"): Promise<ConfigError> {
   const hub = new WebSocketHub();
   try {
-    const { plugins } = await checkConfig(await loadConfig(path.join(directory, main)), hub, pino({ level: "silent" }));
+    const { plugins } = await checkConfig(await loadConfig(path.join(directory, main)), hub, pino({ level: "silent" }), standaloneServices());
     for (const plugin of plugins.values()) plugin.stop();
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String((error as Error).stack ?? error)}`);

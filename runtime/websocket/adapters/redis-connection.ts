@@ -36,11 +36,16 @@ function createClient(settings: RedisSettings, options: RedisOptions): Redis {
 }
 
 /**
- * The command client. Without an offline queue a command issued while Redis is away fails at once
+ * The command client (the room adapter's; the plugins' store names its own and sets a command timeout).
+ * Without an offline queue a command issued while Redis is away fails at once
  * instead of piling up in memory and being replayed, stale, on reconnect.
  */
-export function createCommandClient(settings: RedisSettings, nodeId: string): Redis {
-  return createClient(settings, { ...baseOptions(settings, `nylon-cmd-${nodeId}`), enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+export function createCommandClient(
+  settings: RedisSettings,
+  nodeId: string,
+  overrides: Pick<RedisOptions, "connectionName" | "commandTimeout"> = {},
+): Redis {
+  return createClient(settings, { ...baseOptions(settings, `nylon-cmd-${nodeId}`), enableOfflineQueue: false, maxRetriesPerRequest: 0, ...overrides });
 }
 
 /** The subscriber client: (un)subscribes wait for the connection, and ioredis resubscribes after a reconnect. */
