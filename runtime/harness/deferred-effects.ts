@@ -6,6 +6,11 @@
 export class DeferredEffects {
   private readonly queue: (() => void)[] = [];
 
+  /** Effects waiting to run. */
+  get size(): number {
+    return this.queue.length;
+  }
+
   defer(effect: () => void): void {
     this.queue.push(effect);
   }

@@ -9,7 +9,8 @@ import type { WebSocketSettings } from "../websocket/websocket-settings.js";
 import { WebSocketHub } from "../websocket/websocket-hub.js";
 import { HarnessConnection } from "./harness-connection.js";
 import type { HarnessEnvironment } from "./harness-environment.js";
-import { finishStream, runExchange, type FakeUpstream } from "./http-exchange.js";
+import { finishStream, runExchange, type ExchangeOutcome, type FakeUpstream } from "./http-exchange.js";
+import type { Maybe } from "./maybe-async.js";
 import { httpResult, type HttpResult, type StreamRecord } from "./http-result.js";
 import { phaseFailure, failuresIn } from "./sandbox-failure.js";
 
@@ -56,13 +57,22 @@ export class HarnessNode {
     private readonly env: HarnessEnvironment,
   ) {
     this.hub = new WebSocketHub(nodeId);
-    this.host = new PluginHost(spec, component, this.hub, env.logs.logger.child({ node: nodeId }), env.clock);
+    this.host = new PluginHost(spec, component, this.hub, env.logs.logger.child({ node: nodeId }), env.clock, env.services);
     this.host.start();
   }
 
-  /** Sends an HTTP request through the entry's phases. */
+  /**
+   * Sends an HTTP request through the entry's phases. For an entry that leaves a phase pending (it
+   * waits for the store or an outbound call), use `requestAsync`.
+   */
   request(spec: RequestSpec): HttpResult {
-    return this.exchange(spec, spec.method ?? "GET", spec.headers ?? {}, false).result;
+    return this.answered(this.exchange(spec, spec.method ?? "GET", spec.headers ?? {}, false), spec.entry, "requestAsync");
+  }
+
+  /** `request`, waiting for whatever the entry's phases wait for (see HarnessEnvironment.drive). */
+  async requestAsync(spec: RequestSpec): Promise<HttpResult> {
+    const exchange = this.exchange(spec, spec.method ?? "GET", spec.headers ?? {}, false);
+    return exchange.result(await this.env.drive(exchange.done));
   }
 
   /**
@@ -71,6 +81,17 @@ export class HarnessNode {
    * `handshake` is the HTTP answer.
    */
   connect(spec: ConnectSpec): HarnessConnection {
+    const exchange = this.upgradeExchange(spec);
+    return this.opened(exchange.ctx, this.answered(exchange, spec.entry, "connectAsync"));
+  }
+
+  /** `connect`, waiting for whatever the entry's request filter waits for (a store answer, an outbound call). */
+  async connectAsync(spec: ConnectSpec): Promise<HarnessConnection> {
+    const exchange = this.upgradeExchange(spec);
+    return this.opened(exchange.ctx, exchange.result(await this.env.drive(exchange.done)));
+  }
+
+  private upgradeExchange(spec: ConnectSpec): Exchange {
     const headers: Record<string, string> = {
       upgrade: "websocket",
       connection: "Upgrade",
@@ -79,7 +100,11 @@ export class HarnessNode {
       ...(spec.protocols?.length ? { "sec-websocket-protocol": spec.protocols.join(", ") } : {}),
       ...spec.headers,
     };
-    const { result, ctx } = this.exchange(spec, "GET", headers, true);
+    return this.exchange(spec, "GET", headers, true);
+  }
+
+  /** The connection the plugin accepted (or refused, with its answer), its onOpen run. */
+  private opened(ctx: RequestContext, result: HttpResult): HarnessConnection {
     const connection = new HarnessConnection(result, ctx.upgrade?.conn ?? null, this.hub, this.host, this.env, ctx.wsSettings.maxMessageBytes);
     if (connection.accepted) {
       const opened = connection.open();
@@ -99,7 +124,16 @@ export class HarnessNode {
     this.hub.stop();
   }
 
-  private exchange(spec: RequestSpec, method: string, headers: Record<string, string>, isUpgrade: boolean): { result: HttpResult; ctx: RequestContext } {
+  /** The exchange's result now; an exchange whose phase is left pending needs the async method named. */
+  private answered(exchange: Exchange, entry: string, asyncMethod: string): HttpResult {
+    this.env.effects.drain();
+    if (exchange.done instanceof Promise) {
+      throw new Error(`entry "${entry}" left the request pending (it waits for the store or an outbound call): use await ${asyncMethod}(...)`);
+    }
+    return exchange.result(exchange.done);
+  }
+
+  private exchange(spec: RequestSpec, method: string, headers: Record<string, string>, isUpgrade: boolean): Exchange {
     const ctx = createRequestContext({
       method,
       target: urlOf(spec),
@@ -113,13 +147,27 @@ export class HarnessNode {
     });
     if (spec.body !== undefined) ctx.body = Buffer.from(spec.body);
     const stream = recordStream(ctx, this.env);
-    const { value, report } = this.env.measure(() => runExchange(this.host, ctx, spec.entry, spec.payload, spec.upstream ?? {}));
-    const { outcome, thrown } = value;
-    const failed = outcome === "failed" ? phaseFailure(thrown, failuresIn(report.logs)) : report.failed;
-    const streamed = ctx.response.streaming === "no" ? null : stream;
-    const body = streamed ? Buffer.concat(streamed.chunks) : (ctx.response.body ?? Buffer.alloc(0));
-    return { result: httpResult(ctx, outcome, body, failed, report.logs, streamed), ctx };
+    const mark = this.env.logs.mark();
+    const done = runExchange(this.host, ctx, spec.entry, spec.payload, spec.upstream ?? {});
+    const result = ({ outcome, thrown }: ExchangeOutcomeOf): HttpResult => {
+      const report = this.env.reportSince(mark);
+      const failed = outcome === "failed" ? phaseFailure(thrown, failuresIn(report.logs)) : report.failed;
+      const streamed = ctx.response.streaming === "no" ? null : stream;
+      const body = streamed ? Buffer.concat(streamed.chunks) : (ctx.response.body ?? Buffer.alloc(0));
+      return httpResult(ctx, outcome, body, failed, report.logs, streamed);
+    };
+    return { ctx, done, result };
   }
+}
+
+type ExchangeOutcomeOf = { outcome: ExchangeOutcome; thrown: unknown };
+
+/** A request on its way through the entry: `done` now, or later when a phase is pending. */
+interface Exchange {
+  ctx: RequestContext;
+  done: Maybe<ExchangeOutcomeOf>;
+  /** What the client saw, once done (the lines logged since the request started included). */
+  result(done: ExchangeOutcomeOf): HttpResult;
 }
 
 function urlOf(spec: RequestSpec): string {

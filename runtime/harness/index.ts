@@ -7,4 +7,6 @@ export type { HttpResult, StreamRecord } from "./http-result.js";
 export type { ExchangeOutcome, FakeUpstream } from "./http-exchange.js";
 export type { ReceivedFrame } from "./recording-transport.js";
 export type { LogRecord } from "./log-recorder.js";
+export type { HttpStub, OutboundCallRecord } from "./harness-outbound.js";
+export type { HarnessStore } from "./harness-store.js";
 export type { SandboxFailure, SandboxFailureReason } from "./sandbox-failure.js";

@@ -56,6 +56,14 @@ export class ManualClock implements PluginClock {
     this.current = target;
   }
 
+  /** Moves time to the next timer and fires it (then `afterEach`); false when no timer is left. */
+  runNext(afterEach: () => void = () => {}): boolean {
+    const next = this.nextDue();
+    if (!next) return false;
+    this.advance(next.due - this.current, afterEach);
+    return true;
+  }
+
   private nextDue(): Scheduled | undefined {
     let first: Scheduled | undefined;
     for (const s of this.scheduled.values()) {

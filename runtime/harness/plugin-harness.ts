@@ -1,7 +1,10 @@
 import path from "node:path";
 import { loadComponent, type CompiledComponent } from "../plugin/component-loader.js";
 import type { PluginSpec } from "../plugin/plugin-host.js";
-import { DEFAULT_PLUGIN_LIMITS, type PluginLimits } from "../plugin/plugin-limits.js";
+import { DEFAULT_PLUGIN_LIMITS, DEFAULT_STORE_LIMITS, type PluginLimits, type StoreLimits } from "../plugin/plugin-limits.js";
+import { ALLOWED_HOST_FORMAT, parseAllowedHost } from "../outbound/allowed-hosts.js";
+import type { HttpStub, OutboundCallRecord } from "./harness-outbound.js";
+import { HarnessStore } from "./harness-store.js";
 import { DEFAULT_WEBSOCKET_SETTINGS, type WebSocketSettings } from "../websocket/websocket-settings.js";
 import type { HarnessConnection } from "./harness-connection.js";
 import { HarnessEnvironment, type StepReport } from "./harness-environment.js";
@@ -20,6 +23,12 @@ export interface HarnessOptions {
   websocket?: Partial<WebSocketSettings>;
   /** The plugin's name in logs; default: the file's name. */
   name?: string;
+  /** The plugin's store limits (`store:` of its config); the proxy's defaults otherwise. */
+  store?: Partial<StoreLimits>;
+  /** Where the plugin may call, as in its config ("http://auth.test", "https://*.example.com"); nothing by default. */
+  allowedOutboundHosts?: string[];
+  /** Canned answers to its outbound calls; a call no stub matches goes to the real network (a server the test started). */
+  httpStubs?: HttpStub[];
 }
 
 /**
@@ -35,21 +44,32 @@ export async function loadPlugin(file: string, options: HarnessOptions = {}): Pr
     file,
     config: options.config ?? {},
     limits,
+    storeLimits: { ...DEFAULT_STORE_LIMITS, ...options.store },
+    allowedOutboundHosts: (options.allowedOutboundHosts ?? []).map((text) => {
+      const allowed = parseAllowedHost(text);
+      if (!allowed) throw new Error(`allowedOutboundHosts: ${JSON.stringify(text)}: ${ALLOWED_HOST_FORMAT}`);
+      return allowed;
+    }),
   };
-  return new PluginHarness(component, spec, { ...DEFAULT_WEBSOCKET_SETTINGS, ...options.websocket });
+  return new PluginHarness(component, spec, { ...DEFAULT_WEBSOCKET_SETTINGS, ...options.websocket }, options.httpStubs ?? []);
 }
 
 export class PluginHarness {
   readonly nodes: HarnessNode[] = [];
-  private readonly env = new HarnessEnvironment();
+  /** The plugin's keys in the store its nodes share. */
+  readonly store: HarnessStore;
+  private readonly env: HarnessEnvironment;
   private sharedRooms: SharedRooms | null = null;
 
   constructor(
     private readonly component: CompiledComponent,
     readonly spec: PluginSpec,
     private readonly websocket: WebSocketSettings,
+    httpStubs: readonly HttpStub[] = [],
   ) {
+    this.env = new HarnessEnvironment(httpStubs);
     this.nodes.push(this.newNode());
+    this.store = new HarnessStore(this.env.store, this.node.host.storeNamespace);
   }
 
   /** The first node, where `request` and `connect` go. */
@@ -66,8 +86,30 @@ export class PluginHarness {
     return this.node.request(spec);
   }
 
+  /** `request`, for an entry that leaves a phase pending: its waits are answered, and time moves on if they need it. */
+  requestAsync(spec: RequestSpec): Promise<HttpResult> {
+    return this.node.requestAsync(spec);
+  }
+
   connect(spec: ConnectSpec): HarnessConnection {
     return this.node.connect(spec);
+  }
+
+  connectAsync(spec: ConnectSpec): Promise<HarnessConnection> {
+    return this.node.connectAsync(spec);
+  }
+
+  /**
+   * Waits for the plugin's calls to real servers (made from a WebSocket callback or a timer, which
+   * answer later) and runs what their answers set off.
+   */
+  settle(): Promise<StepReport> {
+    return this.env.settle();
+  }
+
+  /** Every outbound call the plugin made, in order. */
+  get outboundCalls(): readonly OutboundCallRecord[] {
+    return this.env.outbound.calls;
   }
 
   /**
@@ -112,6 +154,7 @@ export class PluginHarness {
 
   close(): void {
     for (const node of this.nodes) node.stop();
+    void this.env.outbound.close();
   }
 
   private newNode(): HarnessNode {

@@ -27,16 +27,30 @@ type WsExpect = NonNullable<Extract<ScenarioStep, { send: unknown }>["expect"]>;
 
 /** Runs a scenario against a plugin in the harness, step by step; a failing step does not stop the rest. */
 export async function runScenario(wasm: string, scenario: Scenario): Promise<StepOutcome[]> {
+  const limits = scenario.limits;
   const harness = await loadPlugin(wasm, {
     config: scenario.config,
     limits: {
-      ...(scenario.limits?.memory_mb ? { memoryMb: scenario.limits.memory_mb } : {}),
-      ...(scenario.limits?.deadline_ms ? { deadlineMs: scenario.limits.deadline_ms } : {}),
+      ...(limits?.memory_mb ? { memoryMb: limits.memory_mb } : {}),
+      ...(limits?.deadline_ms ? { deadlineMs: limits.deadline_ms } : {}),
+      ...(limits?.pending_timeout_ms ? { pendingTimeoutMs: limits.pending_timeout_ms } : {}),
+      ...(limits?.outbound_timeout_ms ? { outboundTimeoutMs: limits.outbound_timeout_ms } : {}),
     },
+    allowedOutboundHosts: scenario.allowed_outbound_hosts ?? [],
+    httpStubs: (scenario.http_stubs ?? []).map((stub) => ({
+      url: stub.request.url,
+      ...(stub.request.method ? { method: stub.request.method } : {}),
+      ...(stub.response ? { response: stub.response } : {}),
+      ...(stub.fail !== undefined ? { fail: stub.fail } : {}),
+      ...(stub.delay_ms ? { delayMs: stub.delay_ms } : {}),
+    })),
   });
   try {
+    for (const [key, value] of Object.entries(scenario.store ?? {})) harness.store.set(key, value);
     const run = new ScenarioRun(harness);
-    return scenario.steps.map((step) => run.step(step));
+    const outcomes: StepOutcome[] = [];
+    for (const step of scenario.steps) outcomes.push(await run.step(step));
+    return outcomes;
   } finally {
     harness.close();
   }
@@ -47,13 +61,14 @@ class ScenarioRun {
 
   constructor(private readonly harness: PluginHarness) {}
 
-  step(step: ScenarioStep): StepOutcome {
+  /** Runs one step, waits for what it set off (pending requests, calls to real servers), and compares. */
+  async step(step: ScenarioStep): Promise<StepOutcome> {
     const title = step.name ?? describeStep(step);
     const mismatches: Mismatch[] = [];
     try {
       if ("request" in step) {
         const { request: r } = step;
-        const result = this.node(r.node).request({
+        const result = await this.node(r.node).requestAsync({
           entry: r.entry,
           ...(r.method ? { method: r.method } : {}),
           ...(r.path ? { path: r.path } : {}),
@@ -67,9 +82,10 @@ class ScenarioRun {
         });
         if (step.expect) compareHttp(step.expect, result, mismatches);
         compareFailure(step.expect?.failed, result.failed, mismatches);
+        this.compareStore(step.expect?.store, mismatches);
       } else if ("connect" in step) {
         const { connect: c } = step;
-        const conn = this.node(c.node).connect({
+        const conn = await this.node(c.node).connectAsync({
           entry: c.entry,
           ...(c.path ? { path: c.path } : {}),
           ...(c.query ? { query: c.query } : {}),
@@ -88,12 +104,12 @@ class ScenarioRun {
       } else if ("send" in step) {
         const conn = this.client(step.send.as);
         const report = "text" in step.send ? conn.sendText(step.send.text) : conn.sendBinary(Buffer.from(step.send.binary_hex, "hex"));
-        this.compareWs(step.expect, report, mismatches);
+        this.compareWs(step.expect, await this.settled(report), mismatches);
       } else if ("close" in step) {
         const report = this.client(step.close.as).close(step.close.code, step.close.reason);
-        this.compareWs(step.expect, report, mismatches);
+        this.compareWs(step.expect, await this.settled(report), mismatches);
       } else {
-        this.compareWs(step.expect, this.harness.advanceTime(step.advance_ms), mismatches);
+        this.compareWs(step.expect, await this.settled(this.harness.advanceTime(step.advance_ms)), mismatches);
       }
     } catch (err) {
       return { title, mismatches, error: (err as Error).message };
@@ -101,9 +117,20 @@ class ScenarioRun {
     return { title, mismatches, error: null };
   }
 
+  /** The step's report with what the answers of real servers it called set off. */
+  private async settled(report: StepReport): Promise<StepReport> {
+    const after = await this.harness.settle();
+    return { logs: [...report.logs, ...after.logs], failed: report.failed ?? after.failed };
+  }
+
+  private compareStore(expect: Record<string, string | null> | undefined, mismatches: Mismatch[]): void {
+    for (const [key, value] of Object.entries(expect ?? {})) expectEqual(mismatches, `store.${key}`, value, this.harness.store.get(key) ?? null);
+  }
+
   private compareWs(expect: WsExpect | undefined, report: StepReport, mismatches: Mismatch[]): void {
     compareFailure(expect?.failed, report.failed, mismatches);
     if (!expect) return;
+    this.compareStore(expect.store, mismatches);
     for (const [name, frames] of Object.entries(expect.received ?? {})) {
       expectEqual(mismatches, `received.${name}`, frames, this.client(name).takeReceived().map(asExpectedFrame));
     }

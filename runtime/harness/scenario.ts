@@ -49,6 +49,9 @@ const requestFields = {
   node: z.number().int().min(1).max(8).optional(),
 };
 
+/** The plugin's store keys after the step: a value (as text), or null for a key that must be absent. */
+const storeExpect = z.record(z.string(), z.string().nullable());
+
 const failureReason = z.enum(["deadline", "memory", "stack", "trap", "error", "threw", "unavailable"]);
 
 const httpExpect = strictObject({
@@ -62,6 +65,7 @@ const httpExpect = strictObject({
   /** Request headers that must reach the upstream. */
   upstream_headers: headers.optional(),
   failed: failureReason.nullable().optional(),
+  store: storeExpect.optional(),
 });
 
 /** What the clients should see after a step; frames are those received since the previous check. */
@@ -74,6 +78,7 @@ const wsExpectFields = {
   rooms: z.record(z.string(), z.array(z.string())).optional(),
   room_sizes: z.record(z.string(), z.number().int().nonnegative()).optional(),
   failed: failureReason.nullable().optional(),
+  store: storeExpect.optional(),
 };
 const wsExpect = strictObject(wsExpectFields);
 
@@ -140,6 +145,18 @@ function stepKindMessage(input: unknown): string {
 
 const step = z.union([requestStep, connectStep, sendStep, closeStep, advanceStep], { error: (issue) => stepKindMessage(issue.input) });
 
+/** A canned answer to the plugin's outbound calls (runtime/harness/harness-outbound.ts). */
+const httpStub = strictObject({
+  request: strictObject({
+    method: z.string().regex(/^[A-Za-z]+$/, "expected an HTTP method such as GET").optional(),
+    url: z.string().refine((url) => URL.canParse(url.endsWith("*") ? url.slice(0, -1) : url), 'expected an absolute URL such as "http://auth.test/check" (a trailing * matches every URL it starts)'),
+  }),
+  response: strictObject({ status: z.number().int().min(100).max(599).optional(), headers: headers.optional(), body: z.string().optional() }).optional(),
+  /** The call fails with NYLON_E_OUTBOUND_FAILED and this message, as a refused connection would. */
+  fail: z.string().optional(),
+  delay_ms: z.number().int().nonnegative().optional(),
+}).refine((stub) => (stub.response === undefined) !== (stub.fail === undefined), { message: 'a stub has either "response" or "fail"', path: ["response"] });
+
 export const scenarioSchema = strictObject({
   name: z.string().optional(),
   /** The plugin's `config`, as in the proxy's YAML. */
@@ -148,7 +165,14 @@ export const scenarioSchema = strictObject({
   limits: strictObject({
     memory_mb: z.number().int().min(1).max(MAX_PLUGIN_MEMORY_MB, `must be at most ${MAX_PLUGIN_MEMORY_MB} (4 GiB)`).optional(),
     deadline_ms: z.number().int().min(1).max(MAX_PLUGIN_DEADLINE_MS, `must be at most ${MAX_PLUGIN_DEADLINE_MS}`).optional(),
+    pending_timeout_ms: z.number().int().positive().optional(),
+    outbound_timeout_ms: z.number().int().positive().optional(),
   }).optional(),
+  /** As in the plugin's config: where it may call. */
+  allowed_outbound_hosts: z.array(z.string()).optional(),
+  http_stubs: z.array(httpStub).optional(),
+  /** Keys in the plugin's store before the first step (values as text). */
+  store: z.record(z.string(), z.string()).optional(),
   steps: z.array(step).min(1, "a scenario needs at least one step"),
 });
 
