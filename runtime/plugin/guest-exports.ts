@@ -3,7 +3,7 @@ import type { OpResult } from "./op-result.js";
 // The plugin's exports as the jco glue presents them (the `guest` interface of sdk-wit/wit/plugin.wit).
 
 export type Phase = "request-filter" | "response-filter" | "response-body-filter" | "logging";
-/** `pending`: the plugin decides later, with `resume-phase` (contract 0.2.0). */
+/** `pending`: the plugin decides later, with `resume-phase` (contract 0.3.0). */
 export type PhaseResult = "unset" | "next" | "end" | "failed" | "pending";
 
 export interface EntryInfo {
@@ -31,6 +31,6 @@ export interface GuestExports {
   wsOnError(conn: number, error: string): void;
   onTimer(id: number): void;
   wsOnEvents(events: WsEvent[]): void;
-  /** A store operation or outbound call the plugin started has its result (contract 0.2.0; a 0.1 plugin never starts one). */
-  onResult(op: number, result: OpResult): void;
+  /** A store operation or outbound call the plugin started has its result (contract 0.3.0; a component built for an older minor version has no such export and never starts one). */
+  onResult?(op: number, result: OpResult): void;
 }

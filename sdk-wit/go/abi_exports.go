@@ -22,7 +22,7 @@ type entryRecord struct {
 	namePtr, nameLen, phasesPtr, phasesLen uint32
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#init
+//go:wasmexport nylon:plugin/guest@0.3.0#init
 func exportInit(configPtr, configLen uint32) unsafe.Pointer {
 	defer unpin()
 	initErrorText = ""
@@ -35,7 +35,7 @@ func exportInit(configPtr, configLen uint32) unsafe.Pointer {
 	return unsafe.Pointer(&initResult)
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#entries
+//go:wasmexport nylon:plugin/guest@0.3.0#entries
 func exportEntries() unsafe.Pointer {
 	defer unpin()
 	infos := guestEntries()
@@ -50,52 +50,61 @@ func exportEntries() unsafe.Pointer {
 	return unsafe.Pointer(&entriesResult)
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#on-phase
+//go:wasmexport nylon:plugin/guest@0.3.0#on-phase
 func exportOnPhase(req, entry, phase uint32) uint32 {
 	defer unpin()
 	return uint32(guestOnPhase(req, entry, phaseID(phase)))
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#on-request-end
+//go:wasmexport nylon:plugin/guest@0.3.0#on-request-end
 func exportOnRequestEnd(req uint32) {
 	defer unpin()
 	guestOnRequestEnd(req)
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#ws-on-open
+//go:wasmexport nylon:plugin/guest@0.3.0#ws-on-open
 func exportWsOnOpen(conn uint32) {
 	defer unpin()
 	guestWsOpen(conn)
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#ws-on-message-text
+//go:wasmexport nylon:plugin/guest@0.3.0#ws-on-message-text
 func exportWsOnMessageText(conn, msgPtr, msgLen uint32) {
 	defer unpin()
 	guestWsText(conn, liftString(msgPtr, msgLen))
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#ws-on-message-binary
+//go:wasmexport nylon:plugin/guest@0.3.0#ws-on-message-binary
 func exportWsOnMessageBinary(conn, dataPtr, dataLen uint32) {
 	defer unpin()
 	guestWsBinary(conn, liftBytes(dataPtr, dataLen))
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#ws-on-close
+//go:wasmexport nylon:plugin/guest@0.3.0#ws-on-close
 func exportWsOnClose(conn, code, reasonPtr, reasonLen uint32) {
 	defer unpin()
 	guestWsClose(conn, uint16(code), liftString(reasonPtr, reasonLen))
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#ws-on-error
+//go:wasmexport nylon:plugin/guest@0.3.0#ws-on-error
 func exportWsOnError(conn, errPtr, errLen uint32) {
 	defer unpin()
 	guestWsError(conn, liftString(errPtr, errLen))
 }
 
-//go:wasmexport nylon:plugin/guest@0.2.0#on-timer
+//go:wasmexport nylon:plugin/guest@0.3.0#on-timer
 func exportOnTimer(id uint32) {
 	defer unpin()
 	guestOnTimer(id)
+}
+
+// exportOnResult takes op-result flattened: its case, then the payload slots joined over the cases
+// (an i64 for count's s64, then four i32s).
+//
+//go:wasmexport nylon:plugin/guest@0.3.0#on-result
+func exportOnResult(op, kind uint32, _ uint64, _, _, _, _ uint32) {
+	defer unpin()
+	guestOnResult(op, kind)
 }
 
 // ws-event cases, in the WIT variant's order.
@@ -110,7 +119,7 @@ const (
 // exportWsOnEvents lifts list<ws-event>: 20-byte variants, a discriminant byte and the case's tuple at
 // offset 4 (connection u32 first; close carries a u16 code at 8 and its reason at 12).
 //
-//go:wasmexport nylon:plugin/guest@0.2.0#ws-on-events
+//go:wasmexport nylon:plugin/guest@0.3.0#ws-on-events
 func exportWsOnEvents(eventsPtr, count uint32) {
 	defer unpin()
 	for i := uintptr(0); i < uintptr(count); i++ {

@@ -13,136 +13,136 @@ import (
 	"unsafe"
 )
 
-//go:wasmimport nylon:plugin/host@0.2.0 log
+//go:wasmimport nylon:plugin/host@0.3.0 log
 func importLog(level uint32, msg unsafe.Pointer, msgLen uint32)
 
-//go:wasmimport nylon:plugin/host@0.2.0 set-timer
+//go:wasmimport nylon:plugin/host@0.3.0 set-timer
 func importSetTimer(id, delayMs uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 clear-timer
+//go:wasmimport nylon:plugin/host@0.3.0 clear-timer
 func importClearTimer(id uint32)
 
-//go:wasmimport nylon:plugin/host@0.2.0 get-payload
+//go:wasmimport nylon:plugin/host@0.3.0 get-payload
 func importGetPayload(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-method
+//go:wasmimport nylon:plugin/host@0.3.0 request-method
 func importRequestMethod(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-url
+//go:wasmimport nylon:plugin/host@0.3.0 request-url
 func importRequestURL(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-path
+//go:wasmimport nylon:plugin/host@0.3.0 request-path
 func importRequestPath(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-query
+//go:wasmimport nylon:plugin/host@0.3.0 request-query
 func importRequestQuery(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-header
+//go:wasmimport nylon:plugin/host@0.3.0 request-header
 func importRequestHeader(req uint32, name unsafe.Pointer, nameLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-headers
+//go:wasmimport nylon:plugin/host@0.3.0 request-headers
 func importRequestHeaders(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-host
+//go:wasmimport nylon:plugin/host@0.3.0 request-host
 func importRequestHost(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-client-ip
+//go:wasmimport nylon:plugin/host@0.3.0 request-client-ip
 func importRequestClientIP(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-params
+//go:wasmimport nylon:plugin/host@0.3.0 request-params
 func importRequestParams(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-body
+//go:wasmimport nylon:plugin/host@0.3.0 request-body
 func importRequestBody(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-bytes
+//go:wasmimport nylon:plugin/host@0.3.0 request-bytes
 func importRequestBytes(req uint32) uint64
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-timestamp-ms
+//go:wasmimport nylon:plugin/host@0.3.0 request-timestamp-ms
 func importRequestTimestampMs(req uint32) uint64
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-set-header
+//go:wasmimport nylon:plugin/host@0.3.0 request-set-header
 func importRequestSetHeader(req uint32, name unsafe.Pointer, nameLen uint32, value unsafe.Pointer, valueLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 request-remove-header
+//go:wasmimport nylon:plugin/host@0.3.0 request-remove-header
 func importRequestRemoveHeader(req uint32, name unsafe.Pointer, nameLen uint32)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-set-status
+//go:wasmimport nylon:plugin/host@0.3.0 response-set-status
 func importResponseSetStatus(req, status uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-status
+//go:wasmimport nylon:plugin/host@0.3.0 response-status
 func importResponseStatus(req uint32) uint32
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-set-header
+//go:wasmimport nylon:plugin/host@0.3.0 response-set-header
 func importResponseSetHeader(req uint32, name unsafe.Pointer, nameLen uint32, value unsafe.Pointer, valueLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-remove-header
+//go:wasmimport nylon:plugin/host@0.3.0 response-remove-header
 func importResponseRemoveHeader(req uint32, name unsafe.Pointer, nameLen uint32)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-headers
+//go:wasmimport nylon:plugin/host@0.3.0 response-headers
 func importResponseHeaders(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-set-body
+//go:wasmimport nylon:plugin/host@0.3.0 response-set-body
 func importResponseSetBody(req uint32, body unsafe.Pointer, bodyLen uint32)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-body
+//go:wasmimport nylon:plugin/host@0.3.0 response-body
 func importResponseBody(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-bytes
+//go:wasmimport nylon:plugin/host@0.3.0 response-bytes
 func importResponseBytes(req uint32) uint64
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-duration-ms
+//go:wasmimport nylon:plugin/host@0.3.0 response-duration-ms
 func importResponseDurationMs(req uint32) uint64
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-error
+//go:wasmimport nylon:plugin/host@0.3.0 response-error
 func importResponseError(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-stream-start
+//go:wasmimport nylon:plugin/host@0.3.0 response-stream-start
 func importResponseStreamStart(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-stream-write
+//go:wasmimport nylon:plugin/host@0.3.0 response-stream-write
 func importResponseStreamWrite(req uint32, chunk unsafe.Pointer, chunkLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 response-stream-end
+//go:wasmimport nylon:plugin/host@0.3.0 response-stream-end
 func importResponseStreamEnd(req uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 websocket-upgrade
+//go:wasmimport nylon:plugin/host@0.3.0 websocket-upgrade
 func importWebsocketUpgrade(req, hasProtocol uint32, protocol unsafe.Pointer, protocolLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-send-text
+//go:wasmimport nylon:plugin/host@0.3.0 ws-send-text
 func importWsSendText(conn uint32, msg unsafe.Pointer, msgLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-send-binary
+//go:wasmimport nylon:plugin/host@0.3.0 ws-send-binary
 func importWsSendBinary(conn uint32, data unsafe.Pointer, dataLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-close
+//go:wasmimport nylon:plugin/host@0.3.0 ws-close
 func importWsClose(conn, hasCode, code, hasReason uint32, reason unsafe.Pointer, reasonLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-join-room
+//go:wasmimport nylon:plugin/host@0.3.0 ws-join-room
 func importWsJoinRoom(conn uint32, room unsafe.Pointer, roomLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-leave-room
+//go:wasmimport nylon:plugin/host@0.3.0 ws-leave-room
 func importWsLeaveRoom(conn uint32, room unsafe.Pointer, roomLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-broadcast-text
+//go:wasmimport nylon:plugin/host@0.3.0 ws-broadcast-text
 func importWsBroadcastText(conn uint32, room unsafe.Pointer, roomLen uint32, msg unsafe.Pointer, msgLen uint32, excludeSelf uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-broadcast-binary
+//go:wasmimport nylon:plugin/host@0.3.0 ws-broadcast-binary
 func importWsBroadcastBinary(conn uint32, room unsafe.Pointer, roomLen uint32, data unsafe.Pointer, dataLen uint32, excludeSelf uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-connection-id
+//go:wasmimport nylon:plugin/host@0.3.0 ws-connection-id
 func importWsConnectionID(conn uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-send-text-to
+//go:wasmimport nylon:plugin/host@0.3.0 ws-send-text-to
 func importWsSendTextTo(id unsafe.Pointer, idLen uint32, msg unsafe.Pointer, msgLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-send-binary-to
+//go:wasmimport nylon:plugin/host@0.3.0 ws-send-binary-to
 func importWsSendBinaryTo(id unsafe.Pointer, idLen uint32, data unsafe.Pointer, dataLen uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-rooms
+//go:wasmimport nylon:plugin/host@0.3.0 ws-rooms
 func importWsRooms(conn uint32, ret unsafe.Pointer)
 
-//go:wasmimport nylon:plugin/host@0.2.0 ws-room-size
+//go:wasmimport nylon:plugin/host@0.3.0 ws-room-size
 func importWsRoomSize(room unsafe.Pointer, roomLen uint32) uint32
 
 type wasmHost struct{}

@@ -255,6 +255,12 @@ func guestOnTimer(id uint32) {
 	fireTimer(id)
 }
 
+// guestOnResult receives the result of a store operation or outbound call (contract 0.3.0). This SDK
+// starts no such operation yet, so a result can only be the host's mistake: it is logged, not acted on.
+func guestOnResult(op, kind uint32) {
+	host.Log(logWarn, "result (case "+strconv.Itoa(int(kind))+") for operation "+strconv.Itoa(int(op))+", which the Go SDK never starts")
+}
+
 // panicText is a recovered panic as the log shows it: Go's "panic: <value>" line and the stack of
 // the goroutine that panicked.
 func panicText(r any) string {

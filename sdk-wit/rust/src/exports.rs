@@ -180,6 +180,12 @@ pub fn on_timer(id: u32) {
     }
 }
 
+/// The result of a store operation or outbound call (contract 0.3.0). This SDK starts no such
+/// operation yet, so a result can only be a host's mistake: it is logged, not acted on.
+pub fn on_result(op: u32) {
+    host::log(LogLevel::Warn, &format!("result for operation {op}, which the Rust SDK never starts"));
+}
+
 pub fn ws_on_events(events: Vec<WsEvent>) {
     for event in events {
         match event {

@@ -138,6 +138,9 @@ macro_rules! plugin {
             fn ws_on_events(events: ::std::vec::Vec<$crate::bindings::nylon::plugin::types::WsEvent>) {
                 $crate::__private::ws_on_events(events)
             }
+            fn on_result(op: u32, _outcome: $crate::bindings::nylon::plugin::types::OpResult) {
+                $crate::__private::on_result(op)
+            }
         }
 
         $crate::bindings::export_guest!(NylonPluginGuest with_types_in $crate::bindings);

@@ -1,5 +1,5 @@
 /// <reference path="./nylon-plugin-types.d.ts" />
-declare module 'nylon:plugin/guest@0.2.0' {
+declare module 'nylon:plugin/guest@0.3.0' {
   /**
    * Once per instance, before any other call, with the plugin's `config` from YAML as JSON text.
    */
@@ -32,8 +32,14 @@ declare module 'nylon:plugin/guest@0.2.0' {
    * The same callbacks, several at once, in order (the host batches busy connections).
    */
   export function wsOnEvents(events: Array<WsEvent>): void;
-  export type Phase = import('nylon:plugin/types@0.2.0').Phase;
-  export type PhaseResult = import('nylon:plugin/types@0.2.0').PhaseResult;
-  export type WsEvent = import('nylon:plugin/types@0.2.0').WsEvent;
-  export type EntryInfo = import('nylon:plugin/types@0.2.0').EntryInfo;
+  /**
+   * An operation the plugin started (`kv-*`, `http-request`) has its result (0.3.0). Components built
+   * against an older minor version do not have this export; they cannot start an operation either.
+   */
+  export function onResult(op: number, outcome: OpResult): void;
+  export type Phase = import('nylon:plugin/types@0.3.0').Phase;
+  export type PhaseResult = import('nylon:plugin/types@0.3.0').PhaseResult;
+  export type WsEvent = import('nylon:plugin/types@0.3.0').WsEvent;
+  export type EntryInfo = import('nylon:plugin/types@0.3.0').EntryInfo;
+  export type OpResult = import('nylon:plugin/types@0.3.0').OpResult;
 }

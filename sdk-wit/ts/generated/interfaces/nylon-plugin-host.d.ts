@@ -1,5 +1,5 @@
 /// <reference path="./nylon-plugin-types.d.ts" />
-declare module 'nylon:plugin/host@0.2.0' {
+declare module 'nylon:plugin/host@0.3.0' {
   /**
    * ---- plugin-wide ----
    */
@@ -37,6 +37,39 @@ declare module 'nylon:plugin/host@0.2.0' {
    * the instance is rebuilt. The host does not return from it.
    */
   export function exit(code: number): void;
+  /**
+   * ---- waiting (0.3.0): start now, the result comes to `on-result(op, result)` later ----
+   * Each returns the operation's id at once (or an error when the arguments are refused: then no
+   * on-result follows). The result is delivered after the current callback has returned, never inside it.
+   * The value of `key` in the plugin's store (its own namespace).
+   */
+  export function kvGet(key: string): number;
+  /**
+   * Sets `key`; with `ttl-ms` it expires after that many milliseconds.
+   */
+  export function kvSet(key: string, value: Uint8Array, ttlMs: number | undefined): number;
+  export function kvDelete(key: string): number;
+  /**
+   * Adds `delta` to the integer stored as decimal text at `key` (a missing key counts as 0), atomically;
+   * `ttl-ms` applies only when this creates the key (a fixed window).
+   */
+  export function kvIncrement(key: string, delta: bigint, ttlMs: number | undefined): number;
+  /**
+   * Sets `key` to `value` only if its value is `expected` (none: only if the key is absent).
+   */
+  export function kvCompareAndSwap(key: string, expected: Uint8Array | undefined, value: Uint8Array, ttlMs: number | undefined): number;
+  /**
+   * Keys starting with `prefix`, in byte order, at most `limit` (and at most 1000).
+   */
+  export function kvListKeys(prefix: string, limit: number): number;
+  /**
+   * Sends an HTTP request to a host the plugin's `allowed_outbound_hosts` lists.
+   */
+  export function httpRequest(request: OutboundRequest): number;
+  /**
+   * Decides the phase of request `req` the plugin left `pending`, from any later callback.
+   */
+  export function resumePhase(req: number, decision: PhaseResult): void;
   /**
    * ---- request (valid while the request's phases run) ----
    */
@@ -93,8 +126,10 @@ declare module 'nylon:plugin/host@0.2.0' {
   export function wsSendBinaryTo(connectionId: string, data: Uint8Array): void;
   export function wsRooms(conn: number): Array<string>;
   export function wsRoomSize(room: string): number;
-  export type Header = import('nylon:plugin/types@0.2.0').Header;
-  export type LogLevel = import('nylon:plugin/types@0.2.0').LogLevel;
-  export type Output = import('nylon:plugin/types@0.2.0').Output;
-  export type HostError = import('nylon:plugin/types@0.2.0').HostError;
+  export type Header = import('nylon:plugin/types@0.3.0').Header;
+  export type LogLevel = import('nylon:plugin/types@0.3.0').LogLevel;
+  export type Output = import('nylon:plugin/types@0.3.0').Output;
+  export type HostError = import('nylon:plugin/types@0.3.0').HostError;
+  export type PhaseResult = import('nylon:plugin/types@0.3.0').PhaseResult;
+  export type OutboundRequest = import('nylon:plugin/types@0.3.0').OutboundRequest;
 }
