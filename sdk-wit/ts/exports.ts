@@ -11,6 +11,8 @@ import {
   type PhaseContext,
 } from "./phase.js";
 import { registry } from "./plugin.js";
+import { deliverResult, runFor } from "./operations.js";
+import type { OpResult } from "./host.js";
 import { fireTimer, installTimers } from "./timers.js";
 import type { OpenConnection } from "./websocket.js";
 
@@ -112,8 +114,10 @@ function runPhase(req: number, index: number, phase: Phase): PhaseResult {
   }
   // A phase the entry does not handle continues, as in Nylon's Go SDK.
   if (!run) return "next";
-  (run as (ctx: PhaseContext) => void)(ctx);
-  return ctx.decision;
+  runFor(ctx, () => (run as (ctx: PhaseContext) => void)(ctx));
+  if (ctx.decision !== "unset" || ctx.waiting === 0) return ctx.decision;
+  ctx.suspended = true;
+  return "pending";
 }
 
 /** A throwing callback is logged and closes its connection with 1011; the instance lives on. */
@@ -203,6 +207,13 @@ export const guest = {
       fireTimer(id);
     } catch (thrown) {
       host.log("error", `timer callback failed: ${describe(thrown)}`);
+    }
+  },
+  onResult(op: number, result: OpResult): void {
+    try {
+      deliverResult(op, result);
+    } catch (thrown) {
+      host.log("error", `callback of operation ${op} failed: ${describe(thrown)}`);
     }
   },
   wsOnEvents(events: WsEvent[]): void {

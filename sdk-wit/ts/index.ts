@@ -13,3 +13,5 @@ export { Request, Headers } from "./request.js";
 export { Response, ResponseStream } from "./response.js";
 export { WebSocketConn, type WebSocketCallbacks, type UpgradeOptions } from "./websocket.js";
 export { NylonError } from "./errors.js";
+export { store, type Callback, type StoreWriteOptions } from "./store.js";
+export { fetch, FetchResponse, type FetchInit } from "./fetch.js";

@@ -1,14 +1,21 @@
 import { host } from "./host.js";
-import type { NylonError } from "./errors.js";
+import { attempt, type NylonError } from "./errors.js";
+import type { OperationOwner } from "./operations.js";
 import { Request } from "./request.js";
 import { Response } from "./response.js";
 import { upgrade, type OpenConnection, type UpgradeOptions, type WebSocketCallbacks } from "./websocket.js";
 
 export type Decision = "unset" | "next" | "end";
 
-/** What every phase can do. */
-export class PhaseContext {
+/**
+ * What every phase can do. A phase that started store operations or outbound calls and returned
+ * without deciding waits for them: `next()` or `end()` from their callbacks decides it (and if the
+ * last callback returns without deciding, it continues as an undecided phase does).
+ */
+export class PhaseContext implements OperationOwner {
   /** @internal */ decision: Decision = "unset";
+  /** @internal Operations started for this phase whose callbacks have not run yet. */ waiting = 0;
+  /** @internal The phase returned `pending`: its decision goes to the host with resume-phase. */ suspended = false;
   constructor(
     /** The host's handle of this request. */
     readonly requestId: number,
@@ -26,7 +33,29 @@ export class PhaseContext {
   }
   /** Continue with the next middleware or the service. */
   next(): void {
-    this.decision = "next";
+    this.decide("next");
+  }
+  /** @internal */
+  decide(decision: Decision | "failed"): void {
+    if (decision !== "failed") this.decision = decision;
+    if (!this.suspended) return;
+    this.suspended = false;
+    // The host refuses when the request is gone (client left, pending timeout): nothing is left to decide.
+    attempt(() => host.resumePhase(this.requestId, decision));
+  }
+  /** @internal */
+  started(): void {
+    this.waiting++;
+  }
+  /** @internal */
+  finished(thrown?: unknown): void {
+    this.waiting--;
+    if (thrown !== undefined) {
+      host.log("error", `a callback of request ${this.requestId}'s phase failed: ${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown)}`);
+      this.decide("failed");
+    } else if (this.waiting === 0 && this.suspended) {
+      this.decide(this.decision);
+    }
   }
   setResponseHeader(name: string, value: string): NylonError | null {
     return this.response().setHeader(name, value);
@@ -45,7 +74,7 @@ export class PhaseRequestFilter extends PhaseContext {
   }
   /** Send the response built with `response()` and stop the chain. */
   end(): void {
-    this.decision = "end";
+    this.decide("end");
   }
   /**
    * Takes the request over as a WebSocket. Returns an error (and sends nothing) when the request is
@@ -53,7 +82,7 @@ export class PhaseRequestFilter extends PhaseContext {
    */
   webSocketUpgrade(callbacks: WebSocketCallbacks, options?: UpgradeOptions): NylonError | null {
     const error = upgrade(this.requestId, callbacks, options, this.registerConnection);
-    if (!error) this.decision = "end";
+    if (!error) this.decide("end");
     return error;
   }
 }
