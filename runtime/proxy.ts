@@ -20,6 +20,7 @@ import { HTTP_SERVICE_DEFAULTS } from "./config/schema.js";
 import { UndiciTransport } from "./outbound/undici-transport.js";
 import { nextTurn, type PluginServices } from "./plugin/plugin-services.js";
 import { createKvStore } from "./store/create-kv-store.js";
+import type { KvStore } from "./store/kv-store.js";
 
 /** The longest shutdown waits, after the grace period, for plugins, upstream pools, Redis and listeners to close. */
 const CLEANUP_CAP_MS = 1000;
@@ -35,6 +36,8 @@ export interface WorkerRole {
   prettyLogs: boolean;
   /** Where the workers link to each other, to share rooms (with `adapter_type: memory`). */
   linkDir: string;
+  /** The node's memory store, kept by the primary (with `store.backend: memory`). */
+  nodeStore: KvStore;
 }
 
 /** What a prepared reload changes, once committed. */
@@ -136,7 +139,8 @@ export class Proxy {
     try {
       hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger, worker?.linkDir));
       await hub.adapter.start();
-      const services: PluginServices = { store: await createKvStore(config.store, config.websocket.redis, hub.nodeId, logger), outbound: null, schedule: nextTurn() };
+      const store = worker && config.store.backend === "memory" ? worker.nodeStore : await createKvStore(config.store, config.websocket.redis, hub.nodeId, logger);
+      const services: PluginServices = { store, outbound: null, schedule: nextTurn() };
       const proxy = new Proxy(configFile, logger, hub, worker, services);
       await proxy.prepareOutbound(config);
       const { certificates, plugins } = await loadChecked(config, loaded, hub, logger, services);

@@ -4,6 +4,7 @@
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
 import type { NylonConfig } from "../config/schema.js";
 import type { ReloadChanges } from "../proxy.js";
+import type { KvAnswerMessage, KvRequest } from "../store/primary-kv-store.js";
 import type { WorkerPeer } from "../websocket/adapters/worker-links.js";
 
 export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
@@ -23,7 +24,9 @@ export type ToWorker =
   /** A worker of the node died: its room membership in Redis goes now, not at its heartbeat's expiry. */
   | { type: "worker-gone"; nodeId: string }
   /** Drain within `graceMs` and exit. */
-  | { type: "stop"; graceMs: number };
+  | { type: "stop"; graceMs: number }
+  /** The answer to a store operation on the node's memory store. */
+  | KvAnswerMessage;
 
 export type FromWorker =
   /**
@@ -39,4 +42,6 @@ export type FromWorker =
   | { type: "reload-failed"; id: number; message: string }
   | { type: "reload-committed"; id: number; changes: ReloadChanges }
   | { type: "aborted"; id: number }
-  | { type: "scraped"; id: number; metrics: WorkerMetrics };
+  | { type: "scraped"; id: number; metrics: WorkerMetrics }
+  /** A store operation for the node's memory store, which the primary keeps. */
+  | KvRequest;

@@ -10,6 +10,7 @@ import { ListenerSet, type ListenerChange } from "../http/listeners.js";
 import { createLogger, logLevel } from "../observe/logger.js";
 import { opsEndpoints, type HealthState } from "../observe/ops-endpoints.js";
 import { RestartPolicy } from "../plugin/restart-policy.js";
+import { MemoryKvStore } from "../store/memory-kv-store.js";
 import { warnAboutRestartOnlyKeys, type ReloadChanges } from "../proxy.js";
 import type { FromWorker } from "./control-messages.js";
 import { forwardLines } from "./line-forwarder.js";
@@ -48,6 +49,8 @@ export class NodePrimary {
   private readonly metrics: NodeMetrics;
   private readonly listeners: ListenerSet;
   private readonly linkDir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-node-"));
+  /** The node's memory store: every worker's store operations run here (store/primary-kv-store.ts). */
+  private readonly store = new MemoryKvStore();
   /** Reloads and restarts, one at a time: a worker never starts with a configuration a reload is replacing. */
   private operations: Promise<unknown> = Promise.resolve();
   private reloadIds = 0;
@@ -140,6 +143,7 @@ export class NodePrimary {
     for (const channel of running) if (!channel.worker.isDead()) channel.worker.process.kill("SIGKILL");
     await Promise.all(exits);
     await this.listeners.closeAll();
+    await this.store.close();
     fs.rmSync(this.linkDir, { recursive: true, force: true });
   }
 
@@ -158,6 +162,9 @@ export class NodePrimary {
     forwardLines(worker.process.stdout!, process.stdout);
     forwardLines(worker.process.stderr!, process.stderr);
     worker.on("exit", (code: number | null, signal: string | null) => this.exited(slot, channel, code, signal));
+    worker.on("message", (message: FromWorker) => {
+      if (message.type === "kv") this.store.execute(message.namespace, message.op, message.quota, (outcome) => channel.tell({ type: "kv-answer", id: message.id, outcome }));
+    });
     await channel.reply((answer) => (answer.type === "listening" ? true : undefined));
     const ready = await channel.request(
       {

@@ -3,6 +3,7 @@
 // reads the config file, serves `metrics:` and answers signals for the node.
 import { NylonError } from "../errors.js";
 import { Proxy, type PreparedReload } from "../proxy.js";
+import { PrimaryKvStore } from "../store/primary-kv-store.js";
 import { WorkersAdapter } from "../websocket/adapters/workers-adapter.js";
 import type { FromWorker, ToWorker } from "./control-messages.js";
 
@@ -12,6 +13,12 @@ const CRASH_CLOSE_MS = 1000;
 let proxy: Proxy | undefined;
 const prepared = new Map<number, PreparedReload>();
 let stopping = false;
+// process.send's false means "queued behind a backlog", not "lost": only a closed channel fails the operation.
+const nodeStore = new PrimaryKvStore((request) => {
+  if (!process.connected) return false;
+  process.send!(request);
+  return true;
+});
 
 function send(message: FromWorker): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, undefined, () => resolve()));
@@ -49,12 +56,14 @@ async function handle(message: ToWorker): Promise<void> {
       return proxy?.hub.adapter.nodeDied?.(message.nodeId);
     case "stop":
       return stop(message.graceMs, 1001);
+    case "kv-answer":
+      return nodeStore.answer(message);
   }
 }
 
 async function start(message: Extract<ToWorker, { type: "start" }>): Promise<void> {
   try {
-    proxy = await Proxy.create(message.config, message.configFile, { index: message.index, prettyLogs: message.prettyLogs, linkDir: message.linkDir });
+    proxy = await Proxy.create(message.config, message.configFile, { index: message.index, prettyLogs: message.prettyLogs, linkDir: message.linkDir, nodeStore });
     const adapter = proxy.hub.adapter;
     await send({ type: "ready", nodeId: proxy.hub.nodeId, socketPath: adapter instanceof WorkersAdapter ? adapter.socketPath : null });
   } catch (err) {
