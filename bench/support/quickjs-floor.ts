@@ -11,7 +11,7 @@ import { callsPerSecond } from "./calls-per-second.js";
 
 /** `ws-on-message-text` echoes like the SDK's echo plugin; `ws-on-error` has the same signature and does nothing. */
 const BARE_GUEST = `
-import { wsSendText } from "nylon:plugin/host@0.2.0";
+import { wsSendText } from "nylon:plugin/host@0.3.0";
 export const guest = {
   init() {}, entries() { return []; }, onPhase() { return "next"; }, onRequestEnd() {},
   wsOnOpen() {}, wsOnMessageBinary() {}, wsOnClose() {}, onTimer() {}, wsOnEvents() {},

@@ -1,7 +1,7 @@
 // Hostile: a real WebAssembly trap (not a JS exception, which the SDK would catch) on ?misbehave=1:
 // a host import called with arguments of the wrong type makes the binding code trap.
 import { NylonPlugin } from "@nylon/sdk";
-import * as host from "nylon:plugin/host@0.2.0";
+import * as host from "nylon:plugin/host@0.3.0";
 
 const plugin = new NylonPlugin();
 
