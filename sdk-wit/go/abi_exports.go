@@ -5,7 +5,11 @@ package sdk
 // The component's exports: the WIT `guest` interface, lifted by hand (see abi.go) and handed to the
 // typed functions of guest.go. Every export ends by dropping the pins of what the host allocated.
 
-import "unsafe"
+import (
+	"bytes"
+	"strings"
+	"unsafe"
+)
 
 // What an export returns through memory stays referenced here until the next export call: the host
 // reads it after the call returns, before any Go code runs again.
@@ -98,13 +102,41 @@ func exportOnTimer(id uint32) {
 	guestOnTimer(id)
 }
 
-// exportOnResult takes op-result flattened: its case, then the payload slots joined over the cases
-// (an i64 for count's s64, then four i32s).
+// exportOnResult lifts op-result, flattened: its case, then the payload slots joined over the cases
+// (an i64, the widest first slot, for count's s64; then four i32s). What it hands on is copied out of
+// the memory the host wrote, which is released when the export returns.
 //
 //go:wasmexport nylon:plugin/guest@0.3.0#on-result
-func exportOnResult(op, kind uint32, _ uint64, _, _, _, _ uint32) {
+func exportOnResult(op, kind uint32, p0 uint64, p1, p2, p3, p4 uint32) {
 	defer unpin()
-	guestOnResult(op, kind)
+	r := opResult{kind: opKind(kind)}
+	switch r.kind {
+	case opFailed:
+		r.err = &NylonError{Code: strings.Clone(liftString(uint32(p0), p1)), Message: strings.Clone(liftString(p2, p3))}
+	case opValue:
+		if r.found = p0 != 0; r.found {
+			r.value = bytes.Clone(liftBytes(p1, p2))
+		}
+	case opDone:
+		r.done = p0 != 0
+	case opCount:
+		r.count = int64(p0)
+	case opKeys:
+		r.keys = make([]string, p1)
+		for i := range r.keys {
+			rec := uintptr(p0) + uintptr(i)*8
+			r.keys[i] = strings.Clone(liftString(at(rec, 0), at(rec, 4)))
+		}
+	case opResponse:
+		r.status = uint16(p0)
+		r.headers = make([]header, p2)
+		for i := range r.headers {
+			rec := uintptr(p1) + uintptr(i)*16
+			r.headers[i] = header{name: strings.Clone(liftString(at(rec, 0), at(rec, 4))), value: strings.Clone(liftString(at(rec, 8), at(rec, 12)))}
+		}
+		r.body = bytes.Clone(liftBytes(p3, p4))
+	}
+	guestOnResult(op, r)
 }
 
 // ws-event cases, in the WIT variant's order.

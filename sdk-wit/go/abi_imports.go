@@ -142,6 +142,33 @@ func importWsSendBinaryTo(id unsafe.Pointer, idLen uint32, data unsafe.Pointer, 
 //go:wasmimport nylon:plugin/host@0.3.0 ws-rooms
 func importWsRooms(conn uint32, ret unsafe.Pointer)
 
+//go:wasmimport nylon:plugin/host@0.3.0 kv-get
+func importKvGet(key unsafe.Pointer, keyLen uint32, ret unsafe.Pointer)
+
+//go:wasmimport nylon:plugin/host@0.3.0 kv-set
+func importKvSet(key unsafe.Pointer, keyLen uint32, value unsafe.Pointer, valueLen uint32, hasTTL, ttlMs uint32, ret unsafe.Pointer)
+
+//go:wasmimport nylon:plugin/host@0.3.0 kv-delete
+func importKvDelete(key unsafe.Pointer, keyLen uint32, ret unsafe.Pointer)
+
+//go:wasmimport nylon:plugin/host@0.3.0 kv-increment
+func importKvIncrement(key unsafe.Pointer, keyLen uint32, delta int64, hasTTL, ttlMs uint32, ret unsafe.Pointer)
+
+//go:wasmimport nylon:plugin/host@0.3.0 kv-compare-and-swap
+func importKvCompareAndSwap(key unsafe.Pointer, keyLen uint32, hasExpected uint32, expected unsafe.Pointer, expectedLen uint32, value unsafe.Pointer, valueLen uint32, hasTTL, ttlMs uint32, ret unsafe.Pointer)
+
+//go:wasmimport nylon:plugin/host@0.3.0 kv-list-keys
+func importKvListKeys(prefix unsafe.Pointer, prefixLen uint32, limit uint32, ret unsafe.Pointer)
+
+// http-request takes the outbound-request record flattened: method, url, headers, body, timeout-ms
+// (option), follow-redirects.
+//
+//go:wasmimport nylon:plugin/host@0.3.0 http-request
+func importHTTPRequest(method unsafe.Pointer, methodLen uint32, url unsafe.Pointer, urlLen uint32, headers unsafe.Pointer, headerCount uint32, body unsafe.Pointer, bodyLen uint32, hasTimeout, timeoutMs, followRedirects uint32, ret unsafe.Pointer)
+
+//go:wasmimport nylon:plugin/host@0.3.0 resume-phase
+func importResumePhase(req, decision uint32, ret unsafe.Pointer)
+
 //go:wasmimport nylon:plugin/host@0.3.0 ws-room-size
 func importWsRoomSize(room unsafe.Pointer, roomLen uint32) uint32
 
@@ -401,4 +428,82 @@ func (wasmHost) WsRoomSize(room string) uint32 {
 	size := importWsRoomSize(p, n)
 	runtime.KeepAlive(room)
 	return size
+}
+
+// retOp reads result<u32, host-error>: the op id a waiting function started, or the host's refusal.
+func retOp() (uint32, error) {
+	if err := retError(); err != nil {
+		return 0, err
+	}
+	return retArea[1], nil
+}
+
+func (wasmHost) KvGet(key string) (uint32, error) {
+	p, n := stringArg(key)
+	importKvGet(p, n, retPtr())
+	runtime.KeepAlive(key)
+	return retOp()
+}
+
+func (wasmHost) KvSet(key string, value []byte, ttl optionalMs) (uint32, error) {
+	kp, kn := stringArg(key)
+	vp, vn := bytesArg(value)
+	importKvSet(kp, kn, vp, vn, boolArg(ttl.set), ttl.ms, retPtr())
+	runtime.KeepAlive(key)
+	runtime.KeepAlive(value)
+	return retOp()
+}
+
+func (wasmHost) KvDelete(key string) (uint32, error) {
+	p, n := stringArg(key)
+	importKvDelete(p, n, retPtr())
+	runtime.KeepAlive(key)
+	return retOp()
+}
+
+func (wasmHost) KvIncrement(key string, delta int64, ttl optionalMs) (uint32, error) {
+	p, n := stringArg(key)
+	importKvIncrement(p, n, delta, boolArg(ttl.set), ttl.ms, retPtr())
+	runtime.KeepAlive(key)
+	return retOp()
+}
+
+func (wasmHost) KvCompareAndSwap(key string, expected []byte, value []byte, ttl optionalMs) (uint32, error) {
+	kp, kn := stringArg(key)
+	ep, en := bytesArg(expected)
+	vp, vn := bytesArg(value)
+	importKvCompareAndSwap(kp, kn, boolArg(expected != nil), ep, en, vp, vn, boolArg(ttl.set), ttl.ms, retPtr())
+	runtime.KeepAlive(key)
+	runtime.KeepAlive(expected)
+	runtime.KeepAlive(value)
+	return retOp()
+}
+
+func (wasmHost) KvListKeys(prefix string, limit uint32) (uint32, error) {
+	p, n := stringArg(prefix)
+	importKvListKeys(p, n, limit, retPtr())
+	runtime.KeepAlive(prefix)
+	return retOp()
+}
+
+func (wasmHost) HTTPRequest(r outboundRequest) (uint32, error) {
+	// list<header> in memory: 16-byte records of two strings (pointer, length each).
+	records := make([]uint32, 0, 4*len(r.headers))
+	for _, h := range r.headers {
+		np, nn := stringArg(h.name)
+		vp, vn := stringArg(h.value)
+		records = append(records, uint32(uintptr(np)), nn, uint32(uintptr(vp)), vn)
+	}
+	mp, mn := stringArg(r.method)
+	up, un := stringArg(r.url)
+	bp, bn := bytesArg(r.body)
+	importHTTPRequest(mp, mn, up, un, unsafe.Pointer(unsafe.SliceData(records)), uint32(len(r.headers)), bp, bn, boolArg(r.timeout.set), r.timeout.ms, boolArg(r.followRedirects), retPtr())
+	runtime.KeepAlive(r)
+	runtime.KeepAlive(records)
+	return retOp()
+}
+
+func (wasmHost) ResumePhase(req uint32, d decision) error {
+	importResumePhase(req, uint32(d), retPtr())
+	return retError()
 }

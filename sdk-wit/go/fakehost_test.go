@@ -20,6 +20,7 @@ type fakeHost struct {
 	bodyErr  error
 	status   uint16
 	nextConn uint32
+	nextOp   uint32
 	failNext map[string]error // host function name -> the error it returns once
 }
 
@@ -34,6 +35,7 @@ func useFakeHost(t *testing.T) *fakeHost {
 	handlers = map[uint64]*PhaseHandler{}
 	connections = map[uint32]*openConn{}
 	timers = map[uint32]*Timer{}
+	waitingOps = map[uint32]func(opResult){}
 	t.Cleanup(func() { host = nil })
 	return f
 }
@@ -188,3 +190,34 @@ func (f *fakeHost) WsSendBinaryTo(connectionID string, data []byte) error {
 }
 func (f *fakeHost) WsRooms(conn uint32) []string  { return []string{"a", "b"} }
 func (f *fakeHost) WsRoomSize(room string) uint32 { return 3 }
+
+// The waiting functions record their start and return the next op id (from 1); a test answers with guestOnResult.
+func (f *fakeHost) startOp(name, format string, args ...any) (uint32, error) {
+	if err := f.fail(name); err != nil {
+		return 0, err
+	}
+	f.nextOp++
+	f.record(format+" -> op %d", append(args, f.nextOp)...)
+	return f.nextOp, nil
+}
+func (f *fakeHost) KvGet(key string) (uint32, error) { return f.startOp("KvGet", "kv-get %s", key) }
+func (f *fakeHost) KvSet(key string, value []byte, ttl optionalMs) (uint32, error) {
+	return f.startOp("KvSet", "kv-set %s %q ttl=%d/%v", key, value, ttl.ms, ttl.set)
+}
+func (f *fakeHost) KvDelete(key string) (uint32, error) { return f.startOp("KvDelete", "kv-delete %s", key) }
+func (f *fakeHost) KvIncrement(key string, delta int64, ttl optionalMs) (uint32, error) {
+	return f.startOp("KvIncrement", "kv-increment %s %d ttl=%d/%v", key, delta, ttl.ms, ttl.set)
+}
+func (f *fakeHost) KvCompareAndSwap(key string, expected []byte, value []byte, ttl optionalMs) (uint32, error) {
+	return f.startOp("KvCompareAndSwap", "kv-cas %s expected=%q/%v %q", key, expected, expected != nil, value)
+}
+func (f *fakeHost) KvListKeys(prefix string, limit uint32) (uint32, error) {
+	return f.startOp("KvListKeys", "kv-list-keys %s %d", prefix, limit)
+}
+func (f *fakeHost) HTTPRequest(r outboundRequest) (uint32, error) {
+	return f.startOp("HTTPRequest", "http-request %s %s timeout=%d/%v", r.method, r.url, r.timeout.ms, r.timeout.set)
+}
+func (f *fakeHost) ResumePhase(req uint32, d decision) error {
+	f.record("resume-phase %d %d", req, d)
+	return f.fail("ResumePhase")
+}

@@ -140,13 +140,13 @@ func guestOnPhase(req, entry uint32, phase phaseID) (result decision) {
 // in Nylon's Go SDK.
 func runHandler[C any, P interface {
 	*C
-	decided() decision
+	base() *phaseContext
 }](fn func(P), ctx P) decision {
 	if fn == nil {
 		return decisionNext
 	}
-	fn(ctx)
-	return ctx.decided()
+	runFor(ctx.base(), func() { fn(ctx) })
+	return ctx.base().settle()
 }
 
 func entryName(entry uint32) string {
@@ -253,12 +253,6 @@ func guestOnTimer(id uint32) {
 		}
 	}()
 	fireTimer(id)
-}
-
-// guestOnResult receives the result of a store operation or outbound call (contract 0.3.0). This SDK
-// starts no such operation yet, so a result can only be the host's mistake: it is logged, not acted on.
-func guestOnResult(op, kind uint32) {
-	host.Log(logWarn, "result (case "+strconv.Itoa(int(kind))+") for operation "+strconv.Itoa(int(op))+", which the Go SDK never starts")
 }
 
 // panicText is a recovered panic as the log shows it: Go's "panic: <value>" line and the stack of

@@ -51,6 +51,32 @@ type hostAPI interface {
 	WsSendBinaryTo(connectionID string, data []byte) error
 	WsRooms(conn uint32) []string
 	WsRoomSize(room string) uint32
+
+	// Waiting (contract 0.3.0): each starts an operation and returns its op id; the result comes to
+	// the on-result export (guestOnResult).
+	KvGet(key string) (op uint32, err error)
+	KvSet(key string, value []byte, ttl optionalMs) (op uint32, err error)
+	KvDelete(key string) (op uint32, err error)
+	KvIncrement(key string, delta int64, ttl optionalMs) (op uint32, err error)
+	KvCompareAndSwap(key string, expected []byte, value []byte, ttl optionalMs) (op uint32, err error)
+	KvListKeys(prefix string, limit uint32) (op uint32, err error)
+	HTTPRequest(r outboundRequest) (op uint32, err error)
+	ResumePhase(req uint32, d decision) error
+}
+
+// optionalMs is a WIT option<u32> of milliseconds (a TTL, a timeout).
+type optionalMs struct {
+	ms  uint32
+	set bool
+}
+
+// outboundRequest is the WIT record outbound-request.
+type outboundRequest struct {
+	method, url     string
+	headers         []header
+	body            []byte
+	timeout         optionalMs
+	followRedirects bool
 }
 
 // header is the WIT record `header` (a name/value pair).

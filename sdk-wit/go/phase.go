@@ -36,15 +36,45 @@ const (
 	decisionNext
 	decisionEnd
 	decisionFailed
+	// decisionPending: the phase waits for its operations; a callback decides it with resume-phase.
+	decisionPending
 )
 
-// phaseContext is what every phase can do.
+// phaseContext is what every phase can do. A phase that started store operations or outbound calls
+// and returned without deciding waits for them: Next or End from their callbacks decides it (and if
+// the last callback returns without deciding, it continues as an undecided phase does).
 type phaseContext struct {
 	req      uint32
 	decision decision
+	// waiting counts the operations started for this phase whose callbacks have not run yet.
+	waiting int
+	// suspended: the phase returned pending; its decision goes to the host with resume-phase.
+	suspended bool
 }
 
-func (c *phaseContext) decided() decision { return c.decision }
+func (c *phaseContext) base() *phaseContext { return c }
+
+// decide records the phase's decision, and hands it to the host when the phase is pending.
+func (c *phaseContext) decide(d decision) {
+	if d != decisionFailed {
+		c.decision = d
+	}
+	if !c.suspended {
+		return
+	}
+	c.suspended = false
+	// The host refuses when the request is gone (the client left, the pending timeout): nothing is left to decide.
+	_ = host.ResumePhase(c.req, d)
+}
+
+// settle is what on-phase returns once the handler has: its decision, or pending while operations wait.
+func (c *phaseContext) settle() decision {
+	if c.decision != decisionUnset || c.waiting == 0 {
+		return c.decision
+	}
+	c.suspended = true
+	return decisionPending
+}
 
 // Request is the client's request as the host sees it in this phase.
 func (c *phaseContext) Request() *Request { return &Request{req: c.req} }
@@ -73,7 +103,7 @@ func (c *phaseContext) DecodePayload(v any) error {
 }
 
 // Next continues with the next middleware or the service.
-func (c *phaseContext) Next() { c.decision = decisionNext }
+func (c *phaseContext) Next() { c.decide(decisionNext) }
 
 // SetResponseHeader sets (replaces) a response header.
 func (c *phaseContext) SetResponseHeader(key, value string) error {
@@ -89,7 +119,7 @@ type PhaseRequestFilter struct {
 }
 
 // End sends the response built with Response() and stops the chain.
-func (c *PhaseRequestFilter) End() { c.decision = decisionEnd }
+func (c *PhaseRequestFilter) End() { c.decide(decisionEnd) }
 
 // WebSocketUpgrade takes the request over as a WebSocket: the handshake completes after the filter
 // returns, then OnOpen runs. On a request that is not a valid upgrade it returns an error and sends
@@ -104,7 +134,7 @@ func (c *PhaseRequestFilter) WebSocketUpgrade(callbacks WebSocketCallbacks, opti
 		return err
 	}
 	openConnection(conn, callbacks)
-	c.decision = decisionEnd
+	c.decide(decisionEnd)
 	return nil
 }
 

@@ -1,5 +1,5 @@
-// plugins/rate-limited-ws-store on two real `nylon run` nodes whose store is one real redis-server: the
-// limit of 5 connections per client holds across the nodes (the 6th is refused whichever node it
+// plugins/rate-limited-ws-store (TypeScript) and rate-limited-ws-store-go on two real `nylon run` nodes
+// whose store is one real redis-server: the limit of 5 connections per client holds across the nodes (the 6th is refused whichever node it
 // reaches), a closed connection frees its slot on the other node, and with Redis gone the plugin
 // refuses (503) instead of letting connections through uncounted.
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import { connectOnceSlotFrees, connectRateLimited } from "../support/seed-client
 import { closeAll, refusedUpgrade, type WsTestClient } from "../support/ws-test-client.js";
 import { RedisServer } from "../cluster/redis-server.js";
 
-function nodeConfig(redisPort: number): string {
+function nodeConfig(redisPort: number, plugin: string): string {
   return `
 http: ["127.0.0.1:{{PORT}}"]
 log: { level: warn }
@@ -17,7 +17,7 @@ websocket:
   redis: { host: 127.0.0.1, port: ${redisPort}, connect_timeout_ms: 1000 }
 store: { backend: redis, timeout_ms: 1000 }
 plugins:
-  - { name: limiter, type: wasm, file: "{{ROOT}}/plugins/rate-limited-ws-store/rate-limited-ws-store.wasm" }
+  - { name: limiter, type: wasm, file: "{{ROOT}}/plugins/${plugin}/${plugin}.wasm" }
 services:
   - { name: limited, service_type: plugin, plugin: { name: limiter, entry: rate-limited-ws } }
 routes:
@@ -28,13 +28,14 @@ routes:
 `;
 }
 
-describe("a connection limit counted in the store, shared by two nodes on Redis", () => {
+for (const plugin of ["rate-limited-ws-store", "rate-limited-ws-store-go"])
+describe(`a connection limit counted in the store, shared by two nodes on Redis (${plugin})`, () => {
   let redis: RedisServer;
   let nodes: NylonProcess[] = [];
 
   before(async () => {
     redis = await RedisServer.start();
-    nodes = await Promise.all([startNylon(nodeConfig(redis.port)), startNylon(nodeConfig(redis.port))]);
+    nodes = await Promise.all([startNylon(nodeConfig(redis.port, plugin)), startNylon(nodeConfig(redis.port, plugin))]);
   });
 
   after(async () => {
