@@ -1,6 +1,7 @@
-// plugins/rate-limited-ws-store (TypeScript) and rate-limited-ws-store-go on two real `nylon run` nodes
-// whose store is one real redis-server: the limit of 5 connections per client holds across the nodes (the 6th is refused whichever node it
-// reaches), a closed connection frees its slot on the other node, and with Redis gone the plugin
+// plugins/rate-limited-ws-store (TypeScript), -go and -rust on two real `nylon run` nodes whose
+// store is one real redis-server: the limit of 5 connections per client holds across the nodes (the
+// 6th is refused whichever node it reaches), a closed connection frees its slot on the other node,
+// and with Redis gone the plugin
 // refuses (503) instead of letting connections through uncounted.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -28,7 +29,7 @@ routes:
 `;
 }
 
-for (const plugin of ["rate-limited-ws-store", "rate-limited-ws-store-go"])
+for (const plugin of ["rate-limited-ws-store", "rate-limited-ws-store-go", "rate-limited-ws-store-rust"])
 describe(`a connection limit counted in the store, shared by two nodes on Redis (${plugin})`, () => {
   let redis: RedisServer;
   let nodes: NylonProcess[] = [];

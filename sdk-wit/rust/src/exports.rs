@@ -81,11 +81,16 @@ pub fn on_phase(req: u32, entry: u32, phase: Phase) -> PhaseResult {
         return PhaseResult::Failed;
     };
     let outcome = run_phase(&mut handler, req, phase);
+    // A request filter that took a Pending: decided in place by it, or left pending for it.
+    let waited = if phase == Phase::RequestFilter { crate::waiting::settle_phase(req, !matches!(outcome, Ok(Decision::Unset))) } else { None };
     // After an entry's last phase the host calls no more of its phases for this request.
     if !last {
         HANDLERS.with(|h| h.borrow_mut().insert(key, handler));
     }
     set_call_site(CallSite::Idle);
+    if let (Some(result), Ok(_)) = (waited, &outcome) {
+        return result;
+    }
     match outcome {
         Ok(Decision::Unset) => PhaseResult::Unset,
         Ok(Decision::Next) => PhaseResult::Next,
@@ -178,12 +183,6 @@ pub fn on_timer(id: u32) {
     if let Err(error) = result {
         host::log(LogLevel::Error, &format!("timer callback failed: {error}"));
     }
-}
-
-/// The result of a store operation or outbound call (contract 0.3.0). This SDK starts no such
-/// operation yet, so a result can only be a host's mistake: it is logged, not acted on.
-pub fn on_result(op: u32) {
-    host::log(LogLevel::Warn, &format!("result for operation {op}, which the Rust SDK never starts"));
 }
 
 pub fn ws_on_events(events: Vec<WsEvent>) {

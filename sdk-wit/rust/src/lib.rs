@@ -42,6 +42,7 @@
 mod callback;
 mod error;
 mod exports;
+mod fetch;
 #[cfg(feature = "json")]
 mod json;
 mod log;
@@ -50,7 +51,9 @@ mod plugin;
 mod registry;
 mod request;
 mod response;
+pub mod store;
 mod timers;
+mod waiting;
 mod websocket;
 
 /// The bindings `wit-bindgen` generates from `sdk-wit/wit`. Plugins use the safe API above; the
@@ -75,6 +78,8 @@ pub use request::{Headers, Request};
 pub use response::{Response, ResponseStream};
 pub use timers::{clear_timer, set_interval, set_timeout, TimerId};
 pub use websocket::{WebSocketCallbacks, WebSocketConn, WebSocketHandler};
+pub use fetch::{fetch, OutboundRequest, OutboundResponse};
+pub use waiting::Pending;
 
 /// Milliseconds since the Unix epoch, from the host (the only clock a plugin has).
 pub fn now_ms() -> u64 {
@@ -90,6 +95,7 @@ pub fn random_bytes(len: u32) -> Vec<u8> {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::exports::*;
+    pub use crate::waiting::on_result;
 }
 
 /// Exports the plugin: `nylon_sdk::plugin!(register)` where `register` is a function (or closure)
@@ -138,8 +144,8 @@ macro_rules! plugin {
             fn ws_on_events(events: ::std::vec::Vec<$crate::bindings::nylon::plugin::types::WsEvent>) {
                 $crate::__private::ws_on_events(events)
             }
-            fn on_result(op: u32, _outcome: $crate::bindings::nylon::plugin::types::OpResult) {
-                $crate::__private::on_result(op)
+            fn on_result(op: u32, outcome: $crate::bindings::nylon::plugin::types::OpResult) {
+                $crate::__private::on_result(op, outcome)
             }
         }
 

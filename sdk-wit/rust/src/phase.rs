@@ -93,6 +93,13 @@ impl PhaseRequestFilter {
         self.upgrade_as(handler, Some(protocol))
     }
 
+    /// The phase's decision, to be made later: move the [`Pending`](crate::Pending) into the closure
+    /// of a store operation or [`fetch`](crate::fetch) and call `next` or `end` on it there. The phase
+    /// waits until it decides (or is dropped: then the request continues).
+    pub fn wait(&mut self) -> crate::Pending {
+        crate::Pending::new(self.0.req)
+    }
+
     fn upgrade_as(&mut self, handler: impl WebSocketHandler, protocol: Option<&str>) -> std::result::Result<WebSocketConn, NylonError> {
         let ws = upgrade(self.0.req, handler, protocol)?;
         self.0.decision = Decision::End;
