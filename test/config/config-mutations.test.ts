@@ -154,12 +154,15 @@ websocket:
   per_message_deflate: true
   slow_consumer: drop
   reload_drain_ms: 60000
+store: { backend: redis, key_prefix: "nylon:kv-test", timeout_ms: 500 }
 plugins:
   - name: echo
     type: wasm
     file: {{ROOT}}/plugins/echo/echo.wasm
-    limits: { memory_mb: 32, deadline_ms: 50, max_send_bytes: 65536 }
+    limits: { memory_mb: 32, deadline_ms: 50, max_send_bytes: 65536, pending_timeout_ms: 5000, max_pending_ops: 100, outbound_timeout_ms: 2000, max_outbound_response_bytes: 65536 }
     room_namespace: lobby
+    allowed_outbound_hosts: ["http://127.0.0.1:{{PORT2}}", "https://*.example.com"]
+    store: { namespace: shared, max_keys: 100, max_key_bytes: 128, max_value_bytes: 4096 }
   - name: echo-rust
     type: wasm
     file: {{ROOT}}/plugins/echo-rust/echo-rust.wasm
@@ -246,6 +249,9 @@ const CANDIDATES: ValueCandidates = {
     [/^isolation$/, ["worker", "inline", "thread", '""']],
     [/^workers$/, ["0", "-1", "1.5", '"many"', '"auto"', '""']],
     [/^room_namespace$/, ['""', "lobby", "other", "42"]],
+    [/^namespace$/, ['""', "shared", "other", "42"]],
+    [/^backend$/, ['""', "memory", "redis", "bogus"]],
+    [/^allowed_outbound_hosts$/, ['["ftp://x.example"]', '["http://a.example/path"]', '"http://a.example"', '["http://*"]', "[]"]],
     [/^expected_statuses$/, ['"200-199"', '"2xx"', "600", '"100-599"', '""']],
     [/^host$/, ['""', '"a b"', "api.internal", '"bad\\r\\nhost"']],
     [/^header_selector$/, ['"x route"', '""', "X-Route", "x-nylon-proxy"]],

@@ -31,6 +31,9 @@ plugins:
     file: plugins/chat.wasm
     config: { debug: true }
     limits: { memory_mb: 32 }
+    allowed_outbound_hosts: ["https://idp.example.com", "http://10.0.0.7:*"]
+    store: { namespace: shared, max_keys: 500 }
+store: { backend: redis, timeout_ms: 250 }
 services:
   - name: app
     service_type: http
@@ -81,7 +84,18 @@ describe("valid configurations", () => {
     assert.equal(config.websocket.max_message_bytes, 4096);
     assert.equal(config.websocket.ping_interval_ms, 20_000);
     assert.equal(config.websocket.redis?.key_prefix, "nylon:ws");
-    assert.deepEqual(config.plugins[0]?.limits, { memory_mb: 32, deadline_ms: 100, max_send_bytes: 8_388_608 });
+    assert.deepEqual(config.plugins[0]?.limits, {
+      memory_mb: 32,
+      deadline_ms: 100,
+      max_send_bytes: 8_388_608,
+      pending_timeout_ms: 10_000,
+      max_pending_ops: 1000,
+      outbound_timeout_ms: 10_000,
+      max_outbound_response_bytes: 1_048_576,
+    });
+    assert.deepEqual(config.plugins[0]?.allowed_outbound_hosts, ["https://idp.example.com", "http://10.0.0.7:*"]);
+    assert.deepEqual(config.plugins[0]?.store, { namespace: "shared", max_keys: 500, max_key_bytes: 512, max_value_bytes: 65_536 });
+    assert.deepEqual(config.store, { backend: "redis", key_prefix: "nylon:kv", timeout_ms: 250 });
     assert.equal(config.plugins[0]?.isolation, "inline", "plugins run inline unless configured otherwise");
     const app = config.services[0] as HttpService;
     assert.equal(app.endpoints[1]?.weight, 1);
