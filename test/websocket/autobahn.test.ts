@@ -2,7 +2,7 @@
 // run by ../shared/tools/autobahn/run.sh) against a real nylon serving the exact-echo test plugin, with
 // the limits raised so the 16 MiB cases of group 9 fit and the 4 MiB message in 64-byte fragments
 // (9.3.1, 9.4.1) is within max_fragments: with the defaults those cases close with 1008, as plain ws does. Groups 1-7, 9 and 10 run in CI (about a minute on an idle
-// machine); no case may fail. The permessage-deflate groups 12 and 13 take about 15 minutes and run on
+// machine); no case may fail. The permessage-deflate groups 12 and 13 take about 35 minutes on an idle machine and run on
 // demand (NYLON_AUTOBAHN_DEFLATE=1). docs/websocket.md records both results.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -71,8 +71,8 @@ test("Autobahn groups 1-7, 9, 10: no case fails", { timeout: 20 * 60_000 }, asyn
 test(
   "Autobahn groups 12, 13 (permessage-deflate): no case fails",
   {
-    timeout: 60 * 60_000,
-    skip: process.env.NYLON_AUTOBAHN_DEFLATE === "1" ? false : "about 15 minutes: run on demand with NYLON_AUTOBAHN_DEFLATE=1 (docs/websocket.md records the result)",
+    timeout: 90 * 60_000,
+    skip: process.env.NYLON_AUTOBAHN_DEFLATE === "1" ? false : "about 35 minutes on an idle 2-core machine: run on demand with NYLON_AUTOBAHN_DEFLATE=1 (docs/websocket.md records the result)",
   },
   async (t) => {
     await conformance(t, "/echo-deflate", '["12.*","13.*"]');
