@@ -86,6 +86,15 @@ program
   });
 
 program
+  .command("prepare")
+  .description("write <plugin.wasm>.prepared beside a component built by other tools (nylon build does it for its own builds)")
+  .argument("<plugin...>", "plugin components (.wasm)")
+  .action(async (files: string[]) => {
+    const { prepareCommand } = await import("./prepare-command.js");
+    process.exitCode = await prepareCommand(files);
+  });
+
+program
   .command("validate")
   .description("check a configuration as `run` would, without opening a port (plugins are loaded and initialised)")
   .argument("[config]", `the configuration file (default ${DEFAULT_CONFIG})`)

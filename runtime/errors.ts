@@ -14,6 +14,7 @@ export const ERRORS = {
   NYLON_E_CONFIG_READ: { summary: "the configuration file cannot be read" },
   NYLON_E_PLUGIN_LOAD: { summary: "a plugin cannot be loaded" },
   NYLON_E_PLUGIN_CONTRACT: { summary: "a plugin was built for another contract version" },
+  NYLON_E_PLUGIN_UNPREPARED: { summary: "a plugin has no prepared glue beside it, and this install has no toolchain to make it" },
   NYLON_E_PLUGIN_FAILED: { status: 500, closeCode: 1011, summary: "a plugin failed while handling an event" },
   NYLON_E_PLUGIN_UNAVAILABLE: { status: 503, closeCode: 1013, summary: "a plugin is being restarted" },
   NYLON_E_BUILD: { summary: "a plugin cannot be built" },

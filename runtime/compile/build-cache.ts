@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { filesUnder } from "./files-under.js";
 import type { CacheInputs, PluginSource } from "./guest-language.js";
-import { witDir } from "../package-paths.js";
+import { nylonCacheDir, witDir } from "../package-paths.js";
 
 // Builds are content-addressed: the key hashes every input a component is made from (the plugin's
 // sources, the SDK and toolchain versions its language reports, the WIT contract and nylon's own
@@ -21,10 +20,9 @@ const BUILD_CODE_DIR = path.dirname(fileURLToPath(import.meta.url));
 /** Build code outside that folder: how a source map is stored in a component. */
 const BUILD_CODE_FILES = [fileURLToPath(new URL("../plugin/source-map-section.js", import.meta.url))];
 
-/** The cache folder: $NYLON_CACHE_DIR/build, else the user's cache folder (never a shared /tmp: it holds code nylon runs). */
+/** The cache folder: build/ in nylon's cache folder (never a shared /tmp: it holds code nylon runs). */
 export function buildCacheRoot(): string {
-  const base = process.env.NYLON_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "nylon");
-  return path.join(base, "build");
+  return nylonCacheDir("build");
 }
 
 /** The key of a build of `source` from `inputs`. Files are named relative to the plugin's folder, so a moved folder still hits. */

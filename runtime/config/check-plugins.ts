@@ -4,6 +4,7 @@
 // reported at the key that caused it.
 import type { Logger } from "pino";
 import { NylonError } from "../errors.js";
+import type { StartupSplit } from "../observe/startup-split.js";
 import type { PluginHost } from "../plugin/plugin-host.js";
 import { loadPlugins } from "../plugin/plugin-loader.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
@@ -64,14 +65,19 @@ function missingEntry(host: PluginHost, entry: string): string {
 }
 
 /** Loads every plugin; the map holds those that started, which the caller stops when it does not keep them. */
-export async function checkPlugins(loaded: LoadedConfig, hub: WebSocketHub, logger: Logger): Promise<{ plugins: Map<string, PluginHost>; issues: ConfigIssue[] }> {
+export async function checkPlugins(
+  loaded: LoadedConfig,
+  hub: WebSocketHub,
+  logger: Logger,
+  split?: StartupSplit,
+): Promise<{ plugins: Map<string, PluginHost>; issues: ConfigIssue[] }> {
   const issues: ConfigIssue[] = [];
   const located = loaded.located.proxy.plugins;
   const plugins = await loadPlugins(loaded.config.plugins, hub, logger, (index, error) => {
     const spec = located[index]!;
     const message = error instanceof NylonError ? error.message : `plugin ${spec.value.name} cannot be loaded: ${(error as Error).message}`;
     issues.push(issueAt(spec.source, [...spec.path, ...failureKey(error)], message));
-  });
+  }, split);
   for (const spec of located) {
     const host = plugins.get(spec.value.name);
     const invalid = host?.entryNames().filter((entry) => !ENTRY_NAME.test(entry)) ?? [];

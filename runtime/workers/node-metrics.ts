@@ -1,5 +1,6 @@
 import client, { AggregatorRegistry } from "prom-client";
 import { reloadsCounter } from "../observe/metrics.js";
+import type { ReloadCounts } from "../observe/proxy-counters.js";
 import type { WorkerMetrics } from "./control-messages.js";
 
 /**
@@ -28,14 +29,14 @@ export interface WorkerReading {
 export class NodeMetrics {
   readonly contentType: string;
   private readonly registry = new client.Registry();
-  private readonly reloads: client.Counter<"result">;
+  private readonly reloads: ReloadCounts = { applied: 0, rejected: 0 };
   private readonly restarts: client.Counter;
 
   constructor(serving: () => number) {
     this.contentType = this.registry.contentType;
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry, prefix: "nylon_process_" });
-    this.reloads = reloadsCounter(registers);
+    reloadsCounter(registers, this.reloads);
     new client.Gauge({
       name: "nylon_workers",
       help: "Worker processes serving the listeners",
@@ -52,7 +53,8 @@ export class NodeMetrics {
   }
 
   reloaded(applied: boolean): void {
-    this.reloads.inc({ result: applied ? "applied" : "rejected" });
+    if (applied) this.reloads.applied++;
+    else this.reloads.rejected++;
   }
 
   restarted(): void {

@@ -80,7 +80,7 @@ export class NodePrimary {
         connect: (_req, socket) => socket.destroy(),
         clientError: (_err, socket) => socket.destroy(),
       },
-      metrics: opsEndpoints({ contentType: this.metrics.contentType, scrape: () => this.scrape() }, () => this.health()),
+      metrics: opsEndpoints(() => ({ contentType: this.metrics.contentType, scrape: () => this.scrape() }), () => this.health()),
       certificates: () => null,
       settings: () => ({ headerTimeoutMs: this.current.request_header_timeout_ms }),
     });
