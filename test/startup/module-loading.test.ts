@@ -1,0 +1,117 @@
+// What a running proxy loads: only what its configuration uses, and nothing of the plugin toolchain.
+// The packages a process asks for are traced by a preload (test/support/module-trace.ts); the same
+// trace with a configuration that uses Redis, metrics and an http service shows that it sees them.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { builtinModules } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { RedisServer } from "../cluster/redis-server.js";
+import { examplePluginWasm } from "../harness/fixture-plugins.js";
+import { freePort, repoRoot, startNylon } from "../support/nylon-process.js";
+
+const TRACER = path.join(repoRoot, "dist", "test", "support", "module-trace.js");
+/** The plugin toolchain: the type checker, the bundler, the componentizers and the glue generator. */
+const TOOLCHAIN = ["typescript", "rolldown", "componentize-qjs", "@bytecodealliance/componentize-js", "@bytecodealliance/jco", "jco-legacy"];
+
+let dir: string;
+let redis: RedisServer;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-modules-"));
+  redis = await RedisServer.start();
+});
+
+after(async () => {
+  await redis.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The packages (not files, not Node's own modules) named in a trace. */
+function packagesIn(traceFile: string): Set<string> {
+  const builtins = new Set(builtinModules);
+  const names = new Set<string>();
+  for (const specifier of fs.readFileSync(traceFile, "utf8").split("\n")) {
+    if (specifier === "" || /^(\.|\/|file:|node:|data:)/.test(specifier)) continue;
+    const name = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+    if (!builtins.has(name)) names.add(name);
+  }
+  return names;
+}
+
+/** Starts nylon traced, answers one request through its plugin, stops it; returns the packages it asked for. */
+async function packagesLoadedBy(name: string, configYaml: string, env: NodeJS.ProcessEnv = {}): Promise<Set<string>> {
+  const traceFile = path.join(dir, `${name}.trace`);
+  const nylon = await startNylon(configYaml, { nodeArgs: ["--import", TRACER], env: { NYLON_MODULE_TRACE: traceFile, ...env } });
+  try {
+    const response = await fetch(`${nylon.url}/`);
+    assert.equal(response.status, 200, nylon.logs());
+    assert.equal(response.headers.get("x-content-type-options"), "nosniff", "the plugin ran");
+  } finally {
+    assert.equal(await nylon.stop(), 0, nylon.logs());
+  }
+  return packagesIn(traceFile);
+}
+
+/** A static route behind one plugin; with `uses`, also a Redis adapter, a metrics listener and an http service. */
+function config(uses?: { redisPort: number; metricsPort: number }): string {
+  return `
+http: ["127.0.0.1:{{PORT}}"]
+${uses ? `metrics: ["127.0.0.1:${uses.metricsPort}"]` : ""}
+${uses ? `websocket: { adapter_type: redis, redis: { host: 127.0.0.1, port: ${uses.redisPort} } }` : ""}
+plugins:
+  - { name: headers, type: wasm, file: ${JSON.stringify(examplePluginWasm("security-headers"))} }
+services:
+  - { name: web, service_type: static, static: { root: "{{ROOT}}/web", index: index.html } }
+${uses ? "  - { name: upstream, service_type: http, endpoints: [{ ip: 127.0.0.1, port: 9 }] }" : ""}
+middleware_groups:
+  secure: [{ plugin: headers, entry: security }]
+routes:
+  - name: web
+    route: { type: host, value: "*" }
+    middleware: [{ group: secure }]
+    paths:
+${uses ? "      - { path: /api, service: { name: upstream } }" : ""}
+      - { path: "/{*path}", service: { name: web } }
+`;
+}
+
+test("nylon run loads neither the toolchain nor what its configuration does not use", async () => {
+  const loaded = await packagesLoadedBy("plain", config());
+  for (const name of TOOLCHAIN) assert.ok(!loaded.has(name), `nylon run loaded ${name}`);
+  assert.ok(!loaded.has("ioredis"), "the Redis client is loaded without adapter_type: redis");
+  assert.ok(!loaded.has("prom-client"), "the Prometheus client is loaded without a metrics listener");
+  assert.ok(!loaded.has("undici"), "the HTTP client is loaded without an http service");
+  assert.ok(!loaded.has("pino-pretty"), "pretty logs are loaded with stderr not a terminal");
+});
+
+test("a configuration with Redis, metrics and an http service loads their clients, and still no toolchain", async () => {
+  const loaded = await packagesLoadedBy("everything", config({ redisPort: redis.port, metricsPort: await freePort() }));
+  for (const name of ["ioredis", "prom-client", "undici"]) assert.ok(loaded.has(name), `${name} was not loaded: ${[...loaded].join(", ")}`);
+  for (const name of TOOLCHAIN) assert.ok(!loaded.has(name), `nylon run loaded ${name}`);
+});
+
+/** Imports `specifier` as a user of the package would, in a traced process; returns the packages it asked for. */
+async function packagesImportedBy(name: string, specifier: string): Promise<Set<string>> {
+  const traceFile = path.join(dir, `${name}.trace`);
+  const code = `const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error("empty module");`;
+  const child = spawn(process.execPath, ["--import", TRACER, "--input-type=module", "-e", code], {
+    cwd: repoRoot,
+    env: { ...process.env, NYLON_MODULE_TRACE: traceFile },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const status = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  assert.equal(status, 0, stderr);
+  return packagesIn(traceFile);
+}
+
+test("importing the package's main entry loads no toolchain; nylon/build does", async () => {
+  const main = await packagesImportedBy("main-entry", "nylon");
+  for (const name of TOOLCHAIN) assert.ok(!main.has(name), `import "nylon" loaded ${name}`);
+  const build = await packagesImportedBy("build-entry", "nylon/build");
+  for (const name of ["typescript", "rolldown", "componentize-qjs", "jco-legacy"]) assert.ok(build.has(name), `nylon/build did not load ${name}`);
+});
