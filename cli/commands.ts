@@ -7,6 +7,8 @@ import { Command } from "commander";
 import { DEFAULT_BUILD_LIMITS } from "../runtime/compile/compile-process.js";
 import { GO_BUILD_LIMITS } from "../runtime/compile/go-toolchain.js";
 import { RUST_BUILD_LIMITS } from "../runtime/compile/rust-settings.js";
+import { NylonError } from "../runtime/errors.js";
+import { importToolchain } from "../runtime/toolchain.js";
 import type { BuildCommandOptions } from "./build-command.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -81,8 +83,17 @@ program
   .option("--time-limit <seconds>", `stop a plugin's build after this long (default: ${DEFAULT_BUILD_LIMITS.timeLimitMs / 1000}; Rust: ${RUST_BUILD_LIMITS.timeLimitMs / 1000}; Go: ${GO_BUILD_LIMITS.timeLimitMs / 1000})`)
   .option("--memory-limit <MB>", `stop a plugin's build when it uses more memory than this (default: ${DEFAULT_BUILD_LIMITS.memoryLimitMb})`)
   .action(async (inputs: string[], opts: BuildCommandOptions) => {
-    const { buildCommand } = await import("./build-command.js");
+    const { buildCommand } = await withToolchain("nylon build", () => import("./build-command.js"));
     process.exitCode = await buildCommand(inputs, opts);
+  });
+
+program
+  .command("prepare")
+  .description("write <plugin.wasm>.prepared beside a component built by other tools (nylon build does it for its own builds)")
+  .argument("<plugin...>", "plugin components (.wasm)")
+  .action(async (files: string[]) => {
+    const { prepareCommand } = await withToolchain("nylon prepare", () => import("./prepare-command.js"));
+    process.exitCode = await prepareCommand(files);
   });
 
 program
@@ -118,5 +129,16 @@ program
     const { newPluginCommand } = await import("./new-command.js");
     process.exitCode = newPluginCommand(name, opts);
   });
+
+/** A command's module that needs the plugin toolchain; an install without it gets told what to install. */
+async function withToolchain<T>(command: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await importToolchain(command, load);
+  } catch (err) {
+    if (!(err instanceof NylonError)) throw err;
+    process.stderr.write(`nylon: ${err.message}\n`);
+    process.exit(1);
+  }
+}
 
 await program.parseAsync();

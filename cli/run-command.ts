@@ -7,6 +7,7 @@ import { NylonError } from "../runtime/errors.js";
 import { StartupSplit } from "../runtime/observe/startup-split.js";
 import { Proxy } from "../runtime/proxy.js";
 import { resolveWorkerCount } from "../runtime/workers/worker-count.js";
+import { importToolchain } from "../runtime/toolchain.js";
 
 /** What `nylon run` serves: one proxy, or the primary of several worker processes. */
 export interface RunningNode {
@@ -45,7 +46,16 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
   }
   // --watch brings in the plugin toolchain; a plain run does not load it. With workers, the primary
   // builds once and reloads them all.
-  const watch = options.watch ? new (await import("../runtime/reload/dev-watch.js")).DevWatch(running, configFile, running.logger) : undefined;
+  let watch: import("../runtime/reload/dev-watch.js").DevWatch | undefined;
+  if (options.watch) {
+    try {
+      const { DevWatch } = await importToolchain("nylon run --watch", () => import("../runtime/reload/dev-watch.js"));
+      watch = new DevWatch(running, configFile, running.logger);
+    } catch (err) {
+      process.stderr.write(`nylon: ${err instanceof NylonError ? err.message : String((err as Error).stack ?? err)}\n`);
+      process.exit(1);
+    }
+  }
   watch?.start();
   let stopping = false;
   const stop = (signal: string) => {

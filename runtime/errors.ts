@@ -18,6 +18,7 @@ export const ERRORS = {
   NYLON_E_PLUGIN_FAILED: { status: 500, closeCode: 1011, summary: "a plugin failed while handling an event" },
   NYLON_E_PLUGIN_UNAVAILABLE: { status: 503, closeCode: 1013, summary: "a plugin is being restarted" },
   NYLON_E_BUILD: { summary: "a plugin cannot be built" },
+  NYLON_E_NO_TOOLCHAIN: { summary: "the plugin toolchain is not installed (an install without optional dependencies)" },
   NYLON_E_ROUTE_NOT_FOUND: { status: 404, summary: "no route matches the request" },
   NYLON_E_METHOD_NOT_ALLOWED: { status: 405, summary: "the route does not accept this method" },
   NYLON_E_NO_UPSTREAM: { status: 502, summary: "no upstream is available" },

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import { NylonError } from "../errors.js";
+import { missingToolchainPackage } from "../toolchain.js";
 import type { PluginLoadSplit, PreparedSource } from "../observe/startup-split.js";
 import { compileShared } from "./compiled-modules.js";
 import { importGlue, instantiateParts, type ComponentInstance, type ComponentParts } from "./component-instance.js";
@@ -155,7 +156,7 @@ async function prepareWithToolchain(
   try {
     toolchain = await import("../compile/prepare-plugin.js");
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw cause;
+    if (missingToolchainPackage(cause) === null) throw cause;
     const why = unusable ? `its ${file}.prepared cannot be used (${unusable})` : `there is no ${file}.prepared beside it`;
     throw new NylonError(
       "NYLON_E_PLUGIN_UNPREPARED",

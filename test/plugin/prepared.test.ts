@@ -86,21 +86,34 @@ test("another instrumentation is made from the prepared file's original modules,
   assert.equal((await loadComponent(copy, { memoryMb: 64, instrumentation })).split.source, "cache");
 });
 
-test("without the toolchain, an unprepared plugin stops nylon run with what to do", async () => {
-  const copy = copyPlugin(healthy, "unprepared", false);
-  const configFile = path.join(dir, "unprepared.yaml");
-  fs.writeFileSync(configFile, `http: ["127.0.0.1:${await freePort()}"]\nplugins:\n  - { name: p, type: wasm, file: ${JSON.stringify(copy)} }\n`);
+/** Runs the nylon CLI as an install without the toolchain would; resolves to its exit code and stderr. */
+async function nylonWithoutToolchain(args: string[]): Promise<{ code: number | null; stderr: string }> {
   // The hook answers "not found" for the toolchain's packages, as in an install without them.
   const hook = path.join(repoRoot, "dist", "test", "support", "without-toolchain.js");
-  const child = spawn(process.execPath, ["--import", hook, nylonBin, "run", "--config", configFile], {
+  const child = spawn(process.execPath, ["--import", hook, nylonBin, ...args], {
     env: { ...process.env, NYLON_CACHE_DIR: path.join(dir, "empty-cache") },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { code, stderr };
+}
+
+test("without the toolchain, an unprepared plugin stops nylon run with what to do", async () => {
+  const copy = copyPlugin(healthy, "unprepared", false);
+  const configFile = path.join(dir, "unprepared.yaml");
+  fs.writeFileSync(configFile, `http: ["127.0.0.1:${await freePort()}"]\nplugins:\n  - { name: p, type: wasm, file: ${JSON.stringify(copy)} }\n`);
+  const { code, stderr } = await nylonWithoutToolchain(["run", "--config", configFile]);
   assert.equal(code, 1, stderr);
   assert.match(stderr, /unprepared\.wasm is not prepared: there is no .*unprepared\.wasm\.prepared beside it/);
   assert.match(stderr, /this install has no plugin toolchain/);
   assert.match(stderr, /nylon prepare/);
+});
+
+test("without the toolchain, nylon build says what to install", async () => {
+  const { code, stderr } = await nylonWithoutToolchain(["build", path.join(repoRoot, "test", "plugins", "healthy"), "-o", path.join(dir, "b.wasm")]);
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /nylon build needs the plugin toolchain, which this install left out \(.+ is missing\): install nylon with its optional dependencies/);
+  assert.ok(!fs.existsSync(path.join(dir, "b.wasm")));
 });
