@@ -2,8 +2,9 @@
 // chunks they share, bundled from tsc's output with the runtime's dependencies inside. A start then
 // reads a handful of files instead of about three hundred (docs/benchmarks.md, "Startup and memory at
 // rest"). Left outside: the plugin toolchain, imported only by builds (an install may omit it), and
-// the packages only some configurations load (the Redis client, the Prometheus client; undici and
-// pino-pretty are required at run time too), loaded from node_modules when used.
+// the Redis and Prometheus clients, which only some configurations load (from node_modules, when
+// used). undici, which every configuration with an http service loads at start, is a chunk of its
+// own, named so (test/startup/module-loading.test.ts recognises it).
 import { defineConfig } from "rolldown";
 
 const TOOLCHAIN = ["typescript", "rolldown", "componentize-qjs", "jco-legacy", /^@bytecodealliance\//];
@@ -31,6 +32,7 @@ export default defineConfig({
     format: "esm",
     entryFileNames: "[name].js",
     chunkFileNames: "[name]-[hash].js",
+    codeSplitting: { groups: [{ name: "undici", test: /node_modules[\\/]undici[\\/]/ }] },
     sourcemap: true,
     cleanDir: true,
   },

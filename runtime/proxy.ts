@@ -4,6 +4,7 @@ import { checkConfig, listenIssue, type CheckedConfig } from "./check-config.js"
 import { loadConfig, type LoadedConfig } from "./config/load.js";
 import type { NylonConfig } from "./config/schema.js";
 import { ListenError, ListenerSet, type ListenerAddresses } from "./http/listeners.js";
+import { preloadHttpClient } from "./http/http-client.js";
 import { buildProxyState } from "./http/proxy-state.js";
 import { RequestPipeline } from "./http/request-pipeline.js";
 import { TlsCertificates } from "./http/tls-certificates.js";
@@ -154,6 +155,7 @@ export class Proxy {
       const { certificates, plugins } = await loadChecked(config, loaded, hub, logger, split);
       proxy.observe(plugins);
       split.step("plugins");
+      await preloadFor(config);
       proxy.current = new Generation(config, certificates, buildProxyState(config, plugins, hub, logger));
       await proxy.serveMetrics(config);
       proxy.timeRequests(config);
@@ -241,6 +243,7 @@ export class Proxy {
     const { certificates, plugins } = await loadChecked(config, loaded, this.hub, this.logger);
     let next: Generation | undefined;
     try {
+      await preloadFor(config);
       next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
     } finally {
       if (!next) for (const p of plugins.values()) p.stop();
@@ -363,6 +366,11 @@ async function loadChecked(
 ): Promise<CheckedConfig> {
   if (loaded) return checkConfig(loaded, hub, logger, split);
   return { certificates: TlsCertificates.load(config.tls), plugins: await loadPlugins(config.plugins, hub, logger, undefined, split) };
+}
+
+/** Loads what building this configuration's state needs and only some configurations use. */
+async function preloadFor(config: NylonConfig): Promise<void> {
+  if (config.services.some((s) => s.service_type === "http")) await preloadHttpClient();
 }
 
 /** Resolves after `ms`; the timer does not keep the process alive. */

@@ -1,10 +1,10 @@
 // The runtime side of one `service_type: http` service: a keep-alive undici Pool per endpoint, the
 // load balancer, and the endpoints' health. Built once per configuration; close() frees sockets.
-import { createRequire } from "node:module";
 import { isIP } from "node:net";
 import type { Pool } from "undici";
 import { HTTP_SERVICE_DEFAULTS } from "../config/schema.js";
 import { NylonError } from "../errors.js";
+import { httpClient } from "./http-client.js";
 import { createBalancer, type Algorithm, type Balancer } from "./load-balancer.js";
 import {
   EndpointHealth,
@@ -32,10 +32,6 @@ export interface HttpServiceInput {
 }
 
 
-// undici is required when the first http service is built: a proxy without one (static files, plugin
-// services) never loads its ~110 files.
-const require = createRequire(import.meta.url);
-
 export interface UpstreamPoolOptions {
   /** Called when an endpoint leaves or re-enters rotation (for logs and metrics). */
   onHealthChange?: (service: string, endpoint: string, healthy: boolean) => void;
@@ -54,7 +50,7 @@ export class UpstreamEndpoint {
     connectTimeoutMs: number,
   ) {
     this.id = isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
-    const { Pool } = require("undici") as typeof import("undici");
+    const { Pool } = httpClient();
     this.pool = new Pool(`http://${this.id}`, { connect: { timeout: connectTimeoutMs } });
   }
 }
