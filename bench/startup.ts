@@ -3,10 +3,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { recordSection } from "./support/benchmarks-doc.js";
-import { measureExit, measureStart, type StartRun } from "./support/first-answer.js";
+import { measureExit, measureImport, measureStart, type ImportRun, type StartRun } from "./support/first-answer.js";
 import { freePort } from "./support/free-port.js";
 import { machineLoad } from "./support/machine-load.js";
 import { compiledScriptPath, nylonCliPath, repoRoot } from "./support/repo-paths.js";
@@ -15,8 +15,8 @@ import { CONFIG_NAMES, writeStartupConfig, type ConfigName, type StartupConfig }
 const HELP = `Usage: node dist/bench/startup.js [options]
 
 Starts nylon on each configuration several times and prints the time from spawn to the first correct
-answer (polling every 3 ms), the CPU time the process had used by then, and its resident memory 2 s
-later, beside bare Node in the same run: \`node -e 0\` (spawn to exit) and a one-line node:http server
+answer (polling every 3 ms), the CPU time the process had used by then, its resident memory 2 s
+later, and then how long 100 requests one after another take against the next 100, beside bare Node in the same run: \`node -e 0\` (spawn to exit) and a one-line node:http server
 (first answer, memory at rest). nylon runs with NYLON_LOG=debug: its "startup split" and "memory at
 rest" lines give where the time and the memory go. Build first: npm run build && npm run build:plugins.
 
@@ -70,6 +70,8 @@ interface Series {
   version: string;
   exit: number[];
   bare: StartRun[];
+  /** `import` of the package's main entry, by target label (nylon, baseline). */
+  imports: Map<string, ImportRun[]>;
   /** By target label, then configuration. */
   targets: Map<string, Map<ConfigName, StartRun[]>>;
 }
@@ -90,11 +92,24 @@ function targetsFor(version: string): Target[] {
   return targets;
 }
 
+/** The package's main entry (package.json exports ".") of this nylon and of the baseline's checkout. */
+function mainEntries(): [string, string][] {
+  const entryOf = (root: string) => {
+    const { exports } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string | { default: string }> };
+    const main = exports["."]!;
+    return resolve(root, typeof main === "string" ? main : main.default);
+  };
+  const entries: [string, string][] = [["nylon", entryOf(repoRoot)]];
+  // The baseline CLI is dist/cli/nylon.js (or dist/bundle/nylon.js) two folders below its checkout.
+  if (baseline) entries.push(["baseline", entryOf(dirname(dirname(dirname(baseline))))]);
+  return entries;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "nylon-startup-"));
   const loadBefore = machineLoad();
   const series = new Map<string, Series>();
-  for (const node of nodes) series.set(node, { version: execFileSync(node, ["--version"], { encoding: "utf8" }).trim(), exit: [], bare: [], targets: new Map() });
+  for (const node of nodes) series.set(node, { version: execFileSync(node, ["--version"], { encoding: "utf8" }).trim(), exit: [], bare: [], imports: new Map(), targets: new Map() });
   try {
     const configs: StartupConfig[] = [];
     for (const name of configNames) configs.push(await writeStartupConfig(name, dir));
@@ -104,6 +119,7 @@ async function main(): Promise<void> {
         s.exit.push(await measureExit(node, ["-e", "0"]));
         const port = await freePort();
         s.bare.push(await measureStart(node, ["-e", BARE_SERVER, String(port)], { port, path: "/", check: (status) => (status === 200 ? null : `status ${status}`) }));
+        for (const [label, entry] of mainEntries()) s.imports.set(label, [...(s.imports.get(label) ?? []), await measureImport(node, entry)]);
         for (const config of configs) {
           for (const target of targetsFor(s.version)) {
             const byConfig = s.targets.get(target.label) ?? new Map<ConfigName, StartRun[]>();
@@ -131,6 +147,7 @@ function describe(s: Series, configs: StartupConfig[]): string {
     `${s.version}`,
     `  bare node -e 0, spawn to exit:       ${range(s.exit)}`,
     `  bare node:http server, first answer: ${range(s.bare.map((r) => r.firstAnswerMs))}, CPU ${range(s.bare.map((r) => r.cpuMs))}, at rest ${rssOf(s.bare)}`,
+    ...[...s.imports].map(([label, runs]) => `  import of the main entry, ${label.padEnd(8)} ${importText(runs)}`),
   ];
   for (const config of configs) {
     lines.push(`  ${config.name}: ${config.description}`);
@@ -141,7 +158,7 @@ function describe(s: Series, configs: StartupConfig[]): string {
       const rss = median(results.map((r) => r.idleRss));
       lines.push(
         `    ${label.padEnd(17)} first answer ${range(ms)} (${(median(ms) / bareMs).toFixed(1)}× bare), CPU ${range(cpu)} (${(median(cpu) / bareCpu).toFixed(1)}× bare),` +
-          ` at rest ${mb(rss).toFixed(1)} MB (${(rss / bareRss).toFixed(1)}× bare)`,
+          ` at rest ${mb(rss).toFixed(1)} MB (${(rss / bareRss).toFixed(1)}× bare), first/next 100 requests ${warmRatio(results)}`,
       );
     }
     const last = s.targets.get("nylon")?.get(config.name as ConfigName)?.at(-1);
@@ -153,6 +170,17 @@ function describe(s: Series, configs: StartupConfig[]): string {
     if (costs) lines.push(`  memory per TypeScript plugin, ${label}: the first +${costs.first.toFixed(1)} MB, each further one +${costs.further.toFixed(1)} MB`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+function importText(runs: ImportRun[]): string {
+  return `${range(runs.map((r) => r.importMs))}, CPU from the process's start ${range(runs.map((r) => r.cpuMs))}, RSS ${mb(median(runs.map((r) => r.rss))).toFixed(1)} MB`;
+}
+
+/** The first 100 requests' time over the next 100's (median of the runs), with the medians. */
+function warmRatio(results: StartRun[]): string {
+  const first = median(results.map((r) => r.first100Ms));
+  const next = median(results.map((r) => r.next100Ms));
+  return `${(first / next).toFixed(2)}× (${first.toFixed(0)} / ${next.toFixed(0)} ms)`;
 }
 
 function timeSplit(r: StartRun): string {
@@ -187,8 +215,8 @@ function pluginCosts(byConfig: Map<ConfigName, StartRun[]>): { first: number; fu
 
 const HEADING = "## Startup and memory at rest";
 const TABLE_HEAD = [
-  "| Date (UTC) | Node | Configuration | nylon: first answer | nylon: CPU by then | nylon: at rest | baseline: first answer / at rest | bare Node server: first answer / at rest | `node -e 0` |",
-  "|---|---|---|---|---|---|---|---|---|",
+  "| Date (UTC) | Node | Configuration | nylon: first answer | nylon: CPU by then | nylon: at rest | nylon: first 100 requests / next 100 | baseline: first answer / at rest | bare Node server: first answer / at rest | `node -e 0` |",
+  "|---|---|---|---|---|---|---|---|---|---|",
 ];
 
 function record(all: Series[], configs: StartupConfig[], load: string): void {
@@ -207,7 +235,7 @@ function record(all: Series[], configs: StartupConfig[], load: string): void {
       const ours = s.targets.get("nylon")!.get(name)!;
       const theirs = s.targets.get("baseline")?.get(name);
       rows.push(
-        `| ${date} | ${s.version} | ${name} | ${range(ours.map((r) => r.firstAnswerMs))} | ${range(ours.map((r) => r.cpuMs))} | ${rssOf(ours)} | ` +
+        `| ${date} | ${s.version} | ${name} | ${range(ours.map((r) => r.firstAnswerMs))} | ${range(ours.map((r) => r.cpuMs))} | ${rssOf(ours)} | ${warmRatio(ours)} | ` +
           `${theirs ? `${median(theirs.map((r) => r.firstAnswerMs)).toFixed(0)} ms / ${rssOf(theirs)}` : "–"} | ${bare} | ${median(s.exit).toFixed(0)} ms |`,
       );
       const last = ours.at(-1)!;
@@ -218,8 +246,8 @@ function record(all: Series[], configs: StartupConfig[], load: string): void {
     HEADING,
     "",
     "From spawn to the first correct answer (polling every 3 ms), the CPU time the process had used by then (less swayed",
-    "by a busy machine than the wall clock), and the resident memory (VmRSS) 2 s later, with every plugin built and",
-    "prepared. Each figure is the median of the runs, with [min–max]; the bare Node figures come from the same run, and",
+    "by a busy machine than the wall clock), the resident memory (VmRSS) 2 s later, and then the time of the first 100",
+    "requests (one after another, keep-alive) against the next 100, with every plugin built and prepared. Each figure is the median of the runs, with [min–max]; the bare Node figures come from the same run, and",
     "`baseline` is the nylon named in the run's note. Configurations: `none` one static route; `one-plugin` the route",
     "behind the security-headers plugin; `seven-plugins` the same with the demo's seven plugins loaded; `demo` the",
     "repository's nylon.yaml (its API request goes through a plugin and the upstream).",
@@ -232,6 +260,10 @@ function record(all: Series[], configs: StartupConfig[], load: string): void {
     ...TABLE_HEAD,
     ...rows,
     ...oldRows,
+    "",
+    "`import` of the package's main entry (`import \"nylon\"`), in a fresh process, same runs:",
+    "",
+    ...all.flatMap((s) => [...s.imports].map(([label, runs]) => `* ${date}, ${s.version}, ${label}: ${importText(runs)}`)),
     "",
     `Latest run (${date}; ${load}${baseline ? `; baseline ${baseline}` : ""}): where the time and the memory go, from`,
     "nylon's own debug lines (`NYLON_LOG=debug nylon run` logs the same):",

@@ -1,7 +1,7 @@
 // One start of a server process, timed from spawn to its first correct answer (polling every 3 ms),
 // then its resident memory 2 s later; nylon's own debug lines give the split of both.
 import { spawn } from "node:child_process";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MemorySplit } from "../../runtime/observe/memory-split.js";
@@ -21,15 +21,18 @@ export interface StartRun {
   cpuMs: number;
   /** VmRSS 2 s after the first answer. */
   idleRss: number;
+  /** Wall time of 100 requests one after another (keep-alive) once at rest, then of the next 100. */
+  first100Ms: number;
+  next100Ms: number;
   startup?: StartupSplitJson;
   memory?: MemorySplit;
 }
 
 type Answer = { status: number; headers: Record<string, string | string[] | undefined>; body: string } | null;
 
-function ask(probe: Probe): Promise<Answer> {
+function ask(probe: Probe, agent: Agent | false = false): Promise<Answer> {
   return new Promise((resolve) => {
-    const req = request({ host: "127.0.0.1", port: probe.port, path: probe.path, headers: probe.host ? { host: probe.host } : {}, agent: false }, (res) => {
+    const req = request({ host: "127.0.0.1", port: probe.port, path: probe.path, headers: probe.host ? { host: probe.host } : {}, agent }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
@@ -84,13 +87,28 @@ export async function measureStart(command: string, args: string[], probe: Probe
     const idleRss = rssBytes(child.pid!);
     const waitSplit = performance.now() + SPLIT_WAIT_MS;
     while (startup && !memory && performance.now() < waitSplit) await sleep(50);
-    return { firstAnswerMs, cpuMs, idleRss, ...(startup && { startup }), ...(memory && { memory }) };
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const first100Ms = await timeRequests(probe, agent, 100);
+    const next100Ms = await timeRequests(probe, agent, 100);
+    agent.destroy();
+    return { firstAnswerMs, cpuMs, idleRss, first100Ms, next100Ms, ...(startup && { startup }), ...(memory && { memory }) };
   } finally {
     child.kill("SIGTERM");
     const forced = setTimeout(() => child.kill("SIGKILL"), 5000);
     await exited;
     clearTimeout(forced);
   }
+}
+
+/** Wall time of `count` correct answers asked one after another. */
+async function timeRequests(probe: Probe, agent: Agent, count: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const answer = await ask(probe, agent);
+    const problem = answer ? probe.check(answer.status, answer.headers, answer.body) : "no connection";
+    if (problem !== null) throw new Error(`request ${i + 1} of ${count} after the start: ${problem}`);
+  }
+  return performance.now() - started;
 }
 
 /** Spawn to exit of a command that ends by itself (`node -e 0`). */
@@ -102,4 +120,27 @@ export async function measureExit(command: string, args: string[]): Promise<numb
     child.once("exit", () => resolve());
   });
   return performance.now() - started;
+}
+
+export interface ImportRun {
+  /** Wall time of the `import()` itself. */
+  importMs: number;
+  /** CPU time of the process from its start to the import's end. */
+  cpuMs: number;
+  rss: number;
+}
+
+/** `import()` of `entry` in a fresh process: its time, the process's CPU until then, and the RSS after. */
+export async function measureImport(node: string, entry: string): Promise<ImportRun> {
+  const code = `const t = performance.now(); await import(${JSON.stringify(entry)}); const importMs = performance.now() - t;
+const cpu = process.cpuUsage(); console.log(JSON.stringify({ importMs, cpuMs: (cpu.user + cpu.system) / 1000, rss: process.memoryUsage.rss() }));`;
+  const child = spawn(node, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => (out += chunk));
+  await new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`import of ${entry} exited ${code}`))));
+  });
+  return JSON.parse(out) as ImportRun;
 }
