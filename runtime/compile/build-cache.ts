@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { filesUnder } from "./files-under.js";
 import type { CacheInputs, PluginSource } from "./guest-language.js";
-import { nylonCacheDir, witDir } from "../package-paths.js";
+import { nylonCacheDir, packageRoot, witDir } from "../package-paths.js";
 
 // Builds are content-addressed: the key hashes every input a component is made from (the plugin's
 // sources, the SDK and toolchain versions its language reports, the WIT contract and nylon's own
@@ -15,10 +14,19 @@ import { nylonCacheDir, witDir } from "../package-paths.js";
 /** Beyond this many bytes of entries, the least recently used are removed (a build is ~2 MB). */
 const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 
-/** nylon's build code: a change to how components are made must not serve components made the old way. */
-const BUILD_CODE_DIR = path.dirname(fileURLToPath(import.meta.url));
-/** Build code outside that folder: how a source map is stored in a component. */
-const BUILD_CODE_FILES = [fileURLToPath(new URL("../plugin/source-map-section.js", import.meta.url))];
+/**
+ * nylon's build code: a change to how components are made or prepared must not serve components made
+ * the old way. Read from tsc's output, which the package ships beside the bundle, so the key is the
+ * same whichever of the two runs the build.
+ */
+const RUNTIME_CODE_DIR = path.join(packageRoot, "dist", "runtime");
+const BUILD_CODE_DIR = path.join(RUNTIME_CODE_DIR, "compile");
+/** Build code outside that folder: how a source map is stored in a component, and how a prepared file is made and encoded. */
+const BUILD_CODE_FILES = [
+  path.join(RUNTIME_CODE_DIR, "plugin", "source-map-section.js"),
+  path.join(RUNTIME_CODE_DIR, "plugin", "prepared-plugin.js"),
+  ...filesUnder(path.join(RUNTIME_CODE_DIR, "plugin", "sandbox")),
+];
 
 /** The cache folder: build/ in nylon's cache folder (never a shared /tmp: it holds code nylon runs). */
 export function buildCacheRoot(): string {
