@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
-import { buildCacheKey, readCacheEntry, writeCacheEntry } from "./build-cache.js";
+import { buildCacheKey, buildCacheRoot } from "./build-cache.js";
+import { readCacheEntry, writeCacheEntry } from "../cache-entries.js";
 import { compileInChildProcess, DEFAULT_BUILD_LIMITS, type BuildLimits } from "./compile-process.js";
-import { NylonError } from "../errors.js";
 import { GUEST_LANGUAGES } from "./guest-languages.js";
 import type { BuildProgress, GuestLanguageName } from "./guest-language.js";
 import { resolvePluginSource } from "./plugin-source.js";
+import { writeOutput } from "./write-output.js";
 import { PREPARE_VERSION, preparedBytes } from "./prepare-plugin.js";
 import { preparedPathFor } from "../plugin/prepared-plugin.js";
 
@@ -43,14 +44,14 @@ export async function buildPlugin(
   const language = GUEST_LANGUAGES.find((l) => l.name === source.language)!;
   const inputs = await language.cacheInputs(source);
   const key = buildCacheKey(source, { ...inputs, toolchain: { ...inputs.toolchain, "nylon prepare": PREPARE_VERSION } });
-  const cached = readCacheEntry(key);
+  const cached = readCacheEntry(buildCacheRoot(), key);
   const limits = { ...DEFAULT_BUILD_LIMITS, ...language.buildLimits, ...options.limits };
   const component = cached?.[COMPONENT] ?? (await compileInChildProcess(source, progress, limits));
   let prepared = cached?.[PREPARED];
   if (!prepared) {
     progress("preparing it for the proxy (glue, sandbox)");
     prepared = await preparedBytes(output, component);
-    writeCacheEntry(key, { [COMPONENT]: component, [PREPARED]: prepared });
+    writeCacheEntry(buildCacheRoot(), key, { [COMPONENT]: component, [PREPARED]: prepared });
   }
   // The prepared file first: whoever watches the .wasm finds its prepared file already there.
   writeOutput(preparedPathFor(output), prepared);
@@ -68,32 +69,4 @@ function outputFile(name: string, output: string): string {
     // not there (or not reachable): written as a file, and writing says why when it cannot be
   }
   return isFolder ? path.join(file, `${name}.wasm`) : file;
-}
-
-/** Why a write failed, in words: Node's message without its code and the syscall on the temporary file. */
-function writeFailure(error: NodeJS.ErrnoException): string {
-  if (error.code === "EACCES" || error.code === "EPERM") return "permission denied";
-  if (error.code === "ENOTDIR") return "a part of the path is a file, not a folder";
-  return error.message.replace(/^E[A-Z]+: /, "").replace(/, \w+ '[^']*'(?: -> '[^']*')?$/, "");
-}
-
-/**
- * Write then rename, so a running proxy's reload never reads a half-written file. A file that already
- * holds the same bytes is left as it is.
- */
-function writeOutput(output: string, content: Uint8Array): void {
-  const partial = `${output}.partial`;
-  try {
-    if (fs.statSync(output, { throwIfNoEntry: false })?.size === content.length && Buffer.from(content).equals(fs.readFileSync(output))) return;
-    fs.mkdirSync(path.dirname(output), { recursive: true });
-    fs.writeFileSync(partial, content);
-    fs.renameSync(partial, output);
-  } catch (cause) {
-    try {
-      fs.rmSync(partial, { force: true });
-    } catch {
-      // there is nothing to remove where nothing could be written
-    }
-    throw new NylonError("NYLON_E_BUILD", `cannot write ${output}: ${writeFailure(cause as NodeJS.ErrnoException)}`, { cause });
-  }
 }

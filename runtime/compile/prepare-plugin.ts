@@ -5,9 +5,10 @@ import { transpile } from "jco-legacy";
 import { NylonError } from "../errors.js";
 import { CONTRACT_CHECK_REVISION } from "../plugin/contract.js";
 import { encodePrepared, PREPARED_FORMAT, preparedPathFor, type PreparedPlugin } from "../plugin/prepared-plugin.js";
-import { componentHash, writeAtomically } from "../plugin/prepared-store.js";
+import { componentHash } from "../plugin/prepared-store.js";
 import { DEFAULT_INSTRUMENTATION, instrumentModule, type Instrumentation } from "../plugin/sandbox/instrumentation.js";
 import { checkContract } from "./check-contract.js";
+import { writeOutput } from "./write-output.js";
 
 // Everything a running proxy would otherwise do with the build toolchain, done once: check the
 // contract, generate the glue with jco 1.10.2 (its glue costs a fraction of what jco >= 1.17 generates
@@ -67,6 +68,6 @@ export async function preparedBytes(file: string, component: Uint8Array): Promis
  */
 export async function writePreparedBeside(wasmFile: string, component: Uint8Array = fs.readFileSync(wasmFile)): Promise<string> {
   const target = preparedPathFor(wasmFile);
-  writeAtomically(target, await preparedBytes(wasmFile, component));
+  writeOutput(target, await preparedBytes(wasmFile, component));
   return target;
 }

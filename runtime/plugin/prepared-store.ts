@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
+import { readCacheEntry, writeCacheEntry } from "../cache-entries.js";
 import { nylonCacheDir } from "../package-paths.js";
 import { HOST_CONTRACT_VERSION } from "./contract.js";
 import { decodePrepared, encodePrepared, PreparedFormatError, preparedPathFor, type PreparedPlugin } from "./prepared-plugin.js";
 import type { Instrumentation } from "./sandbox/instrumentation.js";
 
-// Where a plugin's prepared form is found: beside its `.wasm` (written by `nylon build`), else in the
-// user's cache, keyed by the component's hash, the contract and the instrumentation. The cache holds
-// code nylon executes, so it lives in the user's own cache folder, never a shared /tmp.
+// Where a plugin's prepared form is found: beside its `.wasm` (written by `nylon build` or `nylon
+// prepare`), else in nylon's cache store (runtime/cache-entries.ts, the same store builds use), keyed
+// by the component's hash, the contract and the instrumentation.
 
 export function componentHash(component: Uint8Array): string {
   return createHash("sha256").update(component).digest("hex");
@@ -35,36 +35,29 @@ export function readBeside(wasmFile: string, component: Uint8Array, hash: string
   }
 }
 
-function cacheFile(hash: string, instrumentation: Instrumentation): string {
-  const key = createHash("sha256")
+/** The cache entry of a prepared plugin: the component's hash, the contract and the instrumentation it was made for. */
+function cacheKey(hash: string, instrumentation: Instrumentation): string {
+  return createHash("sha256")
     .update(`${hash}\0contract ${HOST_CONTRACT_VERSION}\0instrumentation ${JSON.stringify(instrumentation)}`)
     .digest("hex");
-  return nylonCacheDir("prepared", `${key}.prepared`);
 }
+
+const PREPARED_ENTRY = "plugin.prepared";
 
 export function readCached(component: Uint8Array, hash: string, instrumentation: Instrumentation): PreparedPlugin | null {
+  const file = readCacheEntry(nylonCacheDir("prepared"), cacheKey(hash, instrumentation))?.[PREPARED_ENTRY];
+  if (!file) return null;
   try {
-    const prepared = decodePrepared(fs.readFileSync(cacheFile(hash, instrumentation)), component);
+    const prepared = decodePrepared(file, component);
     return prepared.component === hash ? prepared : null;
   } catch {
-    return null; // missing or damaged: prepared again
+    return null; // damaged: prepared again
   }
 }
 
-/** Stores a prepared plugin in the cache; a cache that cannot be written only costs the next start its time. */
+/** Stores a prepared plugin in the cache (a cache that cannot be written only costs the next start its time). */
 export function writeCached(prepared: PreparedPlugin, component: Uint8Array): void {
-  const file = cacheFile(prepared.component, prepared.instrumentation);
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeAtomically(file, encodePrepared(prepared, component));
-  } catch {
-    // see above
-  }
-}
-
-/** Write then rename, so a reader (a proxy reloading, another process) never sees half a file. */
-export function writeAtomically(file: string, content: Uint8Array): void {
-  const partial = `${file}.${process.pid}.partial`;
-  fs.writeFileSync(partial, content);
-  fs.renameSync(partial, file);
+  writeCacheEntry(nylonCacheDir("prepared"), cacheKey(prepared.component, prepared.instrumentation), {
+    [PREPARED_ENTRY]: encodePrepared(prepared, component),
+  });
 }
