@@ -1,6 +1,7 @@
 // A plugin's prepared form (runtime/plugin/prepared-plugin.ts): written beside the .wasm by the build,
 // used only for the build it was made from, rewritten when another instrumentation is asked for, and
-// refused with a clear error where no toolchain can make it. Compiled core modules are shared.
+// refused with a clear error where no toolchain can make it, whatever the guest language. Compiled
+// core modules are shared.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -47,6 +48,16 @@ test("a build writes the prepared file beside its .wasm, made from that very com
   for (const m of prepared.modules) assert.deepEqual(m.instrumented, instrumentModule(m.original, prepared.instrumentation), m.name);
   const loaded = await loadComponent(healthy);
   assert.equal(loaded.split.source, "beside");
+});
+
+test("a Rust plugin's build writes its prepared file too, and it loads from there", async () => {
+  const rust = await fixtureWasm("timers-rust");
+  const component = fs.readFileSync(rust);
+  const prepared = decodePrepared(fs.readFileSync(preparedPathFor(rust)), component);
+  assert.equal(prepared.component, componentHash(component));
+  assert.match(prepared.glue, /export function instantiate\(/);
+  for (const m of prepared.modules) assert.deepEqual(m.instrumented, instrumentModule(m.original, prepared.instrumentation), m.name);
+  assert.equal((await loadComponent(rust)).split.source, "beside");
 });
 
 test("two plugins built from different sources share the compiled QuickJS engine module", async () => {

@@ -60,7 +60,7 @@ async function packagesLoadedBy(name: string, configYaml: string, env: NodeJS.Pr
   return packagesIn(traceFile);
 }
 
-/** A static route behind one plugin; with `uses`, also a Redis adapter, a metrics listener and an http service. */
+/** A static route behind one plugin, and a Rust plugin loaded beside it; with `uses`, also a Redis adapter, a metrics listener and an http service. */
 function config(uses?: { redisPort: number; metricsPort: number }): string {
   return `
 http: ["127.0.0.1:{{PORT}}"]
@@ -68,6 +68,7 @@ ${uses ? `metrics: ["127.0.0.1:${uses.metricsPort}"]` : ""}
 ${uses ? `websocket: { adapter_type: redis, redis: { host: 127.0.0.1, port: ${uses.redisPort} } }` : ""}
 plugins:
   - { name: headers, type: wasm, file: ${JSON.stringify(examplePluginWasm("security-headers"))} }
+  - { name: echo-rust, type: wasm, file: ${JSON.stringify(examplePluginWasm("echo-rust"))} }
 services:
   - { name: web, service_type: static, static: { root: "{{ROOT}}/web", index: index.html } }
 ${uses ? "  - { name: upstream, service_type: http, endpoints: [{ ip: 127.0.0.1, port: 9 }] }" : ""}
@@ -114,9 +115,9 @@ async function packagesImportedBy(name: string, specifier: string): Promise<Set<
   return packagesIn(traceFile);
 }
 
-test("importing the package's main entry loads no toolchain; nylon/build does", async () => {
-  const main = await packagesImportedBy("main-entry", "nylon");
-  for (const name of TOOLCHAIN) assert.ok(!main.has(name), `import "nylon" loaded ${name}`);
-  const build = await packagesImportedBy("build-entry", "nylon/build");
-  for (const name of ["typescript", "rolldown", "componentize-qjs", "jco-legacy"]) assert.ok(build.has(name), `nylon/build did not load ${name}`);
+test("importing the package's main entry loads no toolchain; nylon-proxy/build does", async () => {
+  const main = await packagesImportedBy("main-entry", "nylon-proxy");
+  for (const name of TOOLCHAIN) assert.ok(!main.has(name), `import "nylon-proxy" loaded ${name}`);
+  const build = await packagesImportedBy("build-entry", "nylon-proxy/build");
+  for (const name of ["typescript", "rolldown", "componentize-qjs", "jco-legacy"]) assert.ok(build.has(name), `nylon-proxy/build did not load ${name}`);
 });
