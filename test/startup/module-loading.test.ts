@@ -119,5 +119,6 @@ test("importing the package's main entry loads no toolchain; nylon-proxy/build d
   const main = await packagesImportedBy("main-entry", "nylon-proxy");
   for (const name of TOOLCHAIN) assert.ok(!main.has(name), `import "nylon-proxy" loaded ${name}`);
   const build = await packagesImportedBy("build-entry", "nylon-proxy/build");
-  for (const name of ["typescript", "rolldown", "componentize-qjs", "jco-legacy"]) assert.ok(build.has(name), `nylon-proxy/build did not load ${name}`);
+  // The trace does see the toolchain where it is loaded (the bundler and the componentizer only on a build the cache misses).
+  for (const name of ["typescript", "jco-legacy"]) assert.ok(build.has(name), `nylon-proxy/build did not load ${name}`);
 });
