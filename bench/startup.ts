@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchOptions } from "./support/bench-options.js";
 import { recordSection } from "./support/benchmarks-doc.js";
 import { measureExit, measureImport, measureStart, type ImportRun, type StartRun } from "./support/first-answer.js";
 import { freePort } from "./support/free-port.js";
@@ -12,47 +12,30 @@ import { machineLoad } from "./support/machine-load.js";
 import { compiledScriptPath, nylonCliPath, repoRoot } from "./support/repo-paths.js";
 import { CONFIG_NAMES, writeStartupConfig, type ConfigName, type StartupConfig } from "./support/startup-configs.js";
 
-const HELP = `Usage: node dist/bench/startup.js [options]
-
-Starts nylon on each configuration several times and prints the time from spawn to the first correct
+const options = benchOptions(
+  "startup",
+  `Starts nylon on each configuration several times and prints the time from spawn to the first correct
 answer (polling every 3 ms), the CPU time the process had used by then, its resident memory 2 s
-later, and then how long 100 requests one after another take against the next 100, beside bare Node in the same run: \`node -e 0\` (spawn to exit) and a one-line node:http server
-(first answer, memory at rest). nylon runs with NYLON_LOG=debug: its "startup split" and "memory at
-rest" lines give where the time and the memory go. Build first: npm run build && npm run build:plugins.
+later, and then how long 100 requests one after another take against the next 100, beside bare Node
+in the same run: \`node -e 0\` (spawn to exit) and a one-line node:http server (first answer, memory
+at rest). nylon runs with NYLON_LOG=debug: its "startup split" and "memory at rest" lines give where
+the time and the memory go. Build first: npm run build && npm run build:plugins.
 
 Configurations: none (one static route), one-plugin (the route behind the security-headers plugin),
-seven-plugins (the same with the demo's seven plugins loaded), demo (the repository's nylon.yaml).
-
-Options:
-  --runs N          starts per configuration and target (default 3); runs are interleaved
-  --configs LIST    comma-separated configurations (default: ${CONFIG_NAMES.join(",")})
-  --node PATH       a node binary to run everything with; repeat for several (default: this node)
-  --baseline FILE   another nylon's CLI (dist/cli/nylon.js of an older checkout), measured alongside
-  --variants        also measure the unbundled CLI (dist/cli/nylon.js) and, on Node >= 22, nylon
-                    without Node's module compile cache
-  --record          add the figures to docs/benchmarks.md (newest first)
-  --help            this text
-`;
-
-const { values: options } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    configs: { type: "string", default: CONFIG_NAMES.join(",") },
-    node: { type: "string", multiple: true },
-    baseline: { type: "string" },
-    variants: { type: "boolean", default: false },
-    record: { type: "boolean", default: false },
-    help: { type: "boolean", default: false },
+seven-plugins (the same with the demo's seven plugins loaded), demo (the repository's nylon.yaml).`,
+  {
+    runs: { default: "3", description: "starts per configuration and target; runs are interleaved" },
+    configs: { default: CONFIG_NAMES.join(","), description: "comma-separated configurations" },
+    nodes: { default: process.execPath, description: "comma-separated node binaries to run everything with" },
+    baseline: { description: "another nylon's CLI (dist/cli/nylon.js of an older checkout), measured alongside" },
+    variants: { flag: true, description: "also the unbundled CLI (dist/cli/nylon.js) and, on Node >= 22, nylon without Node's module compile cache" },
+    record: { flag: true, description: "add the figures to docs/benchmarks.md (newest first)" },
   },
-});
-if (options.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+);
 const runs = Number(options.runs);
 const configNames = options.configs.split(",") as ConfigName[];
 for (const name of configNames) if (!CONFIG_NAMES.includes(name)) throw new Error(`unknown configuration ${name} (known: ${CONFIG_NAMES.join(", ")})`);
-const nodes = (options.node ?? [process.execPath]).map((p) => resolve(p));
+const nodes = options.nodes.split(",").map((p) => resolve(p));
 const baseline = options.baseline ? resolve(options.baseline) : undefined;
 for (const file of [nylonCliPath, ...(baseline ? [baseline] : [])]) if (!existsSync(file)) throw new Error(`${file} is missing (npm run build?)`);
 
@@ -256,7 +239,7 @@ function record(all: Series[], configs: StartupConfig[], load: string): void {
     "",
     "```sh",
     "npm run build && npm run build:plugins",
-    "node dist/bench/startup.js --runs 5 --node /path/to/node24 --node $(which node) --record",
+    "node dist/bench/startup.js --runs 4 --nodes /path/to/node24,$(which node) --baseline <older checkout>/dist/cli/nylon.js --record",
     "```",
     "",
     "Targets, and the figures they were set against (2026-12-03, the same machine quiet, plugins built and their glue",
