@@ -54,7 +54,7 @@ export async function buildPlugin(
     writeCacheEntry(buildCacheRoot(), key, { [COMPONENT]: component, [PREPARED]: prepared });
   }
   // The prepared file first: whoever watches the .wasm finds its prepared file already there.
-  writeOutput(preparedPathFor(output), prepared);
+  writeOutput(preparedPathFor(output), prepared, output);
   writeOutput(output, component);
   return { name: source.name, language: source.language, output, bytes: component.length, millis: Date.now() - started, cached: cached?.[COMPONENT] !== undefined };
 }

@@ -5,9 +5,10 @@ import { NylonError } from "../errors.js";
 /**
  * Writes a file a proxy reads (a component, its prepared file): write then rename, so a running
  * proxy's reload never reads a half-written file. A file that already holds the same bytes is left
- * as it is.
+ * as it is. A failure is "cannot write <named>" (the file the user asked for, when this one is
+ * written beside it), with the system's reason.
  */
-export function writeOutput(output: string, content: Uint8Array): void {
+export function writeOutput(output: string, content: Uint8Array, named = output): void {
   const partial = `${output}.partial`;
   try {
     if (fs.statSync(output, { throwIfNoEntry: false })?.size === content.length && Buffer.from(content).equals(fs.readFileSync(output))) return;
@@ -20,7 +21,7 @@ export function writeOutput(output: string, content: Uint8Array): void {
     } catch {
       // there is nothing to remove where nothing could be written
     }
-    throw new NylonError("NYLON_E_BUILD", `cannot write ${output}: ${writeFailure(cause as NodeJS.ErrnoException)}`, { cause });
+    throw new NylonError("NYLON_E_BUILD", `cannot write ${named}: ${writeFailure(cause as NodeJS.ErrnoException)}`, { cause });
   }
 }
 
