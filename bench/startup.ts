@@ -107,7 +107,10 @@ async function main(): Promise<void> {
           for (const target of targetsFor(s.version)) {
             const byConfig = s.targets.get(target.label) ?? new Map<ConfigName, StartRun[]>();
             s.targets.set(target.label, byConfig);
-            const result = await measureStart(node, [target.cli, "run", "--config", config.file], config.probe, target.env);
+            // Free ports are taken afresh for every start: on a shared machine a port found free at the
+            // start of the run may be another process's by the time it is used.
+            const fresh = await writeStartupConfig(config.name as ConfigName, dir);
+            const result = await measureStart(node, [target.cli, "run", "--config", fresh.file], fresh.probe, target.env);
             byConfig.set(config.name as ConfigName, [...(byConfig.get(config.name as ConfigName) ?? []), result]);
           }
         }
