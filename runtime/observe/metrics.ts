@@ -255,7 +255,7 @@ export function reloadsCounter(registers: client.Registry[], reloads: ReloadCoun
 }
 
 /** A Prometheus counter that follows a total the proxy already keeps (read at scrape time). */
-function mirroredCounter(registers: client.Registry[], name: string, help: string, read: () => number): void {
+export function mirroredCounter(registers: client.Registry[], name: string, help: string, read: () => number): void {
   mirroredLabelledCounter(registers, name, help, [], { entries: () => [["", read()]] });
 }
 
