@@ -60,10 +60,14 @@ async function packagesLoadedBy(name: string, configYaml: string, env: NodeJS.Pr
   return packagesIn(traceFile);
 }
 
-/** A static route behind one plugin, and a Rust plugin loaded beside it; with `uses`, also a Redis adapter, a metrics listener and an http service. */
-function config(uses?: { redisPort: number; metricsPort: number }): string {
+/**
+ * A static route behind one plugin, and a Rust plugin loaded beside it; with `uses`, also a Redis
+ * adapter, a metrics listener and an http service; `workers` processes serving it.
+ */
+function config(uses?: { redisPort: number; metricsPort: number }, workers = 1): string {
   return `
 http: ["127.0.0.1:{{PORT}}"]
+workers: ${workers}
 ${uses ? `metrics: ["127.0.0.1:${uses.metricsPort}"]` : ""}
 ${uses ? `websocket: { adapter_type: redis, redis: { host: 127.0.0.1, port: ${uses.redisPort} } }` : ""}
 plugins:
@@ -99,11 +103,32 @@ test("a configuration with Redis, metrics and an http service loads their client
   for (const name of TOOLCHAIN) assert.ok(!loaded.has(name), `nylon run loaded ${name}`);
 });
 
+test("the primary and the workers of a node load no toolchain, and no Redis or Prometheus client their configuration does not use", async () => {
+  const loaded = await packagesLoadedBy("workers", config(undefined, 2));
+  const trace = fs.readFileSync(path.join(dir, "workers.trace"), "utf8");
+  assert.match(trace, /worker-process\.js/, "the workers were traced too");
+  for (const name of TOOLCHAIN) assert.ok(!loaded.has(name), `a node of workers loaded ${name}`);
+  assert.ok(!loaded.has("ioredis"), "the Redis client is loaded without adapter_type: redis");
+  assert.ok(!loaded.has("prom-client"), "the Prometheus client is loaded without a metrics listener");
+});
+
+test("nylon validate loads the prepared plugins it checks, without the toolchain", async () => {
+  const file = path.join(dir, "validate.yaml");
+  fs.writeFileSync(file, config().replaceAll("{{PORT}}", String(await freePort())).replaceAll("{{ROOT}}", repoRoot));
+  const loaded = await packagesOfProcess("validate", [path.join(repoRoot, "bin", "nylon.js"), "validate", file]);
+  for (const name of TOOLCHAIN) assert.ok(!loaded.has(name), `nylon validate loaded ${name}`);
+});
+
 /** Imports `specifier` as a user of the package would, in a traced process; returns the packages it asked for. */
-async function packagesImportedBy(name: string, specifier: string): Promise<Set<string>> {
-  const traceFile = path.join(dir, `${name}.trace`);
+function packagesImportedBy(name: string, specifier: string): Promise<Set<string>> {
   const code = `const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error("empty module");`;
-  const child = spawn(process.execPath, ["--import", TRACER, "--input-type=module", "-e", code], {
+  return packagesOfProcess(name, ["--input-type=module", "-e", code]);
+}
+
+/** Runs node with `args` traced, to a successful exit; returns the packages it asked for. */
+async function packagesOfProcess(name: string, args: string[]): Promise<Set<string>> {
+  const traceFile = path.join(dir, `${name}.trace`);
+  const child = spawn(process.execPath, ["--import", TRACER, ...args], {
     cwd: repoRoot,
     env: { ...process.env, NYLON_MODULE_TRACE: traceFile },
     stdio: ["ignore", "ignore", "pipe"],
