@@ -28,7 +28,7 @@ func init() {
 func main() {}
 `;
 
-/** A build may take as long as nylon allows a Go build (and the build then warms the glue cache). */
+/** A build may take as long as nylon allows a Go build (and the build then prepares the component for the proxy). */
 const BUILD_TIMEOUT_MS = GO_BUILD_LIMITS.timeLimitMs + 60_000;
 
 /** A plugin folder in a fresh temp dir, with its own empty build cache; `files` maps names to contents. */
