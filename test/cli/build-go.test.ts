@@ -46,7 +46,8 @@ test("a folder with only .go files builds (nylon supplies go.mod and the SDK), w
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /greeter: compiling with go1\.\d+/);
   assert.match(r.stderr, /wrapping into a WebAssembly component/);
-  assert.deepEqual(fs.readdirSync(dir).sort(), ["greeter.wasm", "greeting.go", "main.go"]);
+  // The component and what the proxy runs it with (the glue and the sandboxed modules), nothing else.
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["greeter.wasm", "greeter.wasm.prepared", "greeting.go", "main.go"]);
 
   const wasm = path.join(dir, "greeter.wasm");
   const wit = await componentWit(fs.readFileSync(wasm));
