@@ -50,15 +50,20 @@ test("a build writes the prepared file beside its .wasm, made from that very com
   assert.equal(loaded.split.source, "beside");
 });
 
-test("a Rust plugin's build writes its prepared file too, and it loads from there", async () => {
-  const rust = await fixtureWasm("timers-rust");
-  const component = fs.readFileSync(rust);
-  const prepared = decodePrepared(fs.readFileSync(preparedPathFor(rust)), component);
-  assert.equal(prepared.component, componentHash(component));
-  assert.match(prepared.glue, /export function instantiate\(/);
-  for (const m of prepared.modules) assert.deepEqual(m.instrumented, instrumentModule(m.original, prepared.instrumentation), m.name);
-  assert.equal((await loadComponent(rust)).split.source, "beside");
-});
+for (const [language, fixture] of [
+  ["Rust", "timers-rust"],
+  ["Go", "go-facilities"],
+] as const) {
+  test(`a ${language} plugin's build writes its prepared file too, and it loads from there`, async () => {
+    const wasm = await fixtureWasm(fixture);
+    const component = fs.readFileSync(wasm);
+    const prepared = decodePrepared(fs.readFileSync(preparedPathFor(wasm)), component);
+    assert.equal(prepared.component, componentHash(component));
+    assert.match(prepared.glue, /export function instantiate\(/);
+    for (const m of prepared.modules) assert.deepEqual(m.instrumented, instrumentModule(m.original, prepared.instrumentation), m.name);
+    assert.equal((await loadComponent(wasm)).split.source, "beside");
+  });
+}
 
 test("two plugins built from different sources share the compiled QuickJS engine module", async () => {
   const a = await loadComponent(healthy);
