@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import { RedisServer } from "../cluster/redis-server.js";
 import { examplePluginWasm } from "../harness/fixture-plugins.js";
 import { freePort, repoRoot, startNylon } from "../support/nylon-process.js";
+import { startNode } from "../workers/node-support.js";
 
 const TRACER = path.join(repoRoot, "dist", "test", "support", "module-trace.js");
 /** The plugin toolchain: the type checker, the bundler, the componentizers and the glue generator. */
@@ -46,10 +47,14 @@ function packagesIn(traceFile: string): Set<string> {
   return names;
 }
 
-/** Starts nylon traced, answers one request through its plugin, stops it; returns the packages it asked for. */
-async function packagesLoadedBy(name: string, configYaml: string, env: NodeJS.ProcessEnv = {}): Promise<Set<string>> {
+/**
+ * Starts nylon traced (with `workers`, until the node serves: the port opens with its first worker),
+ * answers one request through its plugin, stops it; returns the packages it asked for.
+ */
+async function packagesLoadedBy(name: string, configYaml: string, workers = false): Promise<Set<string>> {
   const traceFile = path.join(dir, `${name}.trace`);
-  const nylon = await startNylon(configYaml, { nodeArgs: ["--import", TRACER], env: { NYLON_MODULE_TRACE: traceFile, ...env } });
+  const options = { nodeArgs: ["--import", TRACER], env: { NYLON_MODULE_TRACE: traceFile } };
+  const nylon = workers ? await startNode(configYaml, options) : await startNylon(configYaml, options);
   try {
     const response = await fetch(`${nylon.url}/`);
     assert.equal(response.status, 200, nylon.logs());
@@ -104,7 +109,7 @@ test("a configuration with Redis, metrics and an http service loads their client
 });
 
 test("the primary and the workers of a node load no toolchain, and no Redis or Prometheus client their configuration does not use", async () => {
-  const loaded = await packagesLoadedBy("workers", config(undefined, 2));
+  const loaded = await packagesLoadedBy("workers", config(undefined, 2), true);
   const trace = fs.readFileSync(path.join(dir, "workers.trace"), "utf8");
   assert.match(trace, /worker-process\.js/, "the workers were traced too");
   for (const name of TOOLCHAIN) assert.ok(!loaded.has(name), `a node of workers loaded ${name}`);
