@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// The `nylon` command. It lives here, committed with its run bit, because tsc writes dist/ without one.
-import "../dist/cli/nylon.js";
+// The `nylon` command. It lives here, committed with its run bit, because tsc and rolldown write dist/
+// without one; it starts the bundled CLI (rolldown.config.mjs).
+import "../dist/bundle/nylon.js";

@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildPlugin, type BuildLimits, type BuildResult } from "../runtime/compile/build-plugin.js";
@@ -6,7 +5,6 @@ import { pluginBuildsOf } from "../runtime/compile/config-plugins.js";
 import { listPluginFolders } from "../runtime/compile/plugin-source.js";
 import { runPool } from "../runtime/compile/run-pool.js";
 import { NylonError } from "../runtime/errors.js";
-import { transpiledFiles } from "../runtime/plugin/glue-cache.js";
 
 export interface BuildCommandOptions {
   output?: string;
@@ -65,10 +63,6 @@ export async function buildCommand(inputs: string[], options: BuildCommandOption
         progress: (step) => process.stderr.write(`  ${nameOf(target.input)}: ${step}\n`),
       });
       results[index] = result;
-      // The first start of a new component generates its glue (seconds of jco per plugin, on the
-      // proxy's event loop): do it now, into the cache the proxy reads. If it fails, the proxy
-      // reports why when it loads the plugin.
-      await transpiledFiles(result.output, fs.readFileSync(result.output)).catch(() => undefined);
       const size = `${(result.bytes / 1024 / 1024).toFixed(1)} MB`;
       process.stderr.write(
         result.cached

@@ -4,8 +4,10 @@ import { checkWithoutServing } from "../runtime/check-config.js";
 import { loadConfig } from "../runtime/config/load.js";
 import type { NylonConfig } from "../runtime/config/schema.js";
 import { NylonError } from "../runtime/errors.js";
+import { StartupSplit } from "../runtime/observe/startup-split.js";
 import { Proxy } from "../runtime/proxy.js";
 import { resolveWorkerCount } from "../runtime/workers/worker-count.js";
+import { importToolchain } from "../runtime/toolchain.js";
 
 /** What `nylon run` serves: one proxy, or the primary of several worker processes. */
 export interface RunningNode {
@@ -21,6 +23,7 @@ export interface RunningNode {
  * this process is the node's primary (runtime/workers/node-primary.ts) and the workers serve.
  */
 export async function runCommand(configFile: string, options: { watch?: boolean; pidFile?: string; workers?: "auto" | number } = {}): Promise<void> {
+  const split = new StartupSplit(); // everything before this is Node's start and loading nylon's modules
   // SIGHUP's default action ends the process: until the proxy can reload, a SIGHUP is ignored.
   let node: RunningNode | undefined;
   process.on("SIGHUP", () => {
@@ -29,7 +32,7 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
     void node.reload();
   });
   try {
-    node = await start(configFile, options.workers);
+    node = await start(configFile, options.workers, split);
   } catch (err) {
     process.stderr.write(`nylon: ${err instanceof NylonError ? `${err.message}` : String((err as Error).stack ?? err)}\n`);
     process.exit(1);
@@ -43,7 +46,16 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
   }
   // --watch brings in the plugin toolchain; a plain run does not load it. With workers, the primary
   // builds once and reloads them all.
-  const watch = options.watch ? new (await import("../runtime/reload/dev-watch.js")).DevWatch(running, configFile, running.logger) : undefined;
+  let watch: import("../runtime/reload/dev-watch.js").DevWatch | undefined;
+  if (options.watch) {
+    try {
+      const { DevWatch } = await importToolchain("nylon run --watch", () => import("../runtime/reload/dev-watch.js"));
+      watch = new DevWatch(running, configFile, running.logger);
+    } catch (err) {
+      process.stderr.write(`nylon: ${err instanceof NylonError ? err.message : String((err as Error).stack ?? err)}\n`);
+      process.exit(1);
+    }
+  }
   watch?.start();
   let stopping = false;
   const stop = (signal: string) => {
@@ -69,7 +81,7 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-async function start(configFile: string, workers: "auto" | number | undefined): Promise<RunningNode> {
+async function start(configFile: string, workers: "auto" | number | undefined, split: StartupSplit): Promise<RunningNode> {
   const loaded = await loadConfig(configFile);
   const { config } = loaded;
   const count = resolveWorkerCount(workers ?? config.workers);
@@ -80,5 +92,5 @@ async function start(configFile: string, workers: "auto" | number | undefined): 
     const { NodePrimary } = await import("../runtime/workers/node-primary.js");
     return NodePrimary.start(config, configFile, count);
   }
-  return Proxy.start(configFile, loaded);
+  return Proxy.start(configFile, loaded, split);
 }

@@ -13,6 +13,7 @@ import { sortIssues, type LoadedConfig } from "./config/load.js";
 import { issueAt } from "./config/yaml-source.js";
 import type { ListenError } from "./http/listeners.js";
 import { TlsCertificates } from "./http/tls-certificates.js";
+import type { StartupSplit } from "./observe/startup-split.js";
 import type { PluginHost } from "./plugin/plugin-host.js";
 import { standaloneServices, type PluginServices } from "./plugin/plugin-services.js";
 import { WebSocketHub } from "./websocket/websocket-hub.js";
@@ -25,9 +26,9 @@ export interface CheckedConfig {
 }
 
 /** @throws ConfigError listing every problem; plugins started meanwhile are stopped first. */
-export async function checkConfig(loaded: LoadedConfig, hub: WebSocketHub, logger: Logger, services: PluginServices): Promise<CheckedConfig> {
+export async function checkConfig(loaded: LoadedConfig, hub: WebSocketHub, logger: Logger, services: PluginServices, split?: StartupSplit): Promise<CheckedConfig> {
   const issues = [...checkSomethingListens(loaded.located.main, loaded.config), ...checkStaticRoots(loaded), ...checkTlsFiles(loaded)];
-  const { plugins, issues: pluginIssues } = await checkPlugins(loaded, hub, logger, services);
+  const { plugins, issues: pluginIssues } = await checkPlugins(loaded, hub, logger, services, split);
   issues.push(...pluginIssues);
   if (issues.length > 0) {
     for (const plugin of plugins.values()) plugin.stop();

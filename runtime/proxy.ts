@@ -4,12 +4,17 @@ import { checkConfig, listenIssue, type CheckedConfig } from "./check-config.js"
 import { loadConfig, type LoadedConfig } from "./config/load.js";
 import type { NylonConfig } from "./config/schema.js";
 import { ListenError, ListenerSet, type ListenerAddresses } from "./http/listeners.js";
+import { preloadHttpClient } from "./http/http-client.js";
 import { buildProxyState } from "./http/proxy-state.js";
 import { RequestPipeline } from "./http/request-pipeline.js";
 import { TlsCertificates } from "./http/tls-certificates.js";
 import { createLogger, logLevel } from "./observe/logger.js";
-import { ProxyMetrics } from "./observe/metrics.js";
+import { memorySplit } from "./observe/memory-split.js";
+import type { ProxyMetrics } from "./observe/metrics.js";
+import { ProxyCounters } from "./observe/proxy-counters.js";
 import { opsEndpoints } from "./observe/ops-endpoints.js";
+import { StartupSplit } from "./observe/startup-split.js";
+import { compiledModuleBytes } from "./plugin/compiled-modules.js";
 import type { PluginHost } from "./plugin/plugin-host.js";
 import { loadPlugins } from "./plugin/plugin-loader.js";
 import { Generation } from "./reload/generation.js";
@@ -21,9 +26,13 @@ import { UndiciTransport } from "./outbound/undici-transport.js";
 import { nextTurn, type PluginServices } from "./plugin/plugin-services.js";
 import { createKvStore } from "./store/create-kv-store.js";
 import type { KvStore } from "./store/kv-store.js";
+import type { WorkerMetrics } from "./workers/control-messages.js";
 
 /** The longest shutdown waits, after the grace period, for plugins, upstream pools, Redis and listeners to close. */
 const CLEANUP_CAP_MS = 1000;
+
+/** How long after "nylon is serving" the memory at rest is logged (debug level). */
+const MEMORY_AT_REST_DELAY_MS = 2000;
 
 /**
  * A proxy that is one of several workers of a node (runtime/workers/): its primary serves the
@@ -59,7 +68,9 @@ export interface PreparedReload {
 /** A running nylon: listeners, the current configuration's state, plugins and WebSockets. */
 export class Proxy {
   readonly hub: WebSocketHub;
-  readonly metrics: ProxyMetrics;
+  /** Kept all along; the Prometheus metrics read them once a `metrics` listener is configured. */
+  readonly counters = new ProxyCounters();
+  private metrics: ProxyMetrics | null = null;
   private current!: Generation;
   private readonly listeners: ListenerSet;
   private readonly retired: RetiredGenerations;
@@ -67,6 +78,8 @@ export class Proxy {
   private readonly pendingUpgrades = new WeakMap<Duplex, () => void>();
   private draining = false;
   private reloads: Promise<boolean> = Promise.resolve(true);
+  /** Where the start's time went, until listen logs it. */
+  private startup: StartupSplit | null = null;
 
   private constructor(
     private readonly configFile: string,
@@ -78,9 +91,8 @@ export class Proxy {
   ) {
     this.hub = hub;
     this.retired = new RetiredGenerations(logger);
-    this.metrics = new ProxyMetrics({ hub, services: () => this.current.state.services.values(), retired: () => this.retired.readings() });
     // The pipeline reads the current state once per request, right after the request pinned it.
-    const pipeline = new RequestPipeline(() => this.current.state, this.metrics);
+    const pipeline = new RequestPipeline(() => this.current.state, this.counters);
     hub.onAccepted = (socket) => this.pendingUpgrades.get(socket)?.();
     this.listeners = new ListenerSet({
       proxy: {
@@ -106,7 +118,7 @@ export class Proxy {
         connect: (req, socket) => pipeline.handleConnect(req, socket),
         clientError: (err, socket) => pipeline.handleClientError(err, socket),
       },
-      metrics: opsEndpoints(this.metrics, () => (this.draining ? { healthy: false, text: "draining" } : { healthy: true, text: "ok" })),
+      metrics: opsEndpoints(() => this.metrics, () => (this.draining ? { healthy: false, text: "draining" } : { healthy: true, text: "ok" })),
       certificates: () => this.current.certificates,
       settings: () => ({ headerTimeoutMs: this.current.config.request_header_timeout_ms }),
     });
@@ -120,9 +132,10 @@ export class Proxy {
    * Loads (unless `loaded` is the file already read) and checks everything (config, certificates,
    * plugins, routes) before opening any port: an invalid configuration never opens a listener.
    */
-  static async start(configFile: string, loaded?: LoadedConfig): Promise<Proxy> {
+  static async start(configFile: string, loaded?: LoadedConfig, split = new StartupSplit()): Promise<Proxy> {
     loaded ??= await loadConfig(configFile);
-    const proxy = await Proxy.create(loaded.config, configFile, undefined, loaded);
+    split.step("config");
+    const proxy = await Proxy.create(loaded.config, configFile, undefined, loaded, split);
     await proxy.listen(loaded);
     return proxy;
   }
@@ -131,9 +144,16 @@ export class Proxy {
    * Everything but the listeners, from a configuration already loaded: certificates, the room
    * adapter, plugins (started and initialised), routes. `configFile` is where a reload reads it again.
    * With `loaded` (the file as read, with its places) every check `nylon validate` makes runs and each
-   * problem is reported at its place; a worker gets the configuration its primary checked.
+   * problem is reported at its place; a worker gets the configuration its primary checked. `split`
+   * times each step (logged at debug level once listening).
    */
-  static async create(config: NylonConfig, configFile: string, worker?: WorkerRole, loaded?: LoadedConfig): Promise<Proxy> {
+  static async create(
+    config: NylonConfig,
+    configFile: string,
+    worker?: WorkerRole,
+    loaded?: LoadedConfig,
+    split = new StartupSplit(),
+  ): Promise<Proxy> {
     const logger = createLogger(config.log.level, worker && { fields: { worker: worker.index }, pretty: worker.prettyLogs });
     const hub = new WebSocketHub(undefined, logger);
     try {
@@ -143,10 +163,16 @@ export class Proxy {
       const services: PluginServices = { store, outbound: null, schedule: nextTurn() };
       const proxy = new Proxy(configFile, logger, hub, worker, services);
       await proxy.prepareOutbound(config);
-      const { certificates, plugins } = await loadChecked(config, loaded, hub, logger, services);
+      split.step("adapter");
+      const { certificates, plugins } = await loadChecked(config, loaded, hub, logger, services, split);
       proxy.observe(plugins);
+      split.step("plugins");
+      await preloadFor(config);
       proxy.current = new Generation(config, certificates, buildProxyState(config, plugins, hub, logger));
-      proxy.metrics.enabled = config.metrics.length > 0;
+      await proxy.serveMetrics(config);
+      proxy.timeRequests(config);
+      split.step("routes");
+      proxy.startup = split;
       return proxy;
     } catch (err) {
       hub.stop();
@@ -166,8 +192,29 @@ export class Proxy {
       throw loaded && err instanceof ListenError ? listenIssue(loaded, err) : err;
     });
     await listeners.commit(certificates);
+    this.startup?.step("listen");
     const plugins = [...this.current.state.plugins.keys()];
     this.logger.info({ ...this.addressesOf(config), plugins, node: this.hub.nodeId }, "nylon is serving");
+    if (this.startup) this.logStartup(this.startup);
+    this.startup = null;
+  }
+
+  /**
+   * At debug level: where the start's time went, and a moment later, once the start's garbage can
+   * have been collected, where the memory at rest goes (bench/startup reads both).
+   */
+  private logStartup(split: StartupSplit): void {
+    if (!this.logger.isLevelEnabled("debug")) return;
+    this.logger.debug({ startup_ms: split.toJSON() }, "startup split");
+    setTimeout(() => {
+      const linear = Object.fromEntries([...this.current.state.plugins].map(([name, p]) => [name, p.linearMemoryBytes()]));
+      this.logger.debug({ memory_bytes: memorySplit(compiledModuleBytes(), linear) }, "memory at rest");
+    }, MEMORY_AT_REST_DELAY_MS).unref();
+  }
+
+  /** This process's series, for its node's primary to aggregate (empty until a `metrics` listener is configured). */
+  async metricsReading(): Promise<WorkerMetrics> {
+    return this.metrics ? this.metrics.registry.getMetricsAsJSON() : [];
   }
 
   /**
@@ -188,11 +235,11 @@ export class Proxy {
     try {
       const loaded = await loadConfig(this.configFile);
       const changes = await (await this.prepareReload(loaded.config, loaded)).commit();
-      this.metrics.reloaded(true);
+      this.counters.reloaded(true);
       this.logger.info({ ms: Date.now() - started, ...changes }, "configuration reloaded");
       return true;
     } catch (err) {
-      this.metrics.reloaded(false);
+      this.counters.reloaded(false);
       this.logger.error({ err: (err as Error).message }, "reload rejected; the running configuration is unchanged");
       return false;
     }
@@ -209,6 +256,7 @@ export class Proxy {
     const { certificates, plugins } = await loadChecked(config, loaded, this.hub, this.logger, this.services);
     let next: Generation | undefined;
     try {
+      await preloadFor(config);
       next = new Generation(config, certificates, buildProxyState(config, plugins, this.hub, this.logger));
     } finally {
       if (!next) for (const p of plugins.values()) p.stop();
@@ -218,6 +266,10 @@ export class Proxy {
       for (const p of prepared.state.plugins.values()) p.stop();
       return prepared.state.dispose();
     };
+    await this.serveMetrics(config).catch(async (err: unknown) => {
+      await drop();
+      throw err;
+    });
     const listeners = await this.listeners.prepare(this.addressesOf(config), certificates).catch(async (err: unknown) => {
       await drop();
       throw loaded && err instanceof ListenError ? listenIssue(loaded, err) : err;
@@ -229,7 +281,7 @@ export class Proxy {
         this.observe(prepared.state.plugins);
         this.current = prepared;
         this.logger.level = logLevel(config.log.level);
-        this.metrics.enabled = config.metrics.length > 0;
+        this.timeRequests(config);
         const closed = await listeners.commit(certificates);
         this.retired.retire(previous, config.websocket.reload_drain_ms);
         if (!this.worker) warnAboutRestartOnlyKeys(this.logger, previous.config, config);
@@ -287,10 +339,31 @@ export class Proxy {
     this.services.outbound = await UndiciTransport.create(HTTP_SERVICE_DEFAULTS.connect_timeout_ms);
   }
 
-  private observe(plugins: ReadonlyMap<string, PluginHost>): void {
-    for (const plugin of plugins.values()) plugin.observer = this.metrics;
+  /**
+   * Builds the Prometheus metrics (loading prom-client) the first time a configuration has a `metrics`
+   * listener (a worker's is its primary's, which scrapes this process's); they stay for the process's
+   * life, reading the counters kept all along.
+   */
+  private async serveMetrics(config: NylonConfig): Promise<void> {
+    if (config.metrics.length > 0 && !this.metrics) {
+      const { ProxyMetrics } = await import("./observe/metrics.js");
+      this.metrics = new ProxyMetrics({
+        hub: this.hub,
+        services: () => this.current.state.services.values(),
+        retired: () => this.retired.readings(),
+        counters: this.counters,
+      });
+    }
   }
 
+  /** Per-request timings are recorded only while a `metrics` listener is configured. */
+  private timeRequests(config: NylonConfig): void {
+    this.counters.timings = config.metrics.length > 0 ? this.metrics : null;
+  }
+
+  private observe(plugins: ReadonlyMap<string, PluginHost>): void {
+    for (const plugin of plugins.values()) plugin.observer = this.counters;
+  }
 }
 
 /** Keys a reload does not apply (the room adapter and the store are built once per process): the log says they need a restart. */
@@ -314,9 +387,15 @@ async function loadChecked(
   hub: WebSocketHub,
   logger: Logger,
   services: PluginServices,
+  split?: StartupSplit,
 ): Promise<CheckedConfig> {
-  if (loaded) return checkConfig(loaded, hub, logger, services);
-  return { certificates: TlsCertificates.load(config.tls), plugins: await loadPlugins(config.plugins, hub, logger, services) };
+  if (loaded) return checkConfig(loaded, hub, logger, services, split);
+  return { certificates: TlsCertificates.load(config.tls), plugins: await loadPlugins(config.plugins, hub, logger, services, undefined, split) };
+}
+
+/** Loads what building this configuration's state needs and only some configurations use. */
+async function preloadFor(config: NylonConfig): Promise<void> {
+  if (config.services.some((s) => s.service_type === "http")) await preloadHttpClient();
 }
 
 /** Resolves after `ms`; the timer does not keep the process alive. */

@@ -14,7 +14,8 @@ function findRepoRoot(): string {
 }
 
 export const repoRoot = findRepoRoot();
-export const nylonCliPath = join(repoRoot, "dist", "cli", "nylon.js");
+/** The `nylon` command as the package ships it (the bundled runtime, `npm run build`). */
+export const nylonCliPath = join(repoRoot, "dist", "bundle", "nylon.js");
 
 /** The component `nylon build plugins/<name>` writes. */
 export function pluginWasmPath(name: string): string {

@@ -1,30 +1,33 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { filesUnder } from "./files-under.js";
 import type { CacheInputs, PluginSource } from "./guest-language.js";
-import { witDir } from "../package-paths.js";
+import { nylonCacheDir, packageRoot, witDir } from "../package-paths.js";
 
 // Builds are content-addressed: the key hashes every input a component is made from (the plugin's
 // sources, the SDK and toolchain versions its language reports, the WIT contract and nylon's own
-// build code), so an unchanged plugin is never compiled twice, whichever checkout, test or
-// `--watch` asks for it. An entry holds the build's output files; entries are written whole (a
-// folder renamed into place) and the least recently used are removed beyond a size cap.
+// build code), so an unchanged plugin is never compiled (or prepared) twice, whichever checkout,
+// test or `--watch` asks for it. An entry holds the build's output files, in nylon's cache store
+// (runtime/cache-entries.ts).
 
-/** Beyond this many bytes of entries, the least recently used are removed (a build is ~2 MB). */
-const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+/**
+ * nylon's build code: a change to how components are made or prepared must not serve components made
+ * the old way. Read from tsc's output, which the package ships beside the bundle, so the key is the
+ * same whichever of the two runs the build.
+ */
+const RUNTIME_CODE_DIR = path.join(packageRoot, "dist", "runtime");
+const BUILD_CODE_DIR = path.join(RUNTIME_CODE_DIR, "compile");
+/** Build code outside that folder: how a source map is stored in a component, and how a prepared file is made and encoded. */
+const BUILD_CODE_FILES = [
+  path.join(RUNTIME_CODE_DIR, "plugin", "source-map-section.js"),
+  path.join(RUNTIME_CODE_DIR, "plugin", "prepared-plugin.js"),
+  ...filesUnder(path.join(RUNTIME_CODE_DIR, "plugin", "sandbox")),
+];
 
-/** nylon's build code: a change to how components are made must not serve components made the old way. */
-const BUILD_CODE_DIR = path.dirname(fileURLToPath(import.meta.url));
-/** Build code outside that folder: how a source map is stored in a component. */
-const BUILD_CODE_FILES = [fileURLToPath(new URL("../plugin/source-map-section.js", import.meta.url))];
-
-/** The cache folder: $NYLON_CACHE_DIR/build, else the user's cache folder (never a shared /tmp: it holds code nylon runs). */
+/** The cache folder: build/ in nylon's cache folder (never a shared /tmp: it holds code nylon runs). */
 export function buildCacheRoot(): string {
-  const base = process.env.NYLON_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "nylon");
-  return path.join(base, "build");
+  return nylonCacheDir("build");
 }
 
 /** The key of a build of `source` from `inputs`. Files are named relative to the plugin's folder, so a moved folder still hits. */
@@ -42,58 +45,6 @@ export function buildCacheKey(source: PluginSource, inputs: CacheInputs): string
   for (const file of filesUnder(witDir)) field(`wit ${path.relative(witDir, file)}`, fs.readFileSync(file));
   for (const file of [...filesUnder(BUILD_CODE_DIR), ...BUILD_CODE_FILES]) field(`nylon ${path.relative(BUILD_CODE_DIR, file)}`, fs.readFileSync(file));
   return hash.digest("hex");
-}
-
-/** The files of the entry `key`, or null when there is none (a hit also marks the entry as recently used). */
-export function readCacheEntry(key: string, root = buildCacheRoot()): Record<string, Uint8Array> | null {
-  const dir = path.join(root, key);
-  try {
-    const names = JSON.parse(fs.readFileSync(path.join(dir, "files.json"), "utf8")) as string[];
-    const files = Object.fromEntries(names.map((name) => [name, fs.readFileSync(path.join(dir, name))]));
-    const now = new Date();
-    fs.utimesSync(dir, now, now);
-    return files;
-  } catch {
-    return null;
-  }
-}
-
-/** Stores `files` under `key`. A cache that cannot be written costs only the next build its time, so failures are ignored. */
-export function writeCacheEntry(key: string, files: Record<string, Uint8Array>, root = buildCacheRoot()): void {
-  const dir = path.join(root, key);
-  try {
-    fs.mkdirSync(root, { recursive: true, mode: 0o700 });
-    const partial = fs.mkdtempSync(path.join(root, `${key}.partial-`));
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(partial, name), content);
-    fs.writeFileSync(path.join(partial, "files.json"), JSON.stringify(Object.keys(files)));
-    try {
-      fs.renameSync(partial, dir);
-    } catch {
-      // Another process stored the same build meanwhile: the same inputs, so the same output.
-      fs.rmSync(partial, { recursive: true, force: true });
-    }
-    evictBeyond(MAX_CACHE_BYTES, root);
-  } catch {
-    // see above
-  }
-}
-
-/** Removes the least recently used entries until the cache holds at most `maxBytes`. */
-function evictBeyond(maxBytes: number, root: string): void {
-  const entries = fs
-    .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && /^[0-9a-f]{64}$/.test(d.name))
-    .map((d) => {
-      const dir = path.join(root, d.name);
-      const bytes = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
-      return { dir, bytes, used: fs.statSync(dir).mtimeMs };
-    })
-    .sort((a, b) => b.used - a.used);
-  let total = 0;
-  for (const entry of entries) {
-    total += entry.bytes;
-    if (total > maxBytes) fs.rmSync(entry.dir, { recursive: true, force: true });
-  }
 }
 
 function readIfExists(file: string): Uint8Array | undefined {

@@ -1,11 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
-import { buildCacheKey, readCacheEntry, writeCacheEntry } from "./build-cache.js";
+import { buildCacheKey, buildCacheRoot } from "./build-cache.js";
+import { readCacheEntry, writeCacheEntry } from "../cache-entries.js";
 import { compileInChildProcess, DEFAULT_BUILD_LIMITS, type BuildLimits } from "./compile-process.js";
-import { NylonError } from "../errors.js";
 import { GUEST_LANGUAGES } from "./guest-languages.js";
 import type { BuildProgress, GuestLanguageName } from "./guest-language.js";
 import { resolvePluginSource } from "./plugin-source.js";
+import { writeOutput } from "./write-output.js";
+import { PREPARE_VERSION, preparedBytes } from "./prepare-plugin.js";
+import { preparedPathFor } from "../plugin/prepared-plugin.js";
 
 export type { BuildProgress } from "./guest-language.js";
 export { DEFAULT_BUILD_LIMITS, type BuildLimits } from "./compile-process.js";
@@ -21,12 +24,14 @@ export interface BuildResult {
 }
 
 const COMPONENT = "component.wasm";
+const PREPARED = "component.wasm.prepared";
 
 /**
- * A plugin's sources, in whichever guest language they are, -> a WebAssembly component on disk.
- * A build whose inputs (build-cache.ts) are unchanged is not compiled again: its component comes
- * from the cache. A compile runs in a child process within `limits` (compile-process.ts): those given,
- * else the language's, else the defaults.
+ * A plugin's sources, in whichever guest language they are, -> a WebAssembly component on disk, and
+ * beside it what the proxy runs it with (`<output>.prepared`, runtime/compile/prepare-plugin.ts), so a
+ * proxy needs no toolchain to load it. A build whose inputs (build-cache.ts) are unchanged is not
+ * compiled or prepared again: both come from the cache. A compile runs in a child process within
+ * `limits` (compile-process.ts): those given, else the language's, else the defaults.
  */
 export async function buildPlugin(
   input: string,
@@ -37,13 +42,21 @@ export async function buildPlugin(
   const source = resolvePluginSource(input);
   const output = outputFile(source.name, options.output ?? source.defaultOutput);
   const language = GUEST_LANGUAGES.find((l) => l.name === source.language)!;
-  const key = buildCacheKey(source, await language.cacheInputs(source));
-  const cached = readCacheEntry(key)?.[COMPONENT];
+  const inputs = await language.cacheInputs(source);
+  const key = buildCacheKey(source, { ...inputs, toolchain: { ...inputs.toolchain, "nylon prepare": PREPARE_VERSION } });
+  const cached = readCacheEntry(buildCacheRoot(), key);
   const limits = { ...DEFAULT_BUILD_LIMITS, ...language.buildLimits, ...options.limits };
-  const component = cached ?? (await compileInChildProcess(source, progress, limits));
-  if (!cached) writeCacheEntry(key, { [COMPONENT]: component });
-  writeComponent(output, component);
-  return { name: source.name, language: source.language, output, bytes: component.length, millis: Date.now() - started, cached: cached !== undefined };
+  const component = cached?.[COMPONENT] ?? (await compileInChildProcess(source, progress, limits));
+  let prepared = cached?.[PREPARED];
+  if (!prepared) {
+    progress("preparing it for the proxy (glue, sandbox)");
+    prepared = await preparedBytes(output, component);
+    writeCacheEntry(buildCacheRoot(), key, { [COMPONENT]: component, [PREPARED]: prepared });
+  }
+  // The prepared file first: whoever watches the .wasm finds its prepared file already there.
+  writeOutput(preparedPathFor(output), prepared, output);
+  writeOutput(output, component);
+  return { name: source.name, language: source.language, output, bytes: component.length, millis: Date.now() - started, cached: cached?.[COMPONENT] !== undefined };
 }
 
 /** Where the component goes: the file named, or `<name>.wasm` inside a folder named. */
@@ -56,32 +69,4 @@ function outputFile(name: string, output: string): string {
     // not there (or not reachable): written as a file, and writing says why when it cannot be
   }
   return isFolder ? path.join(file, `${name}.wasm`) : file;
-}
-
-/** Why a write failed, in words: Node's message without its code and the syscall on the temporary file. */
-function writeFailure(error: NodeJS.ErrnoException): string {
-  if (error.code === "EACCES" || error.code === "EPERM") return "permission denied";
-  if (error.code === "ENOTDIR") return "a part of the path is a file, not a folder";
-  return error.message.replace(/^E[A-Z]+: /, "").replace(/, \w+ '[^']*'(?: -> '[^']*')?$/, "");
-}
-
-/**
- * Write then rename, so a running proxy's reload never reads a half-written file. A file that already
- * holds the same component is left as it is.
- */
-function writeComponent(output: string, component: Uint8Array): void {
-  const partial = `${output}.partial`;
-  try {
-    if (fs.statSync(output, { throwIfNoEntry: false })?.size === component.length && Buffer.from(component).equals(fs.readFileSync(output))) return;
-    fs.mkdirSync(path.dirname(output), { recursive: true });
-    fs.writeFileSync(partial, component);
-    fs.renameSync(partial, output);
-  } catch (cause) {
-    try {
-      fs.rmSync(partial, { force: true });
-    } catch {
-      // there is nothing to remove where nothing could be written
-    }
-    throw new NylonError("NYLON_E_BUILD", `cannot write ${output}: ${writeFailure(cause as NodeJS.ErrnoException)}`, { cause });
-  }
 }

@@ -4,6 +4,7 @@
 // reported at the key that caused it.
 import type { Logger } from "pino";
 import { NylonError } from "../errors.js";
+import type { StartupSplit } from "../observe/startup-split.js";
 import type { PluginHost } from "../plugin/plugin-host.js";
 import { loadPlugins } from "../plugin/plugin-loader.js";
 import type { PluginServices } from "../plugin/plugin-services.js";
@@ -70,6 +71,7 @@ export async function checkPlugins(
   hub: WebSocketHub,
   logger: Logger,
   services: PluginServices,
+  split?: StartupSplit,
 ): Promise<{ plugins: Map<string, PluginHost>; issues: ConfigIssue[] }> {
   const issues: ConfigIssue[] = [];
   const located = loaded.located.proxy.plugins;
@@ -77,7 +79,7 @@ export async function checkPlugins(
     const spec = located[index]!;
     const message = error instanceof NylonError ? error.message : `plugin ${spec.value.name} cannot be loaded: ${(error as Error).message}`;
     issues.push(issueAt(spec.source, [...spec.path, ...failureKey(error)], message));
-  });
+  }, split);
   for (const spec of located) {
     const host = plugins.get(spec.value.name);
     const invalid = host?.entryNames().filter((entry) => !ENTRY_NAME.test(entry)) ?? [];

@@ -1,9 +1,10 @@
 // The runtime side of one `service_type: http` service: a keep-alive undici Pool per endpoint, the
 // load balancer, and the endpoints' health. Built once per configuration; close() frees sockets.
 import { isIP } from "node:net";
-import { Pool } from "undici";
+import type { Pool } from "undici";
 import { HTTP_SERVICE_DEFAULTS } from "../config/schema.js";
 import { NylonError } from "../errors.js";
+import { httpClient } from "./http-client.js";
 import { createBalancer, type Algorithm, type Balancer } from "./load-balancer.js";
 import {
   EndpointHealth,
@@ -49,6 +50,7 @@ export class UpstreamEndpoint {
     connectTimeoutMs: number,
   ) {
     this.id = isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
+    const { Pool } = httpClient();
     this.pool = new Pool(`http://${this.id}`, { connect: { timeout: connectTimeoutMs } });
   }
 }

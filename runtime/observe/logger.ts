@@ -1,5 +1,10 @@
+import { createRequire } from "node:module";
 import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
+
+// Required only on a terminal: pino-pretty and its dependencies cost a server start time and memory
+// for output nobody reads there.
+const require = createRequire(import.meta.url);
 
 export interface LoggerOptions {
   /** Added to every line (a worker's number). */
@@ -15,7 +20,10 @@ export interface LoggerOptions {
  */
 export function createLogger(level?: string, options: LoggerOptions = {}): Logger {
   const settings = { level: logLevel(level), base: { pid: process.pid, ...options.fields } };
-  if (process.stderr.isTTY || options.pretty) return pino(settings, pretty({ destination: 2, sync: true, translateTime: "SYS:HH:MM:ss.l" }));
+  if (process.stderr.isTTY || options.pretty) {
+    const pretty = require("pino-pretty") as typeof PinoPretty;
+    return pino(settings, pretty({ destination: 2, sync: true, translateTime: "SYS:HH:MM:ss.l" }));
+  }
   // Asynchronous: lines written while a write is pending go out together (one syscall, not one per
   // access line); pino flushes what is left when the process exits.
   return pino(settings, pino.destination({ dest: 2, sync: false }));

@@ -2,8 +2,7 @@ import client from "prom-client";
 import type { ServiceTarget } from "../http/service-target.js";
 import type { RetiredReadings } from "../reload/retired-generations.js";
 import type { WebSocketHub } from "../websocket/websocket-hub.js";
-import type { PluginObserver } from "./plugin-observer.js";
-import type { RequestObserver, TunnelOutcome } from "./request-observer.js";
+import type { ProxyCounters, ReloadCounts, TimingObserver } from "./proxy-counters.js";
 
 /** What the metrics read at scrape time; `services` follows reloads. */
 export interface MetricsSources {
@@ -11,6 +10,8 @@ export interface MetricsSources {
   services(): Iterable<ServiceTarget>;
   /** Configurations a reload replaced that are still in use. */
   retired(): RetiredReadings;
+  /** The totals the proxy keeps all along (proxy-counters.ts). */
+  counters: ProxyCounters;
 }
 
 /** The Redis adapter's counters, read when the adapter in use is Redis. */
@@ -28,23 +29,14 @@ const PLUGIN_SECONDS_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
  * a room or a path, so the number of series stays bounded whatever the traffic.
  *
  * Hot-path events (a request finished, a plugin callback returned) are pushed; everything the proxy
- * already counts (WebSocket traffic, upstream health, Redis) is read at scrape time.
+ * already counts (failures, reloads, tunnels, WebSocket traffic, upstream health, Redis) is read at
+ * scrape time. Built (and prom-client loaded) only once the config has a `metrics` listener.
  */
-export class ProxyMetrics implements RequestObserver, PluginObserver {
+export class ProxyMetrics implements TimingObserver {
   readonly registry = new client.Registry();
-  /** Off when the config has no `metrics` listener: nothing would read the per-request work. */
-  enabled = true;
   private readonly requests: client.Counter<"route" | "method" | "status">;
   private readonly requestSeconds: client.Histogram<"route" | "method">;
   private readonly pluginSeconds: client.Histogram<"plugin">;
-  private readonly pluginFailures: client.Counter<"plugin" | "kind">;
-  private readonly pluginRestarts: client.Counter<"plugin">;
-  private readonly pluginSendsRefused: client.Counter<"plugin" | "limit">;
-  private readonly reloads: client.Counter<"result">;
-  private readonly tunnels: client.Gauge<"service">;
-  /** Open tunnels by service; only services with some open are kept. */
-  private readonly openTunnels = new Map<string, number>();
-  private readonly tunnelUpgrades: client.Counter<"service" | "outcome">;
   /** Label children by key: prom-client hashes a label object on every call otherwise. */
   private readonly requestChildren = new Map<string, { count: client.Counter.Internal; seconds: client.Histogram.Internal<"route" | "method"> }>();
   private readonly pluginChildren = new Map<string, client.Histogram.Internal<"plugin">>();
@@ -73,25 +65,23 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       buckets: PLUGIN_SECONDS_BUCKETS,
       registers,
     });
-    this.pluginFailures = new client.Counter({
-      name: "nylon_plugin_failures_total",
-      help: "Plugin instances discarded, by kind: trap, deadline (overran limits.deadline_ms), memory, stack, error",
-      labelNames: ["plugin", "kind"],
+    const { counters } = sources;
+    mirroredLabelledCounter(
       registers,
-    });
-    this.pluginRestarts = new client.Counter({
-      name: "nylon_plugin_restarts_total",
-      help: "Plugin instances rebuilt after a failure",
-      labelNames: ["plugin"],
+      "nylon_plugin_failures_total",
+      "Plugin instances discarded, by kind: trap, deadline (overran limits.deadline_ms), memory, stack, error",
+      ["plugin", "kind"],
+      counters.pluginFailures,
+    );
+    mirroredLabelledCounter(registers, "nylon_plugin_restarts_total", "Plugin instances rebuilt after a failure", ["plugin"], counters.pluginRestarts);
+    mirroredLabelledCounter(
       registers,
-    });
-    this.pluginSendsRefused = new client.Counter({
-      name: "nylon_plugin_sends_refused_total",
-      help: "Sends, broadcasts and stream writes refused to a plugin (it got an error value), by the limit they were over",
-      labelNames: ["plugin", "limit"],
-      registers,
-    });
-    this.reloads = reloadsCounter(registers);
+      "nylon_plugin_sends_refused_total",
+      "Sends, broadcasts and stream writes refused to a plugin (it got an error value), by the limit they were over",
+      ["plugin", "limit"],
+      counters.pluginSendsRefused,
+    );
+    reloadsCounter(registers, counters.reloads);
 
     new client.Gauge({
       name: "nylon_upstream_endpoint_healthy",
@@ -169,8 +159,8 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       },
     });
     mirroredCounter(registers, "nylon_websocket_connections_opened_total", "WebSocket connections accepted", () => hub.stats.opened);
-    const openTunnels = this.openTunnels;
-    this.tunnels = new client.Gauge({
+    const openTunnels = counters.openTunnels;
+    new client.Gauge({
       name: "nylon_websocket_tunnels",
       help: "Open WebSocket (Upgrade) tunnels to http upstreams on this node, by service",
       labelNames: ["service"],
@@ -183,12 +173,13 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
         for (const [service, open] of openTunnels) this.set({ service }, open);
       },
     });
-    this.tunnelUpgrades = new client.Counter({
-      name: "nylon_websocket_tunnel_upgrades_total",
-      help: "Upgrades tunnelled to http upstreams, by service and outcome: opened (101), refused (the upstream's non-101 answer relayed), failed (502/504), abandoned (the client left first)",
-      labelNames: ["service", "outcome"],
+    mirroredLabelledCounter(
       registers,
-    });
+      "nylon_websocket_tunnel_upgrades_total",
+      "Upgrades tunnelled to http upstreams, by service and outcome: opened (101), refused (the upstream's non-101 answer relayed), failed (502/504), abandoned (the client left first)",
+      ["service", "outcome"],
+      counters.tunnelUpgrades,
+    );
     mirroredCounter(registers, "nylon_websocket_messages_received_total", "WebSocket messages received from clients", () => hub.stats.messagesIn);
     mirroredCounter(registers, "nylon_websocket_messages_sent_total", "WebSocket messages queued to clients (direct and broadcast)", () => hub.stats.messagesOut);
     mirroredCounter(registers, "nylon_websocket_broadcast_deliveries_total", "Room broadcast copies delivered to local members", () => hub.local.deliveries);
@@ -205,12 +196,12 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       "Pongs not sent because the client left more than send_buffer_bytes unread (slow_consumer: drop)",
       () => hub.stats.pongsDropped,
     );
-    mirroredCounterByLabel(
+    mirroredLabelledCounter(
       registers,
       "nylon_websocket_limit_closes_total",
       "Connections closed by a WebSocket limit, by its configuration key (max_message_bytes, max_fragments, max_buffered_chunks, send_buffer_bytes, idle_timeout_ms, pong_timeout_ms)",
-      "limit",
-      () => hub.limitCloses,
+      ["limit"],
+      hub.limitCloses,
     );
 
     const redis = (): RedisAdapterReadings | null => (hub.adapter.kind === "redis" ? (hub.adapter as unknown as RedisAdapterReadings) : null);
@@ -225,13 +216,9 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
       },
     });
     mirroredCounter(registers, "nylon_redis_published_total", "Messages published to Redis for other nodes", () => redis()?.stats.published ?? 0);
-    mirroredCounterByLabel(
-      registers,
-      "nylon_redis_errors_total",
-      "Failed Redis operations, by kind (publish, subscribe, heartbeat, connection, ...)",
-      "kind",
-      () => Object.entries(redis()?.stats.failures ?? {}),
-    );
+    mirroredLabelledCounter(registers, "nylon_redis_errors_total", "Failed Redis operations, by kind (publish, subscribe, heartbeat, connection, ...)", ["kind"], {
+      entries: () => Object.entries(redis()?.stats.failures ?? {}),
+    });
   }
 
   get contentType(): string {
@@ -243,7 +230,6 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
   }
 
   requestFinished(route: string, method: string, status: number, seconds: number): void {
-    if (!this.enabled) return;
     const key = `${route}\n${method}\n${status}`;
     let child = this.requestChildren.get(key);
     if (!child) {
@@ -254,87 +240,49 @@ export class ProxyMetrics implements RequestObserver, PluginObserver {
     child.seconds.observe(seconds);
   }
 
-  // Not switched off with `enabled`: a tunnel opened before a reload that turned metrics on must not
-  // drive the gauge below zero when it closes after.
-  tunnelSettled(service: string, outcome: TunnelOutcome): void {
-    this.tunnelUpgrades.inc({ service, outcome });
-    if (outcome === "opened") this.openTunnels.set(service, (this.openTunnels.get(service) ?? 0) + 1);
-  }
-
-  tunnelClosed(service: string): void {
-    const open = (this.openTunnels.get(service) ?? 0) - 1;
-    if (open > 0) this.openTunnels.set(service, open);
-    else this.openTunnels.delete(service);
-  }
-
   callTook(plugin: string, seconds: number): void {
-    if (!this.enabled) return;
     let child = this.pluginChildren.get(plugin);
     if (!child) this.pluginChildren.set(plugin, (child = this.pluginSeconds.labels(plugin)));
     child.observe(seconds);
   }
-
-  failed(plugin: string, kind: string): void {
-    this.pluginFailures.inc({ plugin, kind });
-  }
-
-  restarted(plugin: string): void {
-    this.pluginRestarts.inc({ plugin });
-  }
-
-  sendRefused(plugin: string, limit: string): void {
-    this.pluginSendsRefused.inc({ plugin, limit });
-  }
-
-  reloaded(applied: boolean): void {
-    this.reloads.inc({ result: applied ? "applied" : "rejected" });
-  }
 }
 
-/** Reloads of the configuration; a node of several workers counts them in its primary. */
-export function reloadsCounter(registers: client.Registry[]): client.Counter<"result"> {
-  return new client.Counter({
-    name: "nylon_config_reloads_total",
-    help: "Configuration reloads, by result (applied or rejected)",
-    labelNames: ["result"],
-    registers,
+/** Reloads of the configuration, from the totals kept; a node of several workers counts them in its primary. */
+export function reloadsCounter(registers: client.Registry[], reloads: ReloadCounts): void {
+  mirroredLabelledCounter(registers, "nylon_config_reloads_total", "Configuration reloads, by result (applied or rejected)", ["result"], {
+    entries: () => Object.entries(reloads).filter(([, n]) => n > 0),
   });
 }
 
 /** A Prometheus counter that follows a total the proxy already keeps (read at scrape time). */
-function mirroredCounter(registers: client.Registry[], name: string, help: string, read: () => number): void {
-  let seen = 0;
-  new client.Counter({
-    name,
-    help,
-    registers,
-    collect() {
-      const total = read();
-      if (total > seen) this.inc(total - seen);
-      seen = total;
-    },
-  });
+export function mirroredCounter(registers: client.Registry[], name: string, help: string, read: () => number): void {
+  mirroredLabelledCounter(registers, name, help, [], { entries: () => [["", read()]] });
 }
 
-/** Like mirroredCounter, for totals the proxy keeps per value of one label. */
-function mirroredCounterByLabel(
+/**
+ * A labelled Prometheus counter that follows totals the proxy keeps (read at scrape time): keys are
+ * the label values joined by "\n", in `labelNames` order.
+ */
+function mirroredLabelledCounter(
   registers: client.Registry[],
   name: string,
   help: string,
-  label: string,
-  read: () => Iterable<readonly [string, number]>,
+  labelNames: string[],
+  totals: { entries(): Iterable<[string, number]> },
 ): void {
   const seen = new Map<string, number>();
   new client.Counter({
     name,
     help,
-    labelNames: [label],
+    labelNames,
     registers,
     collect() {
-      for (const [value, total] of read()) {
-        const before = seen.get(value) ?? 0;
-        if (total > before) this.inc({ [label]: value }, total - before);
-        seen.set(value, total);
+      for (const [key, total] of totals.entries()) {
+        const before = seen.get(key) ?? 0;
+        if (total <= before) continue;
+        const values = key.split("\n");
+        this.inc(Object.fromEntries(labelNames.map((label, i) => [label, values[i]!])), total - before);
+        seen.set(key, total);
       }
     },
   });

@@ -1,6 +1,6 @@
 import type http from "node:http";
 
-/** Where /metrics comes from: one process's registry, or a node's workers aggregated. */
+/** Where /metrics comes from: one process's registry, or a node's workers aggregated (null: not built yet). */
 export interface MetricsText {
   readonly contentType: string;
   scrape(): Promise<string>;
@@ -16,7 +16,7 @@ export interface HealthState {
  * What a `metrics:` listener serves: GET /metrics (Prometheus text) and GET /health (200 while the
  * proxy serves, 503 once it drains for shutdown, so a load balancer stops sending traffic first).
  */
-export function opsEndpoints(metrics: MetricsText, health: () => HealthState): http.RequestListener {
+export function opsEndpoints(metrics: () => MetricsText | null, health: () => HealthState): http.RequestListener {
   return (req, res) => {
     const path = (req.url ?? "/").split("?", 1)[0];
     if (req.method !== "GET" && req.method !== "HEAD") return answer(res, 405, "text/plain", "method not allowed\n");
@@ -24,9 +24,10 @@ export function opsEndpoints(metrics: MetricsText, health: () => HealthState): h
       const { healthy, text } = health();
       return answer(res, healthy ? 200 : 503, "text/plain", `${text}\n`);
     }
-    if (path !== "/metrics") return answer(res, 404, "text/plain", "not found: try /metrics or /health\n");
-    metrics.scrape().then(
-      (text) => answer(res, 200, metrics.contentType, text),
+    const served = metrics();
+    if (path !== "/metrics" || !served) return answer(res, 404, "text/plain", "not found: try /metrics or /health\n");
+    served.scrape().then(
+      (text) => answer(res, 200, served.contentType, text),
       (err: Error) => answer(res, 500, "text/plain", `metrics failed: ${err.message}\n`),
     );
   };

@@ -1,31 +1,25 @@
+import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import { NylonError } from "../errors.js";
-import { HOST_CONTRACT_VERSION } from "./contract.js";
-import { transpiledFiles } from "./glue-cache.js";
+import { missingToolchainPackage } from "../toolchain.js";
+import type { PluginLoadSplit, PreparedSource } from "../observe/startup-split.js";
+import { compileShared } from "./compiled-modules.js";
+import { importGlue, instantiateParts, type ComponentInstance, type ComponentParts } from "./component-instance.js";
+import { contractCompatible, contractMismatch, HOST_CONTRACT_VERSION } from "./contract.js";
 import { readPluginFile } from "./inspect-plugin-file.js";
-import type { GuestExports } from "./guest-exports.js";
-import { STARTUP_FUEL } from "./sandbox/fuel.js";
-import { InstanceMeter } from "./sandbox/instance-meter.js";
-import { sandboxModule } from "./sandbox/sandbox-module.js";
+import type { PreparedPlugin } from "./prepared-plugin.js";
+import { componentHash, readBeside, readCached, writeCached } from "./prepared-store.js";
+import { DEFAULT_INSTRUMENTATION, instrumentModule, sameInstrumentation, type Instrumentation } from "./sandbox/instrumentation.js";
+import { capModuleMemory } from "./sandbox/sandbox-module.js";
 import { sourceMapIn, stackMapper, type StackMapper } from "./source-map-section.js";
+
+export type { ComponentInstance, ComponentParts } from "./component-instance.js";
 
 // QuickJS core modules use extended-const, which Node 20's V8 has behind a flag (wasm-toolchain-facts P6).
 // Later V8s have it on and no longer know the flag (they print "unrecognized flag"), so the flag is set
 // only when a module that uses it does not validate: `(global i32 (i32.add (i32.const 1) (i32.const 2)))`.
 const EXTENDED_CONST_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 6, 9, 1, 0x7f, 0, 0x41, 1, 0x41, 2, 0x6a, 0x0b]);
 if (!WebAssembly.validate(EXTENDED_CONST_MODULE)) v8.setFlagsFromString("--experimental-wasm-extended-const");
-
-export type Instantiate = (
-  getCoreModule: (name: string) => WebAssembly.Module,
-  imports: Record<string, unknown>,
-  instantiateCore: (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
-) => Record<string, unknown>;
-
-/** One instance of a plugin and the sandbox's handles on it (fuel, memory). */
-export interface ComponentInstance {
-  guest: GuestExports;
-  meter: InstanceMeter;
-}
 
 /** A component compiled once; `instantiate` builds a fresh, isolated instance in milliseconds. */
 export interface CompiledComponent {
@@ -34,38 +28,38 @@ export interface CompiledComponent {
   instantiate(hostImports: object): ComponentInstance;
   /** What a worker thread needs to build instances of its own (plugins with `isolation: worker`). */
   readonly parts: ComponentParts;
+  /** Where the load's time went (the first instance's init is the host's, not counted here). */
+  readonly split: Omit<PluginLoadSplit, "init">;
   /** Maps positions in the plugin's bundle to its sources, when the component carries a source map (source-map-section.ts). */
   readonly mapStack?: StackMapper;
 }
 
-/** The sandboxed, compiled core modules and the glue's source: cloneable to a worker thread. */
-export interface ComponentParts {
-  modules: Map<string, WebAssembly.Module>;
-  glueSource: string;
-}
-
-/** What the sandbox imposes on the compiled modules (docs/sandbox.md); `null` loads them unmodified, for benchmarks only. */
-export type SandboxLimits = { memoryMb: number } | null;
+/**
+ * What the sandbox imposes on the compiled modules (docs/sandbox.md): the memory cap, and the fuel
+ * instrumentation (default: DEFAULT_INSTRUMENTATION). `null` loads them unmodified, for benchmarks only.
+ */
+export type SandboxLimits = { memoryMb: number; instrumentation?: Instrumentation } | null;
 
 const DEFAULT_SANDBOX: SandboxLimits = { memoryMb: 64 };
 
 /**
- * Loads a plugin `.wasm`: checks the contract version, generates the JS glue with jco 1.10.2 (its
- * glue costs a fraction of what jco >= 1.17 generates per import call, wasm-toolchain-facts §3),
- * rewrites every core module for the sandbox (memory cap, fuel metering; docs/sandbox.md) and compiles
- * each once.
+ * Loads a plugin `.wasm` from its prepared form (runtime/plugin/prepared-plugin.ts: the glue and the
+ * sandboxed core modules, made once by `nylon build` or on a first load), caps each core module's
+ * memory and compiles it (once per process: plugins share identical modules).
  */
 export async function loadComponent(file: string, sandbox: SandboxLimits = DEFAULT_SANDBOX): Promise<CompiledComponent> {
+  const started = performance.now();
   const bytes = readPluginFile(file);
-  const files = await transpiledFiles(file, bytes);
-  const compiled = await compileTranspiled(file, bytes.length, files, sandbox);
+  const instrumentation = sandbox?.instrumentation ?? DEFAULT_INSTRUMENTATION;
+  const { prepared, source } = await findPrepared(file, bytes, instrumentation);
+  const compiled = await compilePrepared(file, bytes.length, prepared, sandbox, { source, prepared: performance.now() - started });
   const map = sourceMapIn(bytes);
   return map ? { ...compiled, mapStack: stackMapper(map) } : compiled;
 }
 
 /**
- * Compiles transpiled output (core modules + instantiation-mode glue). Separate from loadComponent so a
- * benchmark can compare glue generated by other jco versions on the same footing.
+ * Compiles transpiled output (core modules + instantiation-mode glue), rewriting it for the sandbox now.
+ * For benchmarks that compare glue generated by other jco versions on the same footing.
  */
 export async function compileTranspiled(
   file: string,
@@ -73,40 +67,103 @@ export async function compileTranspiled(
   files: Record<string, Uint8Array>,
   sandbox: SandboxLimits = DEFAULT_SANDBOX,
 ): Promise<CompiledComponent> {
+  const started = performance.now();
+  const instrumentation = sandbox?.instrumentation ?? DEFAULT_INSTRUMENTATION;
+  const modules = Object.entries(files)
+    .filter(([name]) => name.endsWith(".wasm"))
+    .map(([name, original]) => ({ name, original, instrumented: sandbox ? instrumentModule(original, instrumentation) : original }));
+  const glue = Buffer.from(files["plugin.js"]!).toString("utf8");
+  const prepared: PreparedPlugin = { component: "", contract: HOST_CONTRACT_VERSION, glueGenerator: "", instrumentation, glue, modules };
+  return compilePrepared(file, bytes, prepared, sandbox, { source: "generated", prepared: performance.now() - started });
+}
+
+async function compilePrepared(
+  file: string,
+  bytes: number,
+  prepared: PreparedPlugin,
+  sandbox: SandboxLimits,
+  split: Pick<PluginLoadSplit, "source" | "prepared">,
+): Promise<CompiledComponent> {
+  const started = performance.now();
   const modules = new Map<string, WebAssembly.Module>();
-  for (const [name, content] of Object.entries(files)) {
-    if (!name.endsWith(".wasm")) continue;
-    let sandboxed = content;
-    try {
-      if (sandbox) sandboxed = sandboxModule(content, { memoryMb: sandbox.memoryMb, initialFuel: STARTUP_FUEL });
-    } catch (cause) {
-      throw new NylonError("NYLON_E_PLUGIN_LOAD", `cannot sandbox ${file} (${name}): ${(cause as Error).message}`, { cause });
-    }
-    modules.set(name, await WebAssembly.compile(sandboxed));
-  }
-  const parts: ComponentParts = { modules, glueSource: Buffer.from(files["plugin.js"]!).toString("utf8") };
-  const instantiate = await importGlue(parts.glueSource);
-  return { file, bytes, parts, instantiate: (hostImports) => instantiateParts(instantiate, parts.modules, hostImports) };
-}
-
-/** The glue's `instantiate` function; the glue is generated per plugin, so it is imported from its source. */
-export async function importGlue(glueSource: string): Promise<Instantiate> {
-  const url = `data:text/javascript;base64,${Buffer.from(glueSource).toString("base64")}`;
-  return ((await import(url)) as { instantiate: Instantiate }).instantiate;
-}
-
-/** One fresh instance from the compiled modules, with the sandbox's meter recording each core instance. */
-export function instantiateParts(instantiate: Instantiate, modules: Map<string, WebAssembly.Module>, hostImports: object): ComponentInstance {
-  const meter = new InstanceMeter();
-  // The generated glue reads the unversioned key; its typings name the versioned one (pitfall P7).
-  const exports = instantiate(
-    (name) => modules.get(name)!,
-    { "nylon:plugin/host": hostImports, [`nylon:plugin/host@${HOST_CONTRACT_VERSION}`]: hostImports },
-    (module, imports) => {
-      const instance = new WebAssembly.Instance(module, imports);
-      meter.record(instance);
-      return instance;
-    },
+  await Promise.all(
+    prepared.modules.map(async (m) => {
+      const code = sandbox ? sandboxed(file, m.name, m.instrumented, sandbox.memoryMb) : m.original;
+      modules.set(m.name, await compileShared(code));
+    }),
   );
-  return { guest: exports["guest"] as GuestExports, meter };
+  const compiledAt = performance.now();
+  const instantiate = await importGlue(prepared.glue);
+  const parts: ComponentParts = { modules, glueSource: prepared.glue };
+  return {
+    file,
+    bytes,
+    parts,
+    split: { ...split, compile: compiledAt - started, glue: performance.now() - compiledAt },
+    instantiate: (hostImports) => instantiateParts(instantiate, modules, hostImports),
+  };
+}
+
+function sandboxed(file: string, name: string, instrumented: Uint8Array, memoryMb: number): Uint8Array {
+  try {
+    return capModuleMemory(instrumented, memoryMb);
+  } catch (cause) {
+    throw new NylonError("NYLON_E_PLUGIN_LOAD", `cannot sandbox ${file} (${name}): ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * The prepared form with the wanted instrumentation: beside the `.wasm`, else in the cache, else
+ * rewritten from the originals of the one beside (prepared with other parameters), else made with the
+ * build toolchain (imported only then; an install without it says how to prepare the plugin).
+ */
+async function findPrepared(
+  file: string,
+  component: Uint8Array,
+  instrumentation: Instrumentation,
+): Promise<{ prepared: PreparedPlugin; source: PreparedSource }> {
+  const hash = componentHash(component);
+  const beside = readBeside(file, component, hash);
+  if (beside.prepared && !contractCompatible(beside.prepared.contract)) throw contractMismatch(file, beside.prepared.contract);
+  if (beside.prepared && sameInstrumentation(beside.prepared.instrumentation, instrumentation)) return { prepared: beside.prepared, source: "beside" };
+  const cached = readCached(component, hash, instrumentation);
+  if (cached) return { prepared: cached, source: "cache" };
+  const prepared = beside.prepared
+    ? reinstrumented(file, beside.prepared, instrumentation)
+    : await prepareWithToolchain(file, component, instrumentation, beside.unusable);
+  writeCached(prepared, component);
+  return { prepared, source: beside.prepared ? "beside" : "generated" };
+}
+
+function reinstrumented(file: string, prepared: PreparedPlugin, instrumentation: Instrumentation): PreparedPlugin {
+  const modules = prepared.modules.map((m) => {
+    try {
+      return { ...m, instrumented: instrumentModule(m.original, instrumentation) };
+    } catch (cause) {
+      throw new NylonError("NYLON_E_PLUGIN_LOAD", `cannot sandbox ${file} (${m.name}): ${(cause as Error).message}`, { cause });
+    }
+  });
+  return { ...prepared, instrumentation, modules };
+}
+
+async function prepareWithToolchain(
+  file: string,
+  component: Uint8Array,
+  instrumentation: Instrumentation,
+  unusable: string | undefined,
+): Promise<PreparedPlugin> {
+  let toolchain: typeof import("../compile/prepare-plugin.js");
+  try {
+    toolchain = await import("../compile/prepare-plugin.js");
+  } catch (cause) {
+    if (missingToolchainPackage(cause) === null) throw cause;
+    const why = unusable ? `its ${file}.prepared cannot be used (${unusable})` : `there is no ${file}.prepared beside it`;
+    throw new NylonError(
+      "NYLON_E_PLUGIN_UNPREPARED",
+      `${file} is not prepared: ${why}, and this install has no plugin toolchain to prepare it. ` +
+        `Run \`nylon build\` for the plugin (or \`nylon prepare ${file}\`) where the toolchain is installed, and ship the .prepared file beside the .wasm`,
+      { cause },
+    );
+  }
+  return toolchain.preparePlugin(file, component, instrumentation);
 }

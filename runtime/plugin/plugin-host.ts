@@ -139,6 +139,11 @@ export class PluginHost implements HostBinding, ConnectionEvents {
     );
   }
 
+  /** The current instance's linear memory (its largest); null in a worker thread or without an instance. */
+  linearMemoryBytes(): number | null {
+    return this.meter?.memoryBytes() ?? null;
+  }
+
   entryNames(): string[] {
     return [...this.entryPhases.keys()];
   }

@@ -1,5 +1,6 @@
 import client, { AggregatorRegistry } from "prom-client";
-import { reloadsCounter } from "../observe/metrics.js";
+import { mirroredCounter, reloadsCounter } from "../observe/metrics.js";
+import type { ReloadCounts } from "../observe/proxy-counters.js";
 import type { WorkerMetrics } from "./control-messages.js";
 
 /**
@@ -20,43 +21,39 @@ export interface WorkerReading {
   metrics: WorkerMetrics;
 }
 
+/** What the primary counts all along, metrics or not: read at scrape time. */
+export interface NodeCounts {
+  reloads: ReloadCounts;
+  /** Workers started again after exiting unexpectedly. */
+  restarts: number;
+  /** Workers serving now. */
+  serving(): number;
+}
+
 /**
  * The node's /metrics: every worker's registry aggregated with prom-client's AggregatorRegistry (the
  * registries come over the primary's own channel to each worker), plus the primary's own series:
- * reloads, workers serving and restarted, its process.
+ * reloads, workers serving and restarted, its process. Built (and prom-client loaded) only once the
+ * configuration has a `metrics` listener.
  */
 export class NodeMetrics {
   readonly contentType: string;
   private readonly registry = new client.Registry();
-  private readonly reloads: client.Counter<"result">;
-  private readonly restarts: client.Counter;
 
-  constructor(serving: () => number) {
+  constructor(counts: NodeCounts) {
     this.contentType = this.registry.contentType;
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry, prefix: "nylon_process_" });
-    this.reloads = reloadsCounter(registers);
+    reloadsCounter(registers, counts.reloads);
     new client.Gauge({
       name: "nylon_workers",
       help: "Worker processes serving the listeners",
       registers,
       collect() {
-        this.set(serving());
+        this.set(counts.serving());
       },
     });
-    this.restarts = new client.Counter({
-      name: "nylon_worker_restarts_total",
-      help: "Workers started again after exiting unexpectedly (crash, signal)",
-      registers,
-    });
-  }
-
-  reloaded(applied: boolean): void {
-    this.reloads.inc({ result: applied ? "applied" : "rejected" });
-  }
-
-  restarted(): void {
-    this.restarts.inc();
+    mirroredCounter(registers, "nylon_worker_restarts_total", "Workers started again after exiting unexpectedly (crash, signal)", () => counts.restarts);
   }
 
   async text(workers: readonly WorkerReading[]): Promise<string> {

@@ -14,7 +14,7 @@ import { MemoryKvStore } from "../store/memory-kv-store.js";
 import { warnAboutRestartOnlyKeys, type ReloadChanges } from "../proxy.js";
 import type { FromWorker } from "./control-messages.js";
 import { forwardLines } from "./line-forwarder.js";
-import { NodeMetrics, type WorkerReading } from "./node-metrics.js";
+import type { NodeCounts, NodeMetrics, WorkerReading } from "./node-metrics.js";
 import { WorkerChannel } from "./worker-channel.js";
 
 const WORKER_SCRIPT = fileURLToPath(new URL("./worker-process.js", import.meta.url));
@@ -46,7 +46,9 @@ interface WorkerSlot {
 export class NodePrimary {
   private current: NylonConfig;
   private readonly slots: WorkerSlot[];
-  private readonly metrics: NodeMetrics;
+  /** Kept all along; the Prometheus metrics read them once a `metrics` listener is configured. */
+  private readonly counts: NodeCounts;
+  private metrics: NodeMetrics | null = null;
   private readonly listeners: ListenerSet;
   private readonly linkDir = fs.mkdtempSync(path.join(os.tmpdir(), "nylon-node-"));
   /** The node's memory store: every worker's store operations run here (store/primary-kv-store.ts). */
@@ -74,7 +76,7 @@ export class NodePrimary {
       restarts: new RestartPolicy(),
       restartTimer: undefined,
     }));
-    this.metrics = new NodeMetrics(() => this.slots.filter((slot) => slot.serving).length);
+    this.counts = { reloads: { applied: 0, rejected: 0 }, restarts: 0, serving: () => this.slots.filter((slot) => slot.serving).length };
     this.listeners = new ListenerSet({
       // This process opens no proxy listener: the workers do.
       proxy: {
@@ -83,7 +85,7 @@ export class NodePrimary {
         connect: (_req, socket) => socket.destroy(),
         clientError: (_err, socket) => socket.destroy(),
       },
-      metrics: opsEndpoints({ contentType: this.metrics.contentType, scrape: () => this.scrape() }, () => this.health()),
+      metrics: opsEndpoints(() => this.metrics && { contentType: this.metrics.contentType, scrape: () => this.scrape(this.metrics!) }, () => this.health()),
       certificates: () => null,
       settings: () => ({ headerTimeoutMs: this.current.request_header_timeout_ms }),
     });
@@ -104,6 +106,7 @@ export class NodePrimary {
     const logger = createLogger(config.log.level);
     const primary = new NodePrimary(config, configFile, logger, workers);
     try {
+      await primary.serveMetrics(config);
       await (await primary.listeners.prepare({ http: [], https: [], metrics: config.metrics }, null)).commit(null);
       await Promise.all(primary.slots.map((slot) => primary.startWorker(slot)));
       await Promise.all(primary.slots.map((slot) => primary.listen(slot)));
@@ -207,7 +210,7 @@ export class NodePrimary {
     slot.restarts.recordFailure();
     const waitMs = slot.restarts.waitMs();
     this.logger.error({ worker: slot.index, worker_pid: channel.pid, code, signal, restart_in_ms: waitMs }, "worker exited unexpectedly; starting another");
-    this.metrics.restarted();
+    this.counts.restarts++;
     slot.restartTimer = setTimeout(() => {
       this.operations = this.operations.then(() => this.restart(slot));
     }, waitMs);
@@ -246,10 +249,11 @@ export class NodePrimary {
       );
       const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
       if (failed) throw failed.reason;
+      await this.serveMetrics(config);
       metricsListeners = await this.listeners.prepare({ http: [], https: [], metrics: config.metrics }, null);
     } catch (err) {
       await Promise.allSettled(prepared.map((w) => w.channel.request({ type: "abort-reload", id }, (a) => (a.type === "aborted" && a.id === id ? true : undefined))));
-      this.metrics.reloaded(false);
+      this.counts.reloads.rejected++;
       this.logger.error({ err: (err as Error).message }, "reload rejected; the running configuration is unchanged");
       return false;
     }
@@ -263,14 +267,14 @@ export class NodePrimary {
     this.logger.level = logLevel(config.log.level);
     warnAboutRestartOnlyKeys(this.logger, previous, config);
     if (previous.workers !== config.workers) this.logger.warn("workers changed: it applies at the next restart, not on reload");
-    this.metrics.reloaded(true);
+    this.counts.reloads.applied++;
     const changes = committed.find((result): result is PromiseFulfilledResult<ReloadChanges> => result.status === "fulfilled")?.value;
     this.logger.info({ ms: Date.now() - started, workers: prepared.length, ...changes }, "configuration reloaded");
     return true;
   }
 
   /** Every serving worker's registry, aggregated; a worker that does not answer in time is left out. */
-  private async scrape(): Promise<string> {
+  private async scrape(metrics: NodeMetrics): Promise<string> {
     const id = ++this.scrapeIds;
     const readings = await Promise.all(
       this.slots.map(async (slot): Promise<WorkerReading | null> => {
@@ -280,6 +284,17 @@ export class NodePrimary {
         return metrics && { index: slot.index, metrics };
       }),
     );
-    return this.metrics.text(readings.filter((reading): reading is WorkerReading => reading !== null));
+    return metrics.text(readings.filter((reading): reading is WorkerReading => reading !== null));
+  }
+
+  /**
+   * Builds the node's Prometheus metrics (loading prom-client) the first time a configuration has a
+   * `metrics` listener; they stay for the process's life, reading the counts kept all along.
+   */
+  private async serveMetrics(config: NylonConfig): Promise<void> {
+    if (config.metrics.length > 0 && !this.metrics) {
+      const { NodeMetrics } = await import("./node-metrics.js");
+      this.metrics = new NodeMetrics(this.counts);
+    }
   }
 }

@@ -45,7 +45,9 @@ export class WorkerChannel {
 
   /** Sends without waiting for an answer; nothing happens once the worker has exited. */
   tell(message: ToWorker): void {
-    if (!this.exited && this.worker.isConnected()) this.worker.send(message);
+    // A worker that has just died can still look connected; the failed write (EPIPE) goes to the
+    // callback instead of an 'error' event that would end the primary. Its exit is handled where it is reported.
+    if (!this.exited && this.worker.isConnected()) this.worker.send(message, undefined, undefined, () => {});
   }
 
   /**

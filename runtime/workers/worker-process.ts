@@ -51,7 +51,7 @@ async function handle(message: ToWorker): Promise<void> {
       prepared.delete(message.id);
       return send({ type: "aborted", id: message.id });
     case "scrape":
-      return send({ type: "scraped", id: message.id, metrics: await proxy!.metrics.registry.getMetricsAsJSON() });
+      return send({ type: "scraped", id: message.id, metrics: await proxy!.metricsReading() });
     case "worker-gone":
       return proxy?.hub.adapter.nodeDied?.(message.nodeId);
     case "stop":

@@ -28,7 +28,7 @@ func init() {
 func main() {}
 `;
 
-/** A build may take as long as nylon allows a Go build (and the build then warms the glue cache). */
+/** A build may take as long as nylon allows a Go build (and the build then prepares the component for the proxy). */
 const BUILD_TIMEOUT_MS = GO_BUILD_LIMITS.timeLimitMs + 60_000;
 
 /** A plugin folder in a fresh temp dir, with its own empty build cache; `files` maps names to contents. */
@@ -46,7 +46,8 @@ test("a folder with only .go files builds (nylon supplies go.mod and the SDK), w
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /greeter: compiling with go1\.\d+/);
   assert.match(r.stderr, /wrapping into a WebAssembly component/);
-  assert.deepEqual(fs.readdirSync(dir).sort(), ["greeter.wasm", "greeting.go", "main.go"]);
+  // The component and what the proxy runs it with (the glue and the sandboxed modules), nothing else.
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["greeter.wasm", "greeter.wasm.prepared", "greeting.go", "main.go"]);
 
   const wasm = path.join(dir, "greeter.wasm");
   const wit = await componentWit(fs.readFileSync(wasm));

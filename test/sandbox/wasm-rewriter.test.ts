@@ -2,11 +2,13 @@
 // recursion, leave results unchanged, count exactly one unit per function entry and loop iteration
 // (so no immediate byte was mistaken for a `loop` opcode), and the memory cap must make grow fail.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import binaryen from "binaryen";
 import "../../runtime/plugin/component-loader.js"; // enables extended-const, as the proxy does
 import { FUEL_EXPORT, REFILL_TABLE_EXPORT } from "../../runtime/plugin/sandbox/fuel-injector.js";
 import { sandboxModule } from "../../runtime/plugin/sandbox/sandbox-module.js";
+import { INSTRUMENTATION_VERSION, instrumentModule } from "../../runtime/plugin/sandbox/instrumentation.js";
 import { WasmFormatError } from "../../runtime/plugin/sandbox/wasm-bytes.js";
 
 function assemble(wat: string): Uint8Array {
@@ -182,5 +184,24 @@ describe("malformed input", () => {
   it("rejects a truncated code section instead of guessing", () => {
     const bytes = assemble(`(module (func (drop (i32.const 3))))`);
     assert.throws(() => sandboxModule(bytes.subarray(0, bytes.length - 2), { memoryMb: 1, initialFuel: 1 }), WasmFormatError);
+  });
+});
+
+describe("prepared modules", () => {
+  // Plugins are rewritten once, when prepared, and the result is reused while INSTRUMENTATION_VERSION
+  // stays the same. If this test fails because fuel-injector.ts changed what it emits on purpose, bump
+  // INSTRUMENTATION_VERSION (runtime/plugin/sandbox/instrumentation.ts) and put the new digest here.
+  it("the rewrite of a known module is what INSTRUMENTATION_VERSION stands for", () => {
+    // (module (func (export "f") (loop $l (br $l)))), written out byte by byte.
+    const module = Uint8Array.from([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+      0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // types: () -> ()
+      0x03, 0x02, 0x01, 0x00, // one function of type 0
+      0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, // export "f" = function 0
+      0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, // code: loop (br 0) end end
+    ]);
+    const rewritten = instrumentModule(module, { version: INSTRUMENTATION_VERSION, initialFuel: 1000 });
+    assert.equal(INSTRUMENTATION_VERSION, 2);
+    assert.equal(createHash("sha256").update(rewritten).digest("hex"), "e3364b43ccdc54b6349b85381132f9e985814b034dc071957dcedbe758864c31");
   });
 });

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 /** The repository root (this file compiles to dist/test/support/). */
 export const repoRoot = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
-export const nylonBin = path.join(repoRoot, "dist", "cli", "nylon.js");
+/** The `nylon` command as the package ships it (the bundled runtime, `npm run build`). */
+export const nylonBin = path.join(repoRoot, "dist", "bundle", "nylon.js");
 
 export interface NylonProcess {
   port: number;
@@ -88,15 +89,15 @@ export function runNylon(
 /**
  * Starts `nylon run` with a config (YAML text with `{{PORT}}` for the listener port, `{{ROOT}}` for
  * the repository root) and resolves once the port accepts connections. `args` go after
- * `--config FILE` (e.g. `--watch`).
+ * `--config FILE` (e.g. `--watch`); `nodeArgs` go to node, before the script.
  */
 export async function startNylon(
   configYaml: string,
-  options: { port?: number; env?: NodeJS.ProcessEnv; startTimeoutMs?: number; configDir?: string; args?: string[] } = {},
+  options: { port?: number; env?: NodeJS.ProcessEnv; startTimeoutMs?: number; configDir?: string; args?: string[]; nodeArgs?: string[] } = {},
 ): Promise<NylonProcess> {
   const port = options.port ?? (await freePort());
   const configFile = writeTempConfig(configYaml, port, options.configDir);
-  const child = spawn(process.execPath, [nylonBin, "run", "--config", configFile, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), nylonBin, "run", "--config", configFile, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -16,7 +16,10 @@ export interface ServingWorker {
  * Starts `nylon run` with a config whose `workers` is given, and resolves once the primary says the
  * node serves (every worker then has its listeners open). Worker startup is slow on a loaded machine.
  */
-export async function startNode(yaml: string, options: { configDir?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<NylonProcess> {
+export async function startNode(
+  yaml: string,
+  options: { configDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {},
+): Promise<NylonProcess> {
   const nylon = await startNylon(yaml, { ...options, startTimeoutMs: 120_000 });
   try {
     await waitForLog(nylon, /"msg":"nylon node is serving"/, 120_000);

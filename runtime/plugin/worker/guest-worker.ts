@@ -4,7 +4,7 @@
 // guest's calls into the host are synchronous in the WIT contract), so this thread waits on `signal`
 // while the event loop, which never waits for this thread, serves the call.
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { importGlue, instantiateParts, type ComponentInstance } from "../component-loader.js";
+import { importGlue, instantiateParts, type ComponentInstance } from "../component-instance.js";
 import { clockAndRandomImports } from "../host-imports.js";
 import { systemClock } from "../plugin-clock.js";
 import { GuestExit } from "../sandbox/failure-reason.js";
