@@ -156,11 +156,12 @@ export class Proxy {
   ): Promise<Proxy> {
     const logger = createLogger(config.log.level, worker && { fields: { worker: worker.index }, pretty: worker.prettyLogs });
     const hub = new WebSocketHub(undefined, logger);
+    let services: PluginServices | undefined;
     try {
       hub.useAdapter(await createRoomAdapter(config.websocket, hub, logger, worker?.linkDir));
       await hub.adapter.start();
       const store = worker && config.store.backend === "memory" ? worker.nodeStore : await createKvStore(config.store, config.websocket.redis, hub.nodeId, logger);
-      const services: PluginServices = { store, outbound: null, schedule: nextTurn() };
+      services = { store, outbound: null, schedule: nextTurn() };
       const proxy = new Proxy(configFile, logger, hub, worker, services);
       await proxy.prepareOutbound(config);
       split.step("adapter");
@@ -177,6 +178,9 @@ export class Proxy {
     } catch (err) {
       hub.stop();
       await hub.adapter.stop();
+      // A refused start releases what it opened: a Redis store's client would otherwise reconnect forever.
+      await services?.outbound?.close();
+      if (services && services.store !== worker?.nodeStore) await services.store.close();
       throw err;
     }
   }
