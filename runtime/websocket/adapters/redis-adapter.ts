@@ -48,7 +48,11 @@ export class RedisAdapter implements RoomAdapter {
     this.subscriber = createSubscriberClient(settings, this.nodeId);
     this.membership = new RedisMembership(this.command, keys, this.nodeId, this.errors, logger);
     this.sizes = new RemoteRoomSizes(this.command, keys, this.nodeId, this.errors);
-    this.routing = new RedisRouting(this.command, this.subscriber, keys, this.nodeId, hub.local, hub.registry, this.sizes, this.errors);
+    // A node started within the last heartbeat is not in liveNodes yet; one whose room messages arrive is
+    // alive, so sendTo reaches it at once instead of refusing its ids for up to a heartbeat.
+    this.routing = new RedisRouting(this.command, this.subscriber, keys, this.nodeId, hub.local, hub.registry, this.sizes, this.errors, (node) =>
+      this.liveNodes.add(node),
+    );
   }
 
   /** Returns at once: the clients connect (and keep reconnecting) in the background. */

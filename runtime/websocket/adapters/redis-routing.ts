@@ -27,6 +27,8 @@ export class RedisRouting {
     private readonly registry: ConnectionRegistry,
     private readonly sizes: RemoteRoomSizes,
     private readonly errors: RedisErrorCounter,
+    /** Told of another node that published on a room channel: it is alive, whatever the last heartbeat saw. */
+    private readonly heardFrom: (node: string) => void,
   ) {
     subscriber.on("messageBuffer", (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
   }
@@ -92,8 +94,11 @@ export class RedisRouting {
     const room = this.keys.roomOfChannel(channel);
     if (room !== undefined) {
       if (kind === EnvelopeKind.roomText || kind === EnvelopeKind.roomBinary) {
-        if (a !== this.nodeId) this.local.deliver(room, outboundMessage(kind === EnvelopeKind.roomBinary, payload), b || undefined);
+        if (a === this.nodeId) return;
+        this.heardFrom(a);
+        this.local.deliver(room, outboundMessage(kind === EnvelopeKind.roomBinary, payload), b || undefined);
       } else if (kind === EnvelopeKind.roomSize) {
+        if (a !== this.nodeId) this.heardFrom(a);
         this.sizes.noticed(room, a, Number(payload.toString()));
       } else if (kind === EnvelopeKind.nodeGone) {
         this.sizes.noticed(room, a, 0);
