@@ -19,13 +19,18 @@ describe("isolation: worker", { concurrency: false }, () => {
       async (nylon, healthy) => {
         const started = performance.now();
         const reply = await get(`${nylon.url}/hostile?misbehave=1`);
-        const spunMs = performance.now() - started;
+        const ended = performance.now();
+        const spunMs = ended - started;
         assert.equal(reply.status, 500);
         assert.equal((await waitForFailures(nylon, 1))[0]!.kind, "deadline");
-        // The spin took the hostile request the better part of its 1 s deadline; the healthy route,
-        // which answered back-to-back requests meanwhile, never waited anywhere near that long.
+        // The spin took the hostile request the better part of its 1 s deadline. Meanwhile the healthy
+        // route went on answering back-to-back requests, each sent and answered while the plugin spun
+        // (inline, the spin would hold the one event loop and none could be), none waiting as long as
+        // the spin. Counted, not timed against a fixed figure: a loaded machine slows both sides.
         assert.ok(spunMs > 500, `the hostile request spun for ${spunMs.toFixed(0)} ms`);
-        assert.ok(healthy.slowestRequestMs < 250, `slowest healthy request ${healthy.slowestRequestMs.toFixed(0)} ms while the plugin spun`);
+        const answered = healthy.answeredWithin(started, ended);
+        assert.ok(answered >= 3, `${answered} healthy requests were sent and answered while the plugin spun for ${spunMs.toFixed(0)} ms`);
+        assert.ok(healthy.slowestRequestMs < spunMs / 2, `slowest healthy request ${healthy.slowestRequestMs.toFixed(0)} ms while the plugin spun for ${spunMs.toFixed(0)} ms`);
         await eventually(async () => (await get(`${nylon.url}/hostile`)).status === 200);
       },
       isolation,

@@ -86,6 +86,8 @@ class HealthyTraffic {
   private sent = 0;
   private echoed = 0;
   private slowestMs = 0;
+  /** When each healthy request was sent and answered (performance.now()). */
+  private readonly spans: { sent: number; answered: number }[] = [];
   private loop: Promise<void> = Promise.resolve();
   private ws!: WebSocket;
   private ticker!: NodeJS.Timeout;
@@ -98,9 +100,11 @@ class HealthyTraffic {
     }, 10);
     this.loop = (async () => {
       while (this.running) {
-        const t0 = performance.now();
+        const sent = performance.now();
         const reply = await get(`${nylon.url}/healthy`).catch(() => ({ status: 0, text: "" }));
-        this.slowestMs = Math.max(this.slowestMs, performance.now() - t0);
+        const answered = performance.now();
+        this.slowestMs = Math.max(this.slowestMs, answered - sent);
+        this.spans.push({ sent, answered });
         this.statuses.push(reply.status);
       }
     })();
@@ -115,6 +119,11 @@ class HealthyTraffic {
   /** The slowest healthy HTTP request so far, in ms. */
   get slowestRequestMs(): number {
     return this.slowestMs;
+  }
+
+  /** How many healthy HTTP requests were both sent and answered between `from` and `to` (performance.now()). */
+  answeredWithin(from: number, to: number): number {
+    return this.spans.filter((s) => s.sent >= from && s.answered <= to).length;
   }
 
   async stopAndCheck(): Promise<void> {
@@ -145,7 +154,7 @@ export type HostilePlugin = string | { folder: string; config: Record<string, un
 export async function withHostileNeighbour(
   hostile: HostilePlugin,
   limits: string,
-  body: (nylon: NylonProcess, healthy: { readonly slowestRequestMs: number }) => Promise<void>,
+  body: (nylon: NylonProcess, healthy: Pick<HealthyTraffic, "slowestRequestMs" | "answeredWithin">) => Promise<void>,
   isolation: Isolation = "inline",
 ): Promise<void> {
   const { folder, config } = typeof hostile === "string" ? { folder: hostile, config: {} } : hostile;
