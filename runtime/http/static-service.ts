@@ -12,7 +12,7 @@
 // - Unknown path: with `spa: true` serve root/index with 200, otherwise 404.
 // - Escapes answer 404 (Nylon: 403) and never a file outside root: `..` segments (also encoded),
 //   encoded "/" or "\" (%2f, %5c), backslashes, NUL, and symlinks whose real path leaves root.
-// - Content-Type from the extension (mime-types); a strong ETag (size and modification time to the
+// - Content-Type from the extension (content-type.ts: mime-types' answer); a strong ETag (size and modification time to the
 //   millisecond; nginx's uses the second) and Last-Modified. Conditional requests as RFC 9110 section
 //   13 orders them (conditional-request.ts): If-Match / If-Unmodified-Since false -> 412, If-None-Match
 //   / If-Modified-Since -> 304. Range -> 206 (byte-ranges.ts: overlapping ranges combined; several
@@ -23,13 +23,13 @@ import { randomBytes } from "node:crypto";
 import { open, realpath, stat, type FileHandle } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
-import { extname, join, resolve, sep } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import etag from "etag";
-import { contentType } from "mime-types";
 import { NylonError } from "../errors.js";
 import { parseByteRanges } from "./byte-ranges.js";
 import { evaluatePreconditions, ifRangeHolds, type Validators } from "./conditional-request.js";
+import { contentTypeOf } from "./content-type.js";
 import { errorResponse, type ServiceResponse } from "./service-response.js";
 
 /** The `static:` block of a static service. */
@@ -196,7 +196,7 @@ async function respondWithFile(request: StaticRequest, handle: FileHandle, stats
   }
   const headers: Record<string, string> = {
     ...validators,
-    "content-type": contentType(extname(path)) || "application/octet-stream",
+    "content-type": await contentTypeOf(path),
     "accept-ranges": "bytes",
   };
   let start = 0;
