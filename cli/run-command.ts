@@ -31,6 +31,16 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
     node.logger.info({ signal: "SIGHUP" }, "reloading");
     void node.reload();
   });
+  // SIGTERM and SIGINT are caught from the start: one that arrives while nylon starts (a worker may
+  // already have opened the port) stops it once it has started, instead of the signal's default
+  // action ending this process and leaving what it started behind.
+  let pendingSignal: string | undefined;
+  let stop = (signal: string): void => {
+    if (pendingSignal !== undefined) process.exit(130); // a second one exits at once, as when serving
+    pendingSignal = signal;
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
   try {
     node = await start(configFile, options.workers, split);
   } catch (err) {
@@ -58,7 +68,7 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
   }
   watch?.start();
   let stopping = false;
-  const stop = (signal: string) => {
+  stop = (signal: string) => {
     if (stopping) {
       running.logger.warn({ signal }, "second signal: exiting now");
       process.exit(130);
@@ -77,8 +87,7 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
       },
     );
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  if (pendingSignal !== undefined) stop(pendingSignal);
 }
 
 async function start(configFile: string, workers: "auto" | number | undefined, split: StartupSplit): Promise<RunningNode> {
