@@ -126,9 +126,10 @@ describe("redis adapter", () => {
     await redis.stop();
     await eventually(() => assert.notEqual(a.adapter.stats.failures["connection (command)"] ?? 0, 0));
     const failuresBefore = a.adapter.stats.failures.publish ?? 0;
-    const startedAt = performance.now();
+    // Nothing is awaited between the loop and the counts: every local delivery and every failed
+    // publish happened inside the broadcast calls, none waits for Redis (a timing of the loop said
+    // less and failed on a loaded machine).
     for (let i = 0; i < 1000; i++) a.adapter.broadcast("outage", text(`local ${i}`), alice.conn);
-    assert.ok(performance.now() - startedAt < 200, "broadcasting while Redis is away must not block");
     assert.equal(amy.received.length, 1000);
     assert.equal((a.adapter.stats.failures.publish ?? 0) - failuresBefore, 1000);
     assert.ok(logA.lines.some((line) => line.includes('"kind":"publish"') && line.includes("NYLON_E_ADAPTER")));
