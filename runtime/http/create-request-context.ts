@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { offeredProtocols, upgradeRequestError } from "../websocket/upgrade-request.js";
 import type { WebSocketSettings } from "../websocket/websocket-settings.js";
+import { copyHeaders } from "./header-copy.js";
 import { allocateRequestId, newResponseState, type RequestContext } from "./request-context.js";
 
 /** A request as received, and what the host knows about it before any phase runs. */
@@ -29,7 +30,7 @@ export interface RequestInput {
 export function createRequestContext(input: RequestInput): RequestContext {
   const { target } = input;
   const q = target.indexOf("?");
-  const headers = input.forwardHeaders ?? { ...input.headers };
+  const headers = input.forwardHeaders ?? copyHeaders(input.headers);
   return {
     id: allocateRequestId(),
     method: input.method,

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { strictObject } from "../config/strict-object.js";
 import { NylonError } from "../errors.js";
 import { HOST_MANAGED_RESPONSE_HEADERS, headerNameError, headerValueError } from "./header-validation.js";
+import { copyHeaders } from "./header-copy.js";
 
 /** The payload's shape: the configuration is checked against it at load, a rendered payload per request. */
 export const headerModifierPayloadSchema = strictObject({
@@ -66,7 +67,7 @@ export function applyHeaderModifier<V extends HeaderValue>(
   headers: Readonly<Record<string, V>>,
   payload: HeaderModifierPayload,
 ): Record<string, V | string> {
-  const out: Record<string, V | string> = { ...headers };
+  const out: Record<string, V | string> = copyHeaders(headers);
   for (const { name, value } of payload.set) {
     removeHeader(out, name);
     out[name.toLowerCase()] = value;
