@@ -6,6 +6,7 @@ import type { Phase } from "../plugin/guest-exports.js";
 import { applyHeaderModifier, applyHeaderModifierToMap, parseHeaderModifierPayload } from "./header-modifier.js";
 import { replaceWithError, runPluginPhase, runResponseSidePhase, renderStepPayload, type MiddlewareStep } from "./middleware-step.js";
 import { forward, type ForwardRequest } from "./proxy-service.js";
+import { headerRecord, mergeHeaders } from "./header-copy.js";
 import type { ProxyState } from "./proxy-state.js";
 import { createRequestContext } from "./create-request-context.js";
 import type { RequestContext } from "./request-context.js";
@@ -42,7 +43,7 @@ interface Flow {
   ctx: RequestContext;
   req: IncomingMessage;
   writer: ResponseWriter;
-  steps: MiddlewareStep[];
+  steps: readonly MiddlewareStep[];
   /** Plugin steps that took part, for logging and end-of-request. */
   plugins: Set<PluginStep>;
   /** The plugin service's entry, when the service is a plugin: it gets the logging phase too. */
@@ -193,7 +194,7 @@ export class RequestPipeline {
       await this.send(state, flow, redirect); // no plugin runs for a request that is only sent to HTTPS
       return;
     }
-    flow.steps = match.middleware.map((item) => state.steps.get(item)).filter((s): s is MiddlewareStep => s !== undefined);
+    if (match.middleware.length > 0) flow.steps = match.middleware.map((item) => state.steps.get(item)).filter((s): s is MiddlewareStep => s !== undefined);
     try {
       await this.serve(state, flow, match);
     } catch (err) {
@@ -233,7 +234,7 @@ export class RequestPipeline {
   private async serve(state: ProxyState, flow: Flow, match: RouteMatch<Route>): Promise<void> {
     const { ctx } = flow;
     const service = state.services.get(match.pathEntry.service.name)!;
-    const pluginFilters = flow.steps.filter((s): s is PluginStep => s.kind === "plugin");
+    const pluginFilters = flow.steps.length === 0 ? NO_PLUGIN_STEPS : flow.steps.filter((s): s is PluginStep => s.kind === "plugin");
     const readsBody =
       pluginFilters.some((s) => s.plugin.handles(s.entry, "request-filter")) ||
       (service.kind === "plugin" && service.step.plugin.handles(service.step.entry, "request-filter"));
@@ -307,7 +308,7 @@ export class RequestPipeline {
   /** A plugin built the response (end()): run it through the response phases like any other. */
   private answerFromPlugin(state: ProxyState, flow: Flow): Promise<void> {
     const r = flow.ctx.response;
-    return this.send(state, flow, { status: r.status, headers: Object.fromEntries(r.headers), body: r.body ?? Buffer.alloc(0) }, true);
+    return this.send(state, flow, { status: r.status, headers: headerRecord(r.headers), body: r.body ?? Buffer.alloc(0) }, true);
   }
 
   private acceptWebSocket(state: ProxyState, flow: Flow, step: PluginStep): void {
@@ -334,7 +335,7 @@ export class RequestPipeline {
     const r = ctx.response;
     r.status = response.status;
     // Headers a request filter set before next() (CORS, request ids) apply to the service's answer too.
-    if (!fromPlugin) r.headers = new Map([...Object.entries(response.headers), ...r.headers]);
+    if (!fromPlugin) r.headers = mergeHeaders(response.headers, r.headers);
     // What response filters see as the body; one that sets a body (or fails into a 500) replaces the service's.
     r.body = Buffer.isBuffer(response.body) ? response.body : null;
     for (const step of flow.steps) {
@@ -350,9 +351,8 @@ export class RequestPipeline {
         if (done) await done;
       }
     }
-    const bodyFilters = flow.steps.filter(
-      (s): s is PluginStep => s.kind === "plugin" && s.plugin.handles(s.entry, "response-body-filter"),
-    );
+    const bodyFilters =
+      flow.steps.length === 0 ? NO_PLUGIN_STEPS : flow.steps.filter((s): s is PluginStep => s.kind === "plugin" && s.plugin.handles(s.entry, "response-body-filter"));
     let body = r.body ?? response.body;
     if (body !== response.body && response.body instanceof Readable) discard(response.body);
     if (bodyFilters.length > 0 && body !== null) {
@@ -363,7 +363,7 @@ export class RequestPipeline {
       }
       body = r.body;
     }
-    const headers = Object.fromEntries(r.headers);
+    const headers = headerRecord(r.headers);
     // The rest of an over-cap body was left unread and nothing will read it: close the connection
     // after this answer instead of reading an upload nobody wants (nginx does the same after a 413).
     if (ctx.bodyTooLarge && !flow.bodyForwarded) headers["connection"] = "close";
@@ -413,11 +413,19 @@ export class RequestPipeline {
     } else this.finish(state, flow);
   }
 
-  /** Logging phase, then every plugin drops the request (after the logging of plugins in worker threads). */
+  /** Plugins end the request, then it is counted and access-logged. */
   private finish(state: ProxyState, flow: Flow): void {
     const { ctx } = flow;
     // What the client saw, when nylon had to answer on the socket itself (client-failure.ts).
     ctx.response.status = answeredStatus(flow.req) ?? ctx.response.status;
+    if (flow.steps.length > 0 || flow.serviceStep !== undefined || flow.plugins.size > 0) this.endPlugins(flow);
+    const seconds = this.count(flow.tally, ctx.method, ctx.response.status);
+    if (state.accessLog) logRequest(state.logger, flow.tally.route, ctx, seconds);
+  }
+
+  /** The logging phase of every plugin on the request, then each drops it (after the logging of plugins in worker threads). */
+  private endPlugins(flow: Flow): void {
+    const { ctx } = flow;
     const logging: Promise<void>[] = [];
     const log = (step: PluginStep): void => {
       const done = this.phase(flow, step, "logging");
@@ -430,8 +438,6 @@ export class RequestPipeline {
     };
     if (logging.length === 0) endRequest();
     else void Promise.all(logging).then(endRequest);
-    const seconds = this.count(flow.tally, ctx.method, ctx.response.status);
-    if (state.accessLog) logRequest(state.logger, flow.tally.route, ctx, seconds);
   }
 
   /** Reports the request to the observer unless that was done already; returns its duration (seconds). */
@@ -479,6 +485,10 @@ export class RequestPipeline {
   }
 }
 
+/** A route without middleware (the common proxied route) allocates no step lists. */
+const NO_STEPS: readonly MiddlewareStep[] = [];
+const NO_PLUGIN_STEPS: readonly PluginStep[] = [];
+
 function newTally(): Tally {
   return { startedHr: process.hrtime.bigint(), route: "", counted: false };
 }
@@ -496,7 +506,7 @@ function newFlow(
   client: ClientRequest | null,
   tally: Tally,
 ): Flow {
-  return { ctx, req, writer, steps: [], plugins: new Set(), upgrade, client, tally };
+  return { ctx, req, writer, steps: NO_STEPS, plugins: new Set(), upgrade, client, tally };
 }
 
 function newContext(
@@ -584,7 +594,7 @@ function streamSink(res: ServerResponse, ctx: RequestContext, finish: () => void
   });
   return {
     start() {
-      const headers = Object.fromEntries(ctx.response.headers);
+      const headers = headerRecord(ctx.response.headers);
       delete headers["content-length"];
       res.writeHead(ctx.response.status, headers);
       res.flushHeaders();

@@ -15,23 +15,33 @@ export interface ResponseWriter {
   readonly headSent: boolean;
 }
 
+/** A class, not an object literal: a literal with a getter is built in the runtime on every request. */
+class HttpResponseWriter implements ResponseWriter {
+  constructor(readonly raw: ServerResponse) {}
+
+  get destination(): Writable {
+    return this.raw;
+  }
+
+  get headSent(): boolean {
+    return this.raw.headersSent;
+  }
+
+  head(status: number, headers: Record<string, string | string[]>): void {
+    this.raw.writeHead(status, headers);
+  }
+
+  write(chunk: Buffer): boolean {
+    return this.raw.write(chunk);
+  }
+
+  end(chunk?: Buffer): void {
+    this.raw.end(chunk);
+  }
+}
+
 export function httpResponseWriter(res: ServerResponse): ResponseWriter {
-  return {
-    raw: res,
-    destination: res,
-    get headSent() {
-      return res.headersSent;
-    },
-    head(status, headers) {
-      res.writeHead(status, headers);
-    },
-    write(chunk) {
-      return res.write(chunk);
-    },
-    end(chunk) {
-      res.end(chunk);
-    },
-  };
+  return new HttpResponseWriter(res);
 }
 
 /** For an upgrade request that is answered with a plain HTTP response instead of 101. */

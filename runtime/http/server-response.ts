@@ -37,7 +37,8 @@ export class NylonServerResponse extends http.ServerResponse {
 
   /** Whether Node will keep the connection open after this response (the checks of writeHead and _storeHeader). */
   private persists(): boolean {
-    const expectsContinue = /100-continue/i.test(this.req.headers.expect ?? "");
+    const expect = this.req.headers.expect;
+    const expectsContinue = expect !== undefined && /100-continue/i.test(expect);
     return this.shouldKeepAlive && !(this as UndeclaredState).maxRequestsOnConnectionReached && !(expectsContinue && !this.continued);
   }
 }
@@ -48,9 +49,23 @@ export class NylonServerResponse extends http.ServerResponse {
  */
 export const NYLON_SERVER_RESPONSE = NylonServerResponse as unknown as typeof http.ServerResponse;
 
-/** Whether writeHead's optional headers argument (an object or a flat name/value array) names `header`. */
+/**
+ * Whether writeHead's optional headers argument (an object or a flat name/value array) names `header`.
+ * Runs on every response: loops, no callbacks or key arrays, and a name is lower-cased only when its
+ * length matches.
+ */
 function namesHeader(args: readonly unknown[], header: string): boolean {
-  const headers = args.find((arg, i): arg is object => i > 0 && typeof arg === "object" && arg !== null);
-  if (Array.isArray(headers)) return headers.some((entry, i) => i % 2 === 0 && String(entry).toLowerCase() === header);
-  return headers !== undefined && Object.keys(headers).some((name) => name.toLowerCase() === header);
+  for (let i = 1; i < args.length; i++) {
+    const headers = args[i];
+    if (typeof headers !== "object" || headers === null) continue;
+    if (Array.isArray(headers)) {
+      for (let j = 0; j < headers.length; j += 2) if (String(headers[j]).toLowerCase() === header) return true;
+      return false;
+    }
+    for (const name in headers) {
+      if (Object.hasOwn(headers, name) && name.length === header.length && name.toLowerCase() === header) return true;
+    }
+    return false;
+  }
+  return false;
 }
