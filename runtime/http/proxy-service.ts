@@ -33,7 +33,8 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
   const headers = upstreamHeaders(input);
   const path = upstreamTarget(input);
   const body = input.body;
-  const tried = new Set<UpstreamEndpoint>();
+  // Only a failed connection fills it: most requests never allocate it.
+  let tried: Set<UpstreamEndpoint> | undefined;
   for (;;) {
     const endpoint = service.select(input.clientIp, tried);
     // undici also takes an EventEmitter as its abort signal, which costs far less per request than
@@ -76,7 +77,7 @@ export async function forward(input: ForwardRequest, service: UpstreamPool, sign
       const code = timedOut ? "UND_ERR_HEADERS_TIMEOUT" : errorCode(error);
       if (CONNECT_FAILURES.has(code)) {
         endpoint.health.recordFailure();
-        tried.add(endpoint);
+        (tried ??= new Set()).add(endpoint);
         if (body === null && tried.size < service.endpoints.length) continue;
       }
       throw upstreamError(service, endpoint, code, error);
