@@ -10,7 +10,7 @@
 export function copyHeaders<T extends object>(headers: Readonly<T>): T {
   const copy: Record<string, unknown> = {};
   const names = Object.keys(headers);
-  for (let i = 0; i < names.length; i++) copy[names[i]!] = (headers as Record<string, unknown>)[names[i]!];
+  for (let i = 0; i < names.length; i++) setOwn(copy, names[i]!, (headers as Record<string, unknown>)[names[i]!]);
   return copy as T;
 }
 
@@ -26,6 +26,15 @@ export function mergeHeaders<V>(first: Readonly<Record<string, V>>, then: Readon
 /** A header Map as a record, in its order (for writeHead); `Object.fromEntries` costs several times more. */
 export function headerRecord<V>(headers: ReadonlyMap<string, V>): Record<string, V> {
   const record: Record<string, V> = {};
-  for (const [name, value] of headers) record[name] = value;
+  for (const [name, value] of headers) setOwn(record, name, value);
   return record;
+}
+
+/**
+ * `record[name] = value`, except that a header named `__proto__` (a valid token) stays an own
+ * property, as the spread and `Object.fromEntries` this replaces kept it, instead of being dropped.
+ */
+export function setOwn(record: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === "__proto__") Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+  else record[name] = value;
 }

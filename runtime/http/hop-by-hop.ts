@@ -5,6 +5,7 @@
 //
 // On requests this runs on the client's headers before any middleware (client-request.ts), so a
 // header that middleware or nylon sets can never be named away by the client.
+import { setOwn } from "./header-copy.js";
 
 const HOP_BY_HOP_NAMES = ["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"] as const;
 const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_NAMES);
@@ -26,7 +27,7 @@ export function withoutHopByHop(
   const out: HeaderRecord = {};
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    if (!leftOut(headers, name, listed, drop)) out[name] = headers[name]!;
+    if (!leftOut(headers, name, listed, drop)) setOwn(out, name, headers[name]!);
   }
   return out;
 }
