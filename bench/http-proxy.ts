@@ -50,10 +50,12 @@ async function main(): Promise<void> {
   if (process.argv[2] === "harness") return serveHarness(Number(process.argv[3]), Number(process.argv[4]));
   const options = benchOptions("http-proxy", "HTTP proxy throughput under wrk: nylon and nginx in front of the same Node upstream, and the upstream alone.", {
     seconds: { default: "8", description: "seconds per wrk run" },
+    warmup: { default: "5", description: "seconds of wrk before each measured run (JIT, keep-alive pools): nylon's larger code is still being optimised after 1 s" },
     workers: { default: "1", description: "nylon's worker counts, comma-separated: each is measured in this run (e.g. 1,2)" },
     "write-docs": { flag: true, description: "also rewrite this benchmark's section of docs/benchmarks.md" },
   });
   const seconds = Number(options.seconds);
+  const warmup = Number(options.warmup);
   const workerCounts = parseWorkerCounts(options.workers);
   requireTools();
   const temp = mkdtempSync(join(tmpdir(), "nylon-http-bench-"));
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     running.push(upstream);
     const results: Result[] = [];
     const measure = async (target: string, server: Running) => {
-      wrk(server.port, 1); // warm-up: JIT, keep-alive pools
+      wrk(server.port, warmup);
       const cpuBefore = cpuMicroseconds(server.child.pid!);
       const run = wrk(server.port, seconds);
       const cpuPerRequest = (cpuMicroseconds(server.child.pid!) - cpuBefore) / run.requests;
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
       .map((r) => `${r.target}: ${(r.rps! / nginxRps).toFixed(2)}x nginx`);
     for (const line of ratios) console.log(line + "   (target >= 0.80)");
     for (const line of scalingRatios(results)) console.log(line);
-    if (options["write-docs"]) recordInDocs(results, nginxRps, seconds, workerCounts);
+    if (options["write-docs"]) recordInDocs(results, nginxRps, seconds, warmup, workerCounts);
   } finally {
     for (const r of running.reverse()) await stop(r.child);
     rmSync(temp, { recursive: true, force: true });
@@ -262,7 +264,7 @@ function requireTools(): void {
 const HEADING = "## HTTP proxy";
 
 /** Replaces this benchmark's section of docs/benchmarks.md (or appends it), leaving the others alone. */
-function recordInDocs(results: Result[], nginxRps: number, seconds: number, workerCounts: number[]): void {
+function recordInDocs(results: Result[], nginxRps: number, seconds: number, warmup: number, workerCounts: number[]): void {
   const rows = results.map((r) =>
     r.rps === null
       ? `| ${r.target} | not measured: ${r.note ?? ""} | | | |`
@@ -281,7 +283,7 @@ function recordInDocs(results: Result[], nginxRps: number, seconds: number, work
     "divided by the requests served; it is less sensitive to a busy box than req/s.",
     "",
     "```sh",
-    `node dist/bench/http-proxy.js --seconds ${seconds} --workers ${workerCounts.join(",")} --write-docs`,
+    `node dist/bench/http-proxy.js --seconds ${seconds} --warmup ${warmup} --workers ${workerCounts.join(",")} --write-docs`,
     "```",
     "",
     `Measured ${new Date().toISOString().slice(0, 10)}, ${machineLoad()}:`,
