@@ -67,6 +67,7 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
     }
   }
   watch?.start();
+  announceReady();
   let stopping = false;
   stop = (signal: string) => {
     if (stopping) {
@@ -88,6 +89,17 @@ export async function runCommand(configFile: string, options: { watch?: boolean;
     );
   };
   if (pendingSignal !== undefined) stop(pendingSignal);
+}
+
+/**
+ * Tells a parent that started nylon with an IPC channel (PM2's `wait_ready`, a test harness) that it
+ * serves: a connect to the port cannot say so, since another process may hold that port. The channel
+ * must not keep nylon running: every way out of `nylon run` is an explicit exit.
+ */
+function announceReady(): void {
+  if (!process.send) return;
+  process.channel?.unref();
+  process.send("ready");
 }
 
 async function start(configFile: string, workers: "auto" | number | undefined, split: StartupSplit): Promise<RunningNode> {

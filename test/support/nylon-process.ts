@@ -54,6 +54,22 @@ export async function waitForPort(port: number, timeoutMs: number, isAlive: () =
   }
 }
 
+/** Resolves when `child` (nylon run) sends "ready"; rejects when it exits first or `timeoutMs` passes. */
+function untilReady(child: ChildProcess, exit: Promise<number | null>, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs);
+    child.on("message", (message) => {
+      if (message !== "ready") return;
+      clearTimeout(timer);
+      resolve();
+    });
+    void exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the process exited (code ${code}) before it served`));
+    });
+  });
+}
+
 /** Writes a temporary YAML file; `{{PORT}}` in it is replaced by the given port. */
 export function writeTempConfig(yaml: string, port: number, dir?: string): string {
   const folder = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "nylon-test-"));
@@ -88,7 +104,7 @@ export function runNylon(
 
 /**
  * Starts `nylon run` with a config (YAML text with `{{PORT}}` for the listener port, `{{ROOT}}` for
- * the repository root) and resolves once the port accepts connections. `args` go after
+ * the repository root) and resolves once nylon says it serves. `args` go after
  * `--config FILE` (e.g. `--watch`); `nodeArgs` go to node, before the script.
  */
 export async function startNylon(
@@ -97,10 +113,12 @@ export async function startNylon(
 ): Promise<NylonProcess> {
   const port = options.port ?? (await freePort());
   const configFile = writeTempConfig(configYaml, port, options.configDir);
+  // An IPC channel: nylon says "ready" once it serves. Waiting for the port to accept instead let a
+  // test talk to whatever other process of a parallel test file took that port first.
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), nylonBin, "run", "--config", configFile, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
@@ -113,10 +131,12 @@ export async function startNylon(
     }),
   );
   try {
-    await waitForPort(port, options.startTimeoutMs ?? 30_000, () => !exited);
+    await untilReady(child, exit, options.startTimeoutMs ?? 30_000);
   } catch (err) {
     child.kill("SIGKILL");
     throw new Error(`nylon did not start: ${(err as Error).message}\n--- nylon output ---\n${output}`);
+  } finally {
+    child.disconnect?.();
   }
   return {
     port,
