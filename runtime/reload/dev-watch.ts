@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { buildPluginOffThread } from "../compile/build-off-thread.js";
 import { pluginBuildsOf } from "../compile/config-plugins.js";
 import { runPool } from "../compile/run-pool.js";
+import { isPluginSource, sourceTree } from "../compile/watched-sources.js";
 import { loadConfig } from "../config/load.js";
 import type { NylonConfig, PluginSpec } from "../config/schema.js";
 
@@ -15,8 +16,6 @@ export interface Reloadable {
 
 /** Editors save in bursts (write, rename, chmod): one rebuild per burst. */
 const SETTLE_MS = 300;
-/** TypeScript and JavaScript sources; a Rust crate's sources and manifests. */
-const SOURCE_FILE = /\.([cm]?[tj]s|rs)$|(^|\/)Cargo\.(toml|lock)$/;
 const CONFIG_FILE = /\.ya?ml$/;
 
 /**
@@ -101,16 +100,16 @@ export class DevWatch {
 
   private watch(folder: string): void {
     if (this.watchers.has(folder)) return;
-    // A Rust crate keeps its sources under src/: its folder is watched with its subfolders, but for
-    // cargo's build output (target/).
-    const crate = fs.existsSync(path.join(folder, "Cargo.toml"));
+    // A Rust crate keeps its sources under src/, a Go module may have packages in subfolders: such a
+    // folder is watched with its subfolders, but for the build's output (cargo's target/).
+    const tree = sourceTree(folder);
     // What a change means is looked up when it comes: the folder's role may change with each reload.
-    const watcher = fs.watch(folder, { recursive: crate }, (_event, name) => {
+    const watcher = fs.watch(folder, { recursive: tree.recursive }, (_event, name) => {
       const file = name?.toString();
-      if (!file || (crate && file.split(path.sep)[0] === "target")) return;
+      if (!file || tree.skip.has(file.split(path.sep)[0]!)) return;
       if (folder === this.configDir && file === this.configName) this.configChanged = true;
       else if (folder === this.includedDir && CONFIG_FILE.test(file)) this.configChanged = true;
-      else if (this.outputs.has(folder) && SOURCE_FILE.test(file)) this.dirty.add(folder);
+      else if (this.outputs.has(folder) && isPluginSource(file)) this.dirty.add(folder);
       else return;
       clearTimeout(this.timer);
       this.timer = setTimeout(() => (this.running = this.running.then(() => this.rebuildAndReload())), SETTLE_MS);
