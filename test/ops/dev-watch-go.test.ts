@@ -5,8 +5,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { GO_BUILD_LIMITS } from "../../runtime/compile/go-toolchain.js";
-import { runNylon, startNylon, type NylonProcess } from "../support/nylon-process.js";
-import { eventually, stopAndRemove, tempDir, waitForLog } from "./ops-support.js";
+import { runNylon, type NylonProcess } from "../support/nylon-process.js";
+import { eventually, stopAndRemove, tempDir } from "./ops-support.js";
+import { answersWith, watchPlugin } from "./watch-support.js";
 
 /** A Go rebuild of one small module takes seconds to a minute on a busy machine. */
 const REBUILD_MS = GO_BUILD_LIMITS.timeLimitMs + 60_000;
@@ -39,11 +40,8 @@ function answerPackage(text: string): string {
   return `package answer\n\nconst Text = ${JSON.stringify(text)}\n`;
 }
 
-async function answers(body: string): Promise<void> {
-  await eventually(async () => {
-    const response = await fetch(`${nylon.url}/`);
-    assert.equal(`${response.status} ${await response.text()}`, `200 ${body}`);
-  }, REBUILD_MS);
+function answers(body: string): Promise<void> {
+  return answersWith(nylon, body, REBUILD_MS);
 }
 
 function rebuilds(): number {
@@ -60,22 +58,7 @@ before(async () => {
   const env = { NYLON_CACHE_DIR: path.join(dir, "cache") };
   const build = await runNylon(["build", module], { env, timeoutMs: REBUILD_MS });
   assert.equal(build.code, 0, build.stderr);
-  nylon = await startNylon(
-    `
-http: ["127.0.0.1:{{PORT}}"]
-plugins:
-  - { name: hello, type: wasm, file: ${JSON.stringify(path.join(module, "hello.wasm"))} }
-services:
-  - { name: hello, service_type: plugin, plugin: { name: hello, entry: hello } }
-routes:
-  - name: app
-    route: { type: host, value: "*" }
-    paths:
-      - { path: /, service: { name: hello } }
-`,
-    { configDir: dir, args: ["--watch"], env },
-  );
-  await waitForLog(nylon, /watching plugin sources and the config/);
+  nylon = await watchPlugin(path.join(module, "hello.wasm"), dir, env);
 });
 
 after(async () => {

@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { repoRoot, runNylon, startNylon, type NylonProcess } from "../support/nylon-process.js";
-import { eventually, stopAndRemove, tempDir, waitForLog } from "./ops-support.js";
+import { repoRoot, runNylon, type NylonProcess } from "../support/nylon-process.js";
+import { stopAndRemove, tempDir } from "./ops-support.js";
+import { answersWith, watchPlugin } from "./watch-support.js";
 
 /** A cargo rebuild of one small crate takes seconds to a minute on a busy machine. */
 const REBUILD_MS = 300_000;
@@ -35,11 +36,8 @@ fn register(plugin: &mut Plugin) {
 `;
 }
 
-async function answers(body: string): Promise<void> {
-  await eventually(async () => {
-    const response = await fetch(`${nylon.url}/`);
-    assert.equal(`${response.status} ${await response.text()}`, `200 ${body}`);
-  }, REBUILD_MS);
+function answers(body: string): Promise<void> {
+  return answersWith(nylon, body, REBUILD_MS);
 }
 
 before(async () => {
@@ -58,22 +56,7 @@ before(async () => {
   fs.writeFileSync(path.join(crate, "src", "lib.rs"), source("v1"));
   const build = await runNylon(["build", crate], { env, timeoutMs: REBUILD_MS });
   assert.equal(build.code, 0, build.stderr);
-  nylon = await startNylon(
-    `
-http: ["127.0.0.1:{{PORT}}"]
-plugins:
-  - { name: hello, type: wasm, file: ${JSON.stringify(path.join(crate, "hello.wasm"))} }
-services:
-  - { name: hello, service_type: plugin, plugin: { name: hello, entry: hello } }
-routes:
-  - name: app
-    route: { type: host, value: "*" }
-    paths:
-      - { path: /, service: { name: hello } }
-`,
-    { configDir: dir, args: ["--watch"], env },
-  );
-  await waitForLog(nylon, /watching plugin sources and the config/);
+  nylon = await watchPlugin(path.join(crate, "hello.wasm"), dir, env);
 });
 
 after(async () => {
