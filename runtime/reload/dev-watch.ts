@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { buildPluginOffThread } from "../compile/build-off-thread.js";
 import { pluginBuildsOf } from "../compile/config-plugins.js";
 import { runPool } from "../compile/run-pool.js";
-import { isPluginSource, sourceTree } from "../compile/watched-sources.js";
+import { isPluginSource, sourceTree } from "./plugin-sources.js";
 import { loadConfig } from "../config/load.js";
 import type { NylonConfig, PluginSpec } from "../config/schema.js";
 

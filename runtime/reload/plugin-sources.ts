@@ -3,8 +3,9 @@ import path from "node:path";
 
 /**
  * Which files of a plugin folder are its sources, per guest language: a change to one rebuilds the
- * plugin under `nylon run --watch` (runtime/reload/dev-watch.ts). Kept apart from the language
- * files (typescript.ts, go.ts, rust.ts), which load their compilers: the watcher runs in the proxy.
+ * plugin under `nylon run --watch` (dev-watch.ts). Kept apart from the guest languages' build code
+ * (runtime/compile/typescript.ts, go.ts, rust.ts), which loads their compilers while the watcher
+ * runs in the proxy, and whose every file is part of the build cache's key.
  */
 interface WatchedSources {
   /** A file, by its path relative to the plugin folder, whose change means a rebuild. */
