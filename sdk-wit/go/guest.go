@@ -118,7 +118,7 @@ func guestOnPhase(req, entry uint32, phase phaseID) (result decision) {
 			result = decisionFailed
 		}
 	}()
-	h := handlerFor(req, entry)
+	h := handlerFor(req, entry, isLastPhase(entry, phase))
 	if h == nil {
 		host.Log(logError, "no handler registered for entry #"+strconv.Itoa(int(entry)))
 		return decisionFailed
@@ -156,7 +156,10 @@ func entryName(entry uint32) string {
 	return "#" + strconv.Itoa(int(entry))
 }
 
-func handlerFor(req, entry uint32) *PhaseHandler {
+// handlerFor is the entry's handler for this request: the one an earlier phase registered, or a new
+// one, kept for the request's later phases unless this is the last phase the entry handles (an entry
+// with one phase, the usual filter, then never touches the map).
+func handlerFor(req, entry uint32, last bool) *PhaseHandler {
 	key := requestKey(req, entry)
 	if h := handlers[key]; h != nil {
 		return h
@@ -166,14 +169,20 @@ func handlerFor(req, entry uint32) *PhaseHandler {
 	}
 	h := &PhaseHandler{SessionId: int32(req)}
 	entryRegisters[entry](h)
-	handlers[key] = h
+	if !last {
+		handlers[key] = h
+	}
 	return h
+}
+
+func isLastPhase(entry uint32, phase phaseID) bool {
+	return int(entry) < len(entryLastPhase) && entryLastPhase[entry] == int(phase)
 }
 
 // dropIfLast drops an entry's per-request state after the last phase it handles: the host calls no
 // more of its phases for this request.
 func dropIfLast(req, entry uint32, phase phaseID) {
-	if int(entry) < len(entryLastPhase) && entryLastPhase[entry] == int(phase) {
+	if isLastPhase(entry, phase) {
 		delete(handlers, requestKey(req, entry))
 	}
 }
